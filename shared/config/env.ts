@@ -1,0 +1,87 @@
+import * as z from 'zod';
+
+/** A raw environment: `process.env` in Lambda, a per-cell record in the local runtime. */
+export type Env = Record<string, string | undefined>;
+
+const Url = z.url();
+
+/** Settings every function of a cell shares. Secret *names* only; secret values come from the stores they name. */
+export const CellEnv = z
+  .object({
+    CELL_ID: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/),
+    TABLE_NAME: z.string().min(3),
+    POLICY_FILE: z.string().min(1),
+    /** KMS key of the cell (AWS). Exactly one of KMS_KEY_ARN and LOCAL_KEY_FILE. */
+    KMS_KEY_ARN: z.string().startsWith('arn:aws').optional(),
+    /** Raw AES-256 wrapping key file (local runtime). */
+    LOCAL_KEY_FILE: z.string().min(1).optional(),
+    /** Secret holding the cell-local pseudonymisation key (AWS). Exactly one of these two. */
+    PSEUDONYM_KEY_SECRET_ARN: z.string().startsWith('arn:aws').optional(),
+    PSEUDONYM_KEY_FILE: z.string().min(1).optional(),
+    /** Public base URL of this cell's API, used in receipts. */
+    PUBLIC_BASE_URL: Url,
+    /** JSON object of every cell's public base URL, for 421 bodies and forwarding. */
+    CELL_ENDPOINTS: z.string().transform((raw, ctx) => {
+      try {
+        return z.record(z.string(), Url).parse(JSON.parse(raw));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of cell id to URL' });
+        return z.NEVER;
+      }
+    }),
+    DYNAMODB_ENDPOINT: Url.optional(),
+    AWS_REGION: z.string().min(1),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.KMS_KEY_ARN) === Boolean(env.LOCAL_KEY_FILE)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KMS_KEY_ARN'],
+        message: 'set exactly one of KMS_KEY_ARN and LOCAL_KEY_FILE',
+      });
+    }
+    if (Boolean(env.PSEUDONYM_KEY_SECRET_ARN) === Boolean(env.PSEUDONYM_KEY_FILE)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PSEUDONYM_KEY_SECRET_ARN'],
+        message: 'set exactly one of PSEUDONYM_KEY_SECRET_ARN and PSEUDONYM_KEY_FILE',
+      });
+    }
+  });
+export type CellEnv = z.infer<typeof CellEnv>;
+
+/** The ingest function's settings. */
+export const IngestEnv = z.intersection(
+  CellEnv,
+  z
+    .object({
+      /** Secrets Manager name prefix of sender secrets: `<prefix><senderId>` holds `{"secrets":["whsec_..."]}` (AWS). */
+      SENDER_SECRETS_PREFIX: z.string().min(1).optional(),
+      /** JSON file of senders and their secrets (local runtime). */
+      SENDERS_FILE: z.string().min(1).optional(),
+      MAX_BODY_BYTES: z.coerce
+        .number()
+        .int()
+        .min(1024)
+        .max(6_000_000)
+        .default(256 * 1024),
+    })
+    .refine((env) => Boolean(env.SENDER_SECRETS_PREFIX) !== Boolean(env.SENDERS_FILE), {
+      message: 'set exactly one of SENDER_SECRETS_PREFIX and SENDERS_FILE',
+      path: ['SENDER_SECRETS_PREFIX'],
+    }),
+);
+export type IngestEnv = z.infer<typeof IngestEnv>;
+
+/**
+ * Parses a function's environment once at cold start. Throws with every bad
+ * variable named, so a misconfigured cell fails loudly instead of running on guesses.
+ */
+export function parseEnv<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new Error(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { localDynamoClient } from '../../infra/local/dynamodb-local.js';
+import { createTableInput } from '../../shared/adapters/dynamodb/table-definition.js';
+
+/** Endpoint of the DynamoDB Local started by the global test setup. */
+export function testDynamoEndpoint(): string {
+  const endpoint = process.env.VB_TEST_DYNAMODB_ENDPOINT;
+  if (!endpoint)
+    throw new Error('VB_TEST_DYNAMODB_ENDPOINT is not set: run tests through jest (global setup)');
+  return endpoint;
+}
+
+export function testDynamoClient(): DynamoDBClient {
+  return localDynamoClient(testDynamoEndpoint());
+}
+
+/** Creates a fresh cell table with a unique name on DynamoDB Local and returns its name. */
+export async function createTestTable(client: DynamoDBClient, prefix = 'test'): Promise<string> {
+  const name = `${prefix}-${randomUUID()}`;
+  await client.send(new CreateTableCommand(createTableInput(name)));
+  return name;
+}
+
+/** Every item of a table, raw. */
+export async function scanAll(client: DynamoDBClient, tableName: string) {
+  const items = [];
+  let ExclusiveStartKey: Record<string, never> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey as typeof ExclusiveStartKey;
+  } while (ExclusiveStartKey);
+  return items;
+}

@@ -1,0 +1,10 @@
+// Plain ESM: Jest loads global setup outside its transform pipeline, so TypeScript comes in through tsx.
+import { tsImport } from 'tsx/esm/api';
+
+/** One DynamoDB Local (in memory) for the whole test run; tests create uniquely named tables on it. */
+export default async function globalSetup() {
+  const { startDynamoDbLocal } = await tsImport('../../infra/local/dynamodb-local.ts', import.meta.url);
+  const ddb = await startDynamoDbLocal();
+  process.env.VB_TEST_DYNAMODB_ENDPOINT = ddb.endpoint;
+  globalThis.__vbDynamo = ddb;
+}
