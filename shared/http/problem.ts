@@ -19,6 +19,7 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
   'invalid-json': { status: 400, title: 'Body is not valid JSON' },
   'invalid-event': { status: 422, title: 'Event does not match the v1 schema' },
   'organization-not-allowed': { status: 403, title: 'Sender may not post for this organization' },
+  'unknown-organization': { status: 422, title: 'Organization is not configured in the residency policy' },
   'unknown-country': { status: 422, title: 'Country has no jurisdiction in the residency policy' },
   'misdirected-request': { status: 421, title: 'Note belongs to another cell' },
   'transfer-denied': { status: 451, title: 'Transfer denied by the residency policy' },

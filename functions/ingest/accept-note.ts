@@ -1,0 +1,180 @@
+import type { ResidencyPolicy } from '../../shared/config/policy.js';
+import { canonicalJson } from '../../shared/domain/canonical-json.js';
+import { AppError } from '../../shared/domain/errors.js';
+import { fieldErrors, type Receipt, VisitNoteEvent } from '../../shared/domain/event/schema.js';
+import type { VerifiedWebhook } from '../../shared/http/middleware/verify-webhook.js';
+import type { Clock } from '../../shared/ports/clock.js';
+import type { NoteEncryptor } from '../../shared/ports/note-encryptor.js';
+import type { NoteEventKind, NoteStore, PendingLedgerEntry } from '../../shared/ports/note-store.js';
+import type { Pseudonymizer } from '../../shared/ports/pseudonymizer.js';
+import { deliveryStatusPath } from './delivery-status.js';
+
+/** Everything the ingest use case needs; built once per cold start by deps.ts. */
+export interface IngestDeps {
+  cell: string;
+  policy: ResidencyPolicy;
+  store: NoteStore;
+  encryptor: NoteEncryptor;
+  pseudonymizer: Pseudonymizer;
+  clock: Clock;
+  /** This cell's public base URL, with a trailing slash. */
+  publicBaseUrl: string;
+  /** Every cell's public base URL, with trailing slashes. */
+  cellEndpoints: Record<string, string>;
+  /** Decides what happens to a note whose home is another cell (forward or refuse). */
+  misrouted: MisroutedHandler;
+  /** Ledger entries for movements into this cell (clinician abroad); may refuse. */
+  inboundMovements: (event: VisitNoteEvent, ctx: MovementContext) => PendingLedgerEntry[];
+}
+
+export interface MovementContext {
+  cell: string;
+  senderId: string;
+  patientRef: string;
+  keyId: string;
+  at: Date;
+}
+
+export type MisroutedHandler = (input: {
+  event: VisitNoteEvent;
+  webhook: VerifiedWebhook;
+  homeCell: string;
+}) => Promise<IngestResult>;
+
+export interface IngestResult {
+  status: 200 | 202;
+  receipt: Receipt;
+}
+
+const EVENT_KINDS: Record<VisitNoteEvent['type'], NoteEventKind> = {
+  'visit.note.finalized': 'finalized',
+  'visit.note.amended': 'amended',
+  'visit.note.retracted': 'retracted',
+};
+
+/**
+ * Accepts one verified webhook: idempotency by `webhook-id`, schema, residency,
+ * encryption, one atomic write. Throws AppError for every refusal; nothing is
+ * stored unless the whole note is accepted.
+ */
+export async function acceptNote(deps: IngestDeps, webhook: VerifiedWebhook): Promise<IngestResult> {
+  const bodyHash = deps.pseudonymizer.hash('body', webhook.body);
+  const seen = await deps.store.findMessage(webhook.sender.id, webhook.webhookId);
+  if (seen) return repeatOf(seen.bodyHash === bodyHash, seen.receipt, 'webhook-id-reused');
+
+  const event = parseEvent(webhook.body);
+  const allowed = webhook.sender.organizations;
+  if (allowed && !allowed.includes(event.organization.id)) {
+    throw new AppError(
+      'organization-not-allowed',
+      `sender "${webhook.sender.id}" may not post for organization "${event.organization.id}"`,
+    );
+  }
+  const organization = deps.policy.organizations.find((o) => o.id === event.organization.id);
+  if (!organization) {
+    throw new AppError(
+      'unknown-organization',
+      `organization "${event.organization.id}" has no EHR target in the residency policy`,
+    );
+  }
+  const home = homeJurisdiction(deps.policy, event.patient.residenceCountry);
+  if (home !== deps.cell) return deps.misrouted({ event, webhook, homeCell: home });
+
+  const now = deps.clock.now();
+  const patientRef = deps.pseudonymizer.patientRef(event.patient.identifiers);
+  const binding = {
+    cell: deps.cell,
+    tenant: event.organization.id,
+    senderId: webhook.sender.id,
+    noteId: event.note.id,
+    version: event.note.version,
+  };
+  const sealed = await deps.encryptor.encrypt(event, binding);
+  const ledgerEntries = deps.inboundMovements(event, {
+    cell: deps.cell,
+    senderId: webhook.sender.id,
+    patientRef,
+    keyId: sealed.keyId,
+    at: now,
+  });
+  const receipt: Receipt = {
+    noteId: event.note.id,
+    version: event.note.version,
+    cell: deps.cell,
+    receivedAt: now.toISOString(),
+    deliveryStatusUrl: new URL(
+      deliveryStatusPath(deps.pseudonymizer, webhook.sender.id, event.note.id, event.note.version),
+      deps.publicBaseUrl,
+    ).toString(),
+  };
+  const outcome = await deps.store.accept({
+    bodyHash,
+    ledgerEntries,
+    record: {
+      ...binding,
+      eventKind: EVENT_KINDS[event.type],
+      contentHash: deps.pseudonymizer.hash('content', canonicalJson(event)),
+      patientRef,
+      encounterRef: deps.pseudonymizer.hash('encounter', `${webhook.sender.id}|${event.visit.id}`),
+      ehrTarget: organization.ehrTarget,
+      loincType: event.note.loincType,
+      ciphertext: sealed.ciphertext,
+      keyId: sealed.keyId,
+      webhookId: webhook.webhookId,
+      receipt,
+    },
+  });
+  if (outcome.status === 'accepted') return { status: 202, receipt: outcome.receipt };
+  if (outcome.status === 'duplicate') return { status: 200, receipt: outcome.receipt };
+  return repeatOf(false, receipt, outcome.reason);
+}
+
+function repeatOf(
+  same: boolean,
+  receipt: Receipt,
+  conflict: 'webhook-id-reused' | 'version-conflict',
+): IngestResult {
+  if (same) return { status: 200, receipt };
+  if (conflict === 'webhook-id-reused') {
+    throw new AppError(
+      'webhook-id-reused',
+      'this webhook-id was already used for a different body; use a new webhook-id for a new message',
+    );
+  }
+  throw new AppError(
+    'version-conflict',
+    'this note version was already received with different content; send an amendment with a higher note.version',
+    { noteId: receipt.noteId, version: receipt.version },
+  );
+}
+
+function parseEvent(body: string): VisitNoteEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new AppError('invalid-json', 'the body is not valid JSON');
+  }
+  const parsed = VisitNoteEvent.safeParse(json);
+  if (!parsed.success) {
+    const errors = fieldErrors(parsed.error);
+    throw new AppError('invalid-event', `${errors.length} field(s) do not match the v1 event schema`, {
+      errors,
+    });
+  }
+  return parsed.data;
+}
+
+function homeJurisdiction(policy: ResidencyPolicy, country: string): string {
+  const home = policy.jurisdictions.find((j) => j.countries.includes(country));
+  if (!home) {
+    throw new AppError(
+      'unknown-country',
+      `patient.residenceCountry "${country}" belongs to no jurisdiction of the residency policy`,
+      {
+        errors: [{ path: 'patient.residenceCountry', message: 'no jurisdiction holds this country' }],
+      },
+    );
+  }
+  return home.id;
+}

@@ -1,0 +1,51 @@
+import { join, resolve } from 'node:path';
+import { cellTableName } from '../../shared/adapters/dynamodb/table-definition.js';
+import type { Env } from '../../shared/config/env.js';
+import type { Jurisdiction } from '../../shared/config/policy.js';
+
+export interface LocalCell {
+  id: string;
+  jurisdiction: Jurisdiction;
+  tableName: string;
+  baseUrl: string;
+  /** The environment the cell's functions get: what CDK sets in AWS, pointed at local parts. */
+  env: Env;
+}
+
+/** Builds each cell's function environment for the local runtime. */
+export function localCells(input: {
+  jurisdictions: Jurisdiction[];
+  stackUrl: string;
+  dataDir: string;
+  policyFile: string;
+  dynamoEndpoint: string;
+  sendersFile: string;
+  logLevel: string;
+}): LocalCell[] {
+  const keys = resolve(input.dataDir, 'keys');
+  const baseUrl = (id: string) => `${input.stackUrl}/${id}/`;
+  const endpoints = JSON.stringify(Object.fromEntries(input.jurisdictions.map((j) => [j.id, baseUrl(j.id)])));
+  return input.jurisdictions.map((jurisdiction) => {
+    const id = jurisdiction.id;
+    const tableName = cellTableName(id);
+    return {
+      id,
+      jurisdiction,
+      tableName,
+      baseUrl: baseUrl(id),
+      env: {
+        CELL_ID: id,
+        TABLE_NAME: tableName,
+        POLICY_FILE: resolve(input.policyFile),
+        LOCAL_KEY_FILE: join(keys, `${id}.wrapping.key`),
+        PSEUDONYM_KEY_FILE: join(keys, `${id}.pseudonym.key`),
+        PUBLIC_BASE_URL: baseUrl(id),
+        CELL_ENDPOINTS: endpoints,
+        DYNAMODB_ENDPOINT: input.dynamoEndpoint,
+        AWS_REGION: jurisdiction.region,
+        SENDERS_FILE: resolve(input.sendersFile),
+        LOG_LEVEL: input.logLevel,
+      },
+    };
+  });
+}

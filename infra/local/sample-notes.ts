@@ -1,0 +1,109 @@
+import type { VisitNoteEvent } from '../../shared/domain/event/schema.js';
+
+/** Realistic (fictional) visit-note events across jurisdictions, for the demo, tests and the benchmark. */
+export interface SamplePatient {
+  residenceCountry: string;
+  identifiers: Array<{ system: string; value: string }>;
+  given: string;
+  family: string;
+  birthDate: string;
+  organization: string;
+}
+
+export const SAMPLE_PATIENTS = {
+  uk: {
+    residenceCountry: 'GB',
+    identifiers: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9434765919' }],
+    given: 'Ada',
+    family: 'Lovelace',
+    birthDate: '1985-12-10',
+    organization: 'st-marys-trust',
+  },
+  eu: {
+    residenceCountry: 'DE',
+    identifiers: [{ system: 'http://fhir.de/sid/gkv/kvid-10', value: 'A123456780' }],
+    given: 'Lise',
+    family: 'Meitner',
+    birthDate: '1978-11-07',
+    organization: 'charite-berlin',
+  },
+  us: {
+    residenceCountry: 'US',
+    identifiers: [{ system: 'http://hospital.example.org/mrn', value: 'MRN-4410023' }],
+    given: 'Grace',
+    family: 'Hopper',
+    birthDate: '1966-12-09',
+    organization: 'mercy-health',
+  },
+  ca: {
+    residenceCountry: 'CA',
+    identifiers: [
+      { system: 'https://fhir.infoway-inforoute.ca/NamingSystem/ca-on-patient-hcn', value: '9876543217' },
+    ],
+    given: 'Frederick',
+    family: 'Banting',
+    birthDate: '1991-11-14',
+    organization: 'toronto-general',
+  },
+  au: {
+    residenceCountry: 'AU',
+    identifiers: [{ system: 'http://ns.electronichealth.net.au/id/hi/ihi/1.0', value: '8003608166690503' }],
+    given: 'Fiona',
+    family: 'Wood',
+    birthDate: '1982-02-02',
+    organization: 'sydney-clinic',
+  },
+} satisfies Record<string, SamplePatient>;
+
+export interface SampleOptions {
+  patient: SamplePatient;
+  noteId: string;
+  version?: number;
+  type?: VisitNoteEvent['type'];
+  clinicianCountry?: string;
+  text?: string;
+  visitId?: string;
+  at?: Date;
+}
+
+/** A complete v1 event for a sample patient. */
+export function sampleEvent(o: SampleOptions): VisitNoteEvent {
+  const at = o.at ?? new Date();
+  const start = new Date(at.getTime() - 35 * 60_000);
+  const end = new Date(at.getTime() - 10 * 60_000);
+  return {
+    type: o.type ?? (o.version && o.version > 1 ? 'visit.note.amended' : 'visit.note.finalized'),
+    occurredAt: at.toISOString(),
+    organization: { id: o.patient.organization },
+    note: {
+      id: o.noteId,
+      version: o.version ?? 1,
+      status: 'final',
+      loincType: '11506-3',
+      title: 'Video consultation',
+      contentType: 'text/plain',
+      text:
+        o.text ??
+        `Patient ${o.patient.given} ${o.patient.family} reports three days of sore throat and low-grade fever. ` +
+          'No dyspnoea. Pharynx erythematous, no exudate. Advised fluids, paracetamol, safety-netting given.',
+    },
+    visit: {
+      id: o.visitId ?? `visit-${o.noteId}`,
+      start: start.toISOString(),
+      end: end.toISOString(),
+      modality: 'video',
+    },
+    patient: {
+      identifiers: o.patient.identifiers,
+      name: { given: [o.patient.given], family: o.patient.family },
+      birthDate: o.patient.birthDate,
+      residenceCountry: o.patient.residenceCountry,
+    },
+    clinician: {
+      identifiers: [{ system: 'http://hl7.org/fhir/sid/us-npi', value: '1234567893' }],
+      name: { given: ['Sam'], family: 'Okafor' },
+      locationCountry: o.clinicianCountry ?? o.patient.residenceCountry,
+    },
+    diagnoses: [{ system: 'http://hl7.org/fhir/sid/icd-10', code: 'J06.9' }],
+  };
+}

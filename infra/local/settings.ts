@@ -1,0 +1,37 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as z from 'zod';
+
+export const PROJECT_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+export const DEFAULT_POLICY_FILE = resolve(PROJECT_ROOT, 'policy/default-policy.json');
+export const DEMO_SENDER_ID = 'demo-telehealth';
+
+/**
+ * Settings of the local runtime, from the environment (and CLI flags). `npm start`,
+ * the CLI and the demo read the same ones, so they find the same stack.
+ */
+export const LocalSettings = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  VISITBRIDGE_DATA_DIR: z.string().default('.visitbridge'),
+  VISITBRIDGE_POLICY_FILE: z.string().default(DEFAULT_POLICY_FILE),
+  VISITBRIDGE_DEMO_SENDER_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a whsec_ base64 secret')
+    .optional(),
+  VISITBRIDGE_DYNAMODB_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
+});
+export type LocalSettings = z.infer<typeof LocalSettings>;
+
+export function localSettings(env: Record<string, string | undefined> = process.env): LocalSettings {
+  const parsed = LocalSettings.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid local settings: ${problems}`);
+  }
+  return parsed.data;
+}
+
+/** Base URL of the local stack as clients reach it. */
+export const stackUrl = (s: Pick<LocalSettings, 'HOST' | 'PORT'>): string => `http://${s.HOST}:${s.PORT}`;

@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { buildIngestHandler } from '../../functions/ingest/deps.js';
+import { STATUS_ROUTE, WEBHOOK_ROUTE } from '../../functions/ingest/handler-factory.js';
+import { ResidencyPolicy } from '../../shared/config/policy.js';
+import { eventJsonSchema, openApiDocument } from '../../shared/http/openapi.js';
+import type { Route } from './api-gateway.js';
+import { type LocalCell, localCells } from './cells.js';
+import { type DynamoDbLocal, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.js';
+import { ensureSendersFile } from './senders.js';
+import { createGateway, type StaticRoute, sendJson } from './server.js';
+import type { LocalSettings } from './settings.js';
+import { ensureCellTable } from './tables.js';
+
+export interface LocalStackOptions {
+  settings: LocalSettings;
+  /** Throwaway run: DynamoDB in memory (keys and senders still live in the data folder). */
+  inMemory?: boolean;
+  /** Reports start-up steps (the banner's progress lines). */
+  onProgress?: (step: string) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  cells: LocalCell[];
+  dynamo: DynamoDbLocal;
+  dynamoClient: DynamoDBClient;
+  dataDir: string;
+  sendersFile: string;
+  demoSecret: { value: string; generated: boolean };
+  health(): Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole local stack in this process: DynamoDB Local, every cell of the
+ * residency policy with its table, keys and Lambda handlers, and one HTTP gateway.
+ * `GET /healthz` answers 503 until everything is ready, then 200.
+ *
+ * @throws when the port is taken, Java is missing, or the policy is invalid.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const { settings } = options;
+  const progress = options.onProgress ?? (() => undefined);
+  const dataDir = resolve(settings.VISITBRIDGE_DATA_DIR);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const policy = ResidencyPolicy.parse(JSON.parse(readFileSync(settings.VISITBRIDGE_POLICY_FILE, 'utf8')));
+
+  let ready = false;
+  let health: Record<string, unknown> = { status: 'starting' };
+  const cellRoutes = new Map<string, Route[]>();
+  const extras: StaticRoute[] = [
+    (_req, res, path) => {
+      if (path !== '/healthz') return false;
+      sendJson(res, ready ? 200 : 503, health);
+      return true;
+    },
+    (_req, res, path) => {
+      if (path === '/openapi.json') sendJson(res, 200, openApiDocument());
+      else if (path === '/schemas/visit-note-event.v1.json') sendJson(res, 200, eventJsonSchema());
+      else return false;
+      return true;
+    },
+  ];
+  const server = createGateway({ cells: cellRoutes, extras });
+  await listen(server, settings.PORT, settings.HOST);
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${settings.HOST}:${port}`;
+
+  progress('starting DynamoDB Local');
+  if (!options.inMemory) await mkdir(resolve(dataDir, 'dynamodb'), { recursive: true });
+  const dynamo = await startDynamoDbLocal({
+    dataDir: options.inMemory ? undefined : resolve(dataDir, 'dynamodb'),
+    port: settings.VISITBRIDGE_DYNAMODB_PORT || undefined,
+  }).catch(async (error: unknown) => {
+    await close(server);
+    throw error;
+  });
+  const dynamoClient = localDynamoClient(dynamo.endpoint);
+  const sendersFile = resolve(dataDir, 'senders.json');
+  const demo = await ensureSendersFile(sendersFile, settings.VISITBRIDGE_DEMO_SENDER_SECRET);
+  const cells = localCells({
+    jurisdictions: policy.jurisdictions,
+    stackUrl: url,
+    dataDir,
+    policyFile: settings.VISITBRIDGE_POLICY_FILE,
+    dynamoEndpoint: dynamo.endpoint,
+    sendersFile,
+    logLevel: settings.LOG_LEVEL,
+  });
+
+  const stop = async () => {
+    ready = false;
+    dynamoClient.destroy();
+    await close(server);
+    await dynamo.stop();
+  };
+  try {
+    for (const cell of cells) {
+      progress(`cell ${cell.id}: table ${cell.tableName}, keys, handlers`);
+      await ensureCellTable(dynamoClient, cell.tableName);
+      const ingest = await buildIngestHandler(cell.env);
+      const fn = `visitbridge-${cell.id}-ingest`;
+      cellRoutes.set(cell.id, [
+        { routeKey: WEBHOOK_ROUTE, handler: ingest, functionName: fn },
+        { routeKey: STATUS_ROUTE, handler: ingest, functionName: fn },
+      ]);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  health = {
+    status: 'ok',
+    url,
+    dynamodb: { endpoint: dynamo.endpoint, persistent: !options.inMemory },
+    dataDir,
+    schemas: { openapi: `${url}/openapi.json`, event: `${url}/schemas/visit-note-event.v1.json` },
+    cells: Object.fromEntries(
+      cells.map((c) => [
+        c.id,
+        {
+          jurisdiction: c.jurisdiction.name,
+          region: c.jurisdiction.region,
+          countries: c.jurisdiction.countries,
+          baseUrl: c.baseUrl,
+          webhookUrl: `${c.baseUrl}v1/webhooks/{senderId}`,
+          table: c.tableName,
+        },
+      ]),
+    ),
+  };
+  ready = true;
+  return {
+    url,
+    cells,
+    dynamo,
+    dynamoClient,
+    dataDir,
+    sendersFile,
+    demoSecret: { value: demo.demoSecret, generated: demo.generated },
+    health: () => health,
+    stop,
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: set PORT to a free port`) : error,
+      ),
+    );
+    server.listen(port, host, () => resolvePromise());
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolvePromise) => {
+    server.closeAllConnections();
+    server.close(() => resolvePromise());
+  });
+}

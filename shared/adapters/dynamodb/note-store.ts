@@ -1,0 +1,201 @@
+import {
+  type DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  TransactionCanceledException,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { AppError } from '../../domain/errors.js';
+import type { Receipt } from '../../domain/event/schema.js';
+import type {
+  AcceptOutcome,
+  AcceptRequest,
+  DeliveryStatus,
+  MessageRecord,
+  NoteStore,
+  NoteVersionRecord,
+  PendingLedgerEntry,
+} from '../../ports/note-store.js';
+import { messageKey, noteKey, outboxKey, pad } from './keys.js';
+
+/** Folds ledger entries into the note's transaction (see ledger-store.ts). */
+export interface TransactionalLedger {
+  prepareAppend(entries: PendingLedgerEntry[]): Promise<{ items: TransactWriteItem[] }>;
+}
+
+/** How long a `webhook-id` is remembered: longer than any sender's retry schedule. */
+const MESSAGE_TTL_SECONDS = 7 * 24 * 3600;
+const MAX_CHAIN_RETRIES = 8;
+const NOTE = 0;
+const MESSAGE = 2;
+
+/**
+ * NoteStore on the cell's DynamoDB table: one TransactWriteItems per accepted
+ * version (note ciphertext, delivery outbox, webhook-id record, ledger entries),
+ * each conditional on not existing, so a redelivery or a race writes nothing.
+ */
+export class DynamoNoteStore implements NoteStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly ledger?: TransactionalLedger,
+  ) {}
+
+  async findMessage(senderId: string, webhookId: string): Promise<MessageRecord | undefined> {
+    const item = await this.get(messageKey(senderId, webhookId));
+    return item ? { bodyHash: String(item.bodyHash), receipt: item.receipt as Receipt } : undefined;
+  }
+
+  async deliveryStatus(
+    senderId: string,
+    noteId: string,
+    version: number,
+  ): Promise<DeliveryStatus | undefined> {
+    const { pk } = outboxKey(senderId, noteId, version, false);
+    const out = await this.client
+      .send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+          ExpressionAttributeValues: marshall({ ':pk': pk, ':sk': `V#${pad(version)}` }),
+          ConsistentRead: true,
+        }),
+      )
+      .catch((error: unknown) => {
+        throw new AppError('storage-unavailable', 'note table read failed', {}, { cause: error });
+      });
+    const items = (out.Items ?? []).map((item) => unmarshall(item));
+    if (!items.length) return undefined;
+    return {
+      noteId,
+      version,
+      events: items.map((item) => ({
+        event: item.eventKind,
+        state: String(item.state),
+        attempts: Number(item.attempts ?? 0),
+        receivedAt: String(item.receivedAt),
+        updatedAt: item.updatedAt,
+        deliveredAt: item.deliveredAt,
+        ehrResource: item.ehrResource,
+      })),
+    };
+  }
+
+  async accept(request: AcceptRequest): Promise<AcceptOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      const items = await this.transactionItems(request);
+      try {
+        await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+        return { status: 'accepted', receipt: request.record.receipt };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) {
+          throw new AppError('storage-unavailable', 'note table write failed', {}, { cause: error });
+        }
+        const reasons = error.CancellationReasons ?? [];
+        const failed = (i: number) => reasons[i]?.Code === 'ConditionalCheckFailed';
+        if (failed(NOTE)) return this.resolveExistingVersion(request.record);
+        if (failed(MESSAGE)) return this.resolveExistingMessage(request);
+        const chainConflict = reasons.slice(MESSAGE + 1).some((r) => r?.Code === 'ConditionalCheckFailed');
+        const contention = reasons.some((r) => r?.Code === 'TransactionConflict');
+        if ((chainConflict || contention) && attempt < MAX_CHAIN_RETRIES) {
+          await sleep(Math.random() * 10 * 2 ** attempt);
+          continue;
+        }
+        throw new AppError('storage-unavailable', 'note table write was cancelled', {}, { cause: error });
+      }
+    }
+  }
+
+  private async transactionItems(request: AcceptRequest): Promise<TransactWriteItem[]> {
+    const { record } = request;
+    const retraction = record.eventKind === 'retracted';
+    const now = Math.floor(Date.parse(record.receipt.receivedAt) / 1000);
+    const notPresent = 'attribute_not_exists(pk)';
+    const put = (item: Record<string, unknown>): TransactWriteItem => ({
+      Put: {
+        TableName: this.tableName,
+        Item: marshall(item, { removeUndefinedValues: true }),
+        ConditionExpression: notPresent,
+      },
+    });
+    const common = {
+      senderId: record.senderId,
+      noteId: record.noteId,
+      version: record.version,
+      eventKind: record.eventKind,
+      tenant: record.tenant,
+      cell: record.cell,
+      receivedAt: record.receipt.receivedAt,
+    };
+    const ledgerItems =
+      this.ledger && request.ledgerEntries.length
+        ? (await this.ledger.prepareAppend(request.ledgerEntries)).items
+        : [];
+    return [
+      put({
+        ...noteKey(record.senderId, record.noteId, record.version, retraction),
+        type: 'note',
+        ...common,
+        contentHash: record.contentHash,
+        patientRef: record.patientRef,
+        encounterRef: record.encounterRef,
+        loincType: record.loincType,
+        keyId: record.keyId,
+        webhookId: record.webhookId,
+        ciphertext: record.ciphertext,
+        receipt: record.receipt,
+      }),
+      put({
+        ...outboxKey(record.senderId, record.noteId, record.version, retraction),
+        type: 'outbox',
+        ...common,
+        state: 'pending',
+        ehrTarget: record.ehrTarget,
+        encounterRef: record.encounterRef,
+        attempts: 0,
+        gsi1pk: `DELIVERY#pending`,
+        gsi1sk: `${record.receipt.receivedAt}#${record.senderId}#${record.noteId}#${record.version}`,
+      }),
+      put({
+        ...messageKey(record.senderId, record.webhookId),
+        type: 'message',
+        bodyHash: request.bodyHash,
+        receipt: record.receipt,
+        expiresAt: now + MESSAGE_TTL_SECONDS,
+      }),
+      ...ledgerItems,
+    ];
+  }
+
+  private async resolveExistingVersion(record: NoteVersionRecord): Promise<AcceptOutcome> {
+    const existing = await this.get(
+      noteKey(record.senderId, record.noteId, record.version, record.eventKind === 'retracted'),
+    );
+    if (!existing) throw new AppError('storage-unavailable', 'note version vanished during a conflict');
+    if (existing.contentHash !== record.contentHash)
+      return { status: 'conflict', reason: 'version-conflict' };
+    return { status: 'duplicate', receipt: existing.receipt as Receipt };
+  }
+
+  private async resolveExistingMessage(request: AcceptRequest): Promise<AcceptOutcome> {
+    const existing = await this.findMessage(request.record.senderId, request.record.webhookId);
+    if (!existing) throw new AppError('storage-unavailable', 'webhook-id record vanished during a conflict');
+    if (existing.bodyHash !== request.bodyHash) return { status: 'conflict', reason: 'webhook-id-reused' };
+    return { status: 'duplicate', receipt: existing.receipt };
+  }
+
+  private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+    try {
+      const out = await this.client.send(
+        new GetItemCommand({ TableName: this.tableName, Key: marshall(key), ConsistentRead: true }),
+      );
+      return out.Item ? unmarshall(out.Item) : undefined;
+    } catch (error) {
+      throw new AppError('storage-unavailable', 'note table read failed', {}, { cause: error });
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import * as z from 'zod';
+import type { Sender, SenderRegistry } from '../../ports/sender-registry.js';
+
+/** The stored form of one sender's settings (the same JSON in a file or a Secrets Manager secret). */
+export const SenderSettings = z.object({
+  secrets: z
+    .array(z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a whsec_ base64 secret'))
+    .min(1)
+    .max(3),
+  organizations: z.array(z.string().min(1)).optional(),
+  callbackUrl: z.url().optional(),
+});
+export type SenderSettings = z.infer<typeof SenderSettings>;
+
+export const SendersFile = z.object({ senders: z.record(z.string(), SenderSettings) });
+export type SendersFile = z.infer<typeof SendersFile>;
+
+/**
+ * Senders from a JSON file (`{"senders": {"<id>": {"secrets": ["whsec_…"]}}}`), the
+ * local runtime's stand-in for Secrets Manager. Re-read when the file changes, so a
+ * rotation needs no restart.
+ */
+export class FileSenderRegistry implements SenderRegistry {
+  private cache?: { raw: string; senders: SendersFile['senders'] };
+
+  constructor(private readonly path: string) {}
+
+  async get(senderId: string): Promise<Sender | undefined> {
+    const raw = await readFile(this.path, 'utf8');
+    if (this.cache?.raw !== raw) {
+      this.cache = { raw, senders: SendersFile.parse(JSON.parse(raw)).senders };
+    }
+    const settings = Object.hasOwn(this.cache.senders, senderId) ? this.cache.senders[senderId] : undefined;
+    return settings ? { id: senderId, ...settings } : undefined;
+  }
+}

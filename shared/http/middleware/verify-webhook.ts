@@ -1,0 +1,104 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { AppError } from '../../domain/errors.js';
+import type { Sender, SenderRegistry } from '../../ports/sender-registry.js';
+import { type HttpEvent, type HttpResult, header, pathParam, rawBody } from '../apigw.js';
+
+/** What the middleware hands to the handler once the signature holds. */
+export interface VerifiedWebhook {
+  sender: Sender;
+  webhookId: string;
+  timestamp: Date;
+  /** The body as signed: parse this, never `event.body` again. */
+  body: string;
+}
+
+export interface WebhookContext extends Context {
+  webhook?: VerifiedWebhook;
+}
+
+const REQUIRED_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
+
+/**
+ * Verifies a Standard Webhooks signature over the raw body bytes before anything
+ * parses them: size (413), media type (415), headers (400), sender (401), then
+ * signature and 5-minute timestamp tolerance (401) with the `standardwebhooks`
+ * library. Any of the sender's secrets may match (rotation), and any of the
+ * space-separated signatures in the header.
+ */
+export function verifyStandardWebhook(options: {
+  senders: SenderRegistry;
+  maxBodyBytes: number;
+}): MiddlewareObj<HttpEvent, HttpResult, Error, WebhookContext> {
+  return {
+    before: async (request) => {
+      const { event } = request;
+      const body = rawBody(event);
+      if (body.length > options.maxBodyBytes) {
+        throw new AppError(
+          'payload-too-large',
+          `body is ${body.length} bytes; the limit is ${options.maxBodyBytes}`,
+          {
+            limitBytes: options.maxBodyBytes,
+          },
+        );
+      }
+      const contentType = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+      if (contentType !== 'application/json') {
+        throw new AppError('unsupported-media-type', 'send the event with content-type: application/json');
+      }
+      const missing = REQUIRED_HEADERS.filter((name) => !header(event, name));
+      if (missing.length) {
+        throw new AppError('missing-signature-headers', `missing header(s): ${missing.join(', ')}`, {
+          missing,
+        });
+      }
+      const senderId = pathParam(event, 'senderId');
+      const sender = await options.senders.get(senderId);
+      if (!sender)
+        throw new AppError('unknown-sender', `no sender "${senderId}" is configured for this cell`);
+
+      const headers = Object.fromEntries(REQUIRED_HEADERS.map((name) => [name, header(event, name) ?? '']));
+      const text = body.toString('utf8');
+      let lastError: unknown;
+      for (const secret of sender.secrets) {
+        try {
+          new Webhook(secret).verify(text, headers, { jsonParse: false });
+          request.context.webhook = {
+            sender,
+            webhookId: headers['webhook-id'] ?? '',
+            timestamp: new Date(Number(headers['webhook-timestamp']) * 1000),
+            body: text,
+          };
+          return;
+        } catch (error) {
+          lastError = error;
+          if (isTimestampError(error)) break;
+        }
+      }
+      throw toAppError(lastError);
+    },
+  };
+}
+
+function isTimestampError(error: unknown): boolean {
+  return error instanceof WebhookVerificationError && /timestamp|Signature Headers/i.test(error.message);
+}
+
+function toAppError(error: unknown): AppError {
+  if (isTimestampError(error)) {
+    return new AppError(
+      'stale-timestamp',
+      'webhook-timestamp must be Unix seconds within 5 minutes of now; re-sign the message when you retry it',
+      {},
+      { cause: error },
+    );
+  }
+  return new AppError(
+    'invalid-signature',
+    'no signature in webhook-signature matches: sign "<webhook-id>.<webhook-timestamp>.<raw body>" with HMAC-SHA256 and your whsec_ secret',
+    {},
+    { cause: error },
+  );
+}
