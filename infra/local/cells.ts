@@ -21,13 +21,15 @@ export function localCells(input: {
   dynamoEndpoint: string;
   sendersFile: string;
   logLevel: string;
+  /** Appended to table names so several stacks can share one DynamoDB Local (tests). */
+  tableSuffix?: string;
 }): LocalCell[] {
   const keys = resolve(input.dataDir, 'keys');
   const baseUrl = (id: string) => `${input.stackUrl}/${id}/`;
   const endpoints = JSON.stringify(Object.fromEntries(input.jurisdictions.map((j) => [j.id, baseUrl(j.id)])));
   return input.jurisdictions.map((jurisdiction) => {
     const id = jurisdiction.id;
-    const tableName = cellTableName(id);
+    const tableName = `${cellTableName(id)}${input.tableSuffix ?? ''}`;
     return {
       id,
       jurisdiction,

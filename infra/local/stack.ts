@@ -20,6 +20,10 @@ export interface LocalStackOptions {
   settings: LocalSettings;
   /** Throwaway run: DynamoDB in memory (keys and senders still live in the data folder). */
   inMemory?: boolean;
+  /** Use this DynamoDB endpoint instead of starting DynamoDB Local (tests share one). */
+  dynamoEndpoint?: string;
+  /** Appended to every table name, so stacks sharing a DynamoDB endpoint stay apart. */
+  tableSuffix?: string;
   /** Reports start-up steps (the banner's progress lines). */
   onProgress?: (step: string) => void;
 }
@@ -73,10 +77,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   progress('starting DynamoDB Local');
   if (!options.inMemory) await mkdir(resolve(dataDir, 'dynamodb'), { recursive: true });
-  const dynamo = await startDynamoDbLocal({
-    dataDir: options.inMemory ? undefined : resolve(dataDir, 'dynamodb'),
-    port: settings.VISITBRIDGE_DYNAMODB_PORT || undefined,
-  }).catch(async (error: unknown) => {
+  const dynamo = await (options.dynamoEndpoint
+    ? Promise.resolve(externalDynamo(options.dynamoEndpoint))
+    : startDynamoDbLocal({
+        dataDir: options.inMemory ? undefined : resolve(dataDir, 'dynamodb'),
+        port: settings.VISITBRIDGE_DYNAMODB_PORT || undefined,
+      })
+  ).catch(async (error: unknown) => {
     await close(server);
     throw error;
   });
@@ -91,6 +98,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dynamoEndpoint: dynamo.endpoint,
     sendersFile,
     logLevel: settings.LOG_LEVEL,
+    tableSuffix: options.tableSuffix,
   });
 
   const stop = async () => {
@@ -147,6 +155,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     health: () => health,
     stop,
   };
+}
+
+function externalDynamo(endpoint: string): DynamoDbLocal {
+  return { endpoint, port: Number(new URL(endpoint).port), stop: async () => undefined };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

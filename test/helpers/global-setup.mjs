@@ -3,6 +3,7 @@ import { tsImport } from 'tsx/esm/api';
 
 /** One DynamoDB Local (in memory) for the whole test run; tests create uniquely named tables on it. */
 export default async function globalSetup() {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const { startDynamoDbLocal } = await tsImport('../../infra/local/dynamodb-local.ts', import.meta.url);
   const ddb = await startDynamoDbLocal();
   process.env.VB_TEST_DYNAMODB_ENDPOINT = ddb.endpoint;
