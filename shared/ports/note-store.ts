@@ -68,7 +68,6 @@ export interface DeliveryStatus {
 /** Where accepted notes live. One atomic write per accepted version. */
 export interface NoteStore {
   deliveryStatus(senderId: string, noteId: string, version: number): Promise<DeliveryStatus | undefined>;
-  findMessage(senderId: string, webhookId: string): Promise<MessageRecord | undefined>;
   /**
    * Writes the note version, its delivery outbox item, the `webhook-id` record and
    * the ledger entries in one transaction, or none of them.

@@ -43,7 +43,7 @@ export class DynamoNoteStore implements NoteStore {
     private readonly ledger?: TransactionalLedger,
   ) {}
 
-  async findMessage(senderId: string, webhookId: string): Promise<MessageRecord | undefined> {
+  private async findMessage(senderId: string, webhookId: string): Promise<MessageRecord | undefined> {
     const item = await this.get(messageKey(senderId, webhookId));
     return item ? { bodyHash: String(item.bodyHash), receipt: item.receipt as Receipt } : undefined;
   }
