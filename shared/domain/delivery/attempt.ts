@@ -13,7 +13,7 @@ export type DeliveryStep =
   | 'document-update';
 
 /** An EHR outcome, or a local verdict that needed no EHR call. */
-export type AttemptOutcome = EhrOutcomeKind | 'waiting' | 'ambiguous' | 'nothing-to-retract';
+export type AttemptOutcome = EhrOutcomeKind | 'waiting' | 'ambiguous';
 
 /** One step as recorded for the delivery log: ids and codes only, never PHI. */
 export interface StepRecord {

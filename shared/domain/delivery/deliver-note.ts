@@ -65,8 +65,8 @@ export interface DeliveryResult {
  * Encounter find-or-create (skipped on rejection unless the target requires
  * it), then the DocumentReference: created (conditionally where the target
  * supports it, else after a search by version identifier on any retry), or,
- * for a retraction, the delivered predecessor updated to `entered-in-error`.
- * Amendments and retractions wait until `version - 1` is delivered.
+ * for a retraction, the delivered version it retracts updated to `entered-in-error`.
+ * Amendments wait until `version - 1` is delivered; retractions until `version` is.
  *
  * EHR failures never throw: they come back as `retry` (with backoff) or
  * `parked` (rejections, ambiguity, exhausted attempts). Waiting for a
@@ -87,21 +87,17 @@ export async function deliverNote(
   const { event, senderId } = note;
   const version = event.note.version;
 
-  if (
-    !readyToDeliver(
-      version,
-      state.delivered.map((d) => d.version),
-    )
-  ) {
+  // An amendment replaces version - 1; a retraction carries the version it retracts.
+  // Either waits until that version is in the EHR, so nothing overtakes it.
+  const retraction = event.type === 'visit.note.retracted';
+  const deliveredVersions = state.delivered.map((d) => d.version);
+  const ready = retraction ? deliveredVersions.includes(version) : readyToDeliver(version, deliveredVersions);
+  if (!ready) {
     run.mark('wait-for-predecessor', 'waiting');
     return conclude({ wait: 'predecessor' });
   }
-  const replacesId = state.delivered.find((d) => d.version === version - 1)?.documentReferenceId;
-  const retraction = event.type === 'visit.note.retracted';
-  if (retraction && !replacesId) {
-    run.mark('document-update', 'nothing-to-retract');
-    return conclude({ park: 'nothing-to-retract' });
-  }
+  const predecessor = retraction ? version : version - 1;
+  const replacesId = state.delivered.find((d) => d.version === predecessor)?.documentReferenceId;
 
   const patient = ids.patient ?? (await findOrCreatePatient(ehr, note, target, run));
   if (isStop(patient)) return conclude(patient);
@@ -114,7 +110,6 @@ export async function deliverNote(
   const refs = { patientId: patient, ...(encounter ? { encounterId: encounter } : {}) };
   if (retraction && replacesId) {
     const doc = mapDocumentReference(note, target, refs);
-    doc.identifier?.push(noteVersionIdentifier(senderId, event.note.id, version - 1));
     const updated = await run.call('document-update', () => ehr.update({ ...doc, id: replacesId }));
     if (updated.kind !== 'ok') return conclude({ failure: updated });
     ids.documentReference = replacesId;

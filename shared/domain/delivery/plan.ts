@@ -20,13 +20,12 @@ export type ParkReason =
   | 'rejected'
   | 'attempts-exhausted'
   | 'ambiguous-patient'
-  | 'nothing-to-retract'
   | 'predecessor-not-delivered';
 
 /**
- * Whether a note version may go now: version 1 always; any later version
- * (amendment or retraction) only once the version it replaces, `version - 1`,
- * has been delivered. Amendments never overtake their predecessor.
+ * Whether an amendment may go now: version 1 always; any later version only
+ * once the version it replaces, `version - 1`, has been delivered.
+ * Amendments never overtake their predecessor.
  */
 export function readyToDeliver(version: number, deliveredVersions: Iterable<number>): boolean {
   if (version <= 1) return true;

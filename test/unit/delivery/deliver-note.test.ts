@@ -255,7 +255,7 @@ describe('deliverNote amendments and retractions', () => {
   it('marks the delivered DocumentReference entered-in-error on a retraction', async () => {
     const { ehr, state, documentReferenceId } = await withVersionOneDelivered(epicLikeTarget);
 
-    const result = await deliver(ehr, sampleVersion(2, 'visit.note.retracted'), epicLikeTarget, state);
+    const result = await deliver(ehr, sampleVersion(1, 'visit.note.retracted'), epicLikeTarget, state);
 
     expect(result).toMatchObject({
       status: 'delivered',
@@ -269,7 +269,7 @@ describe('deliverNote amendments and retractions', () => {
     expect(docs[0]?.status).toBe('entered-in-error');
   });
 
-  it('parks a retraction of a note that was never delivered', async () => {
+  it('holds a retraction back until the version it retracts is delivered', async () => {
     const ehr = new FakeEhr(true);
     const retraction = sampleNote((e) => {
       e.type = 'visit.note.retracted';
@@ -277,7 +277,7 @@ describe('deliverNote amendments and retractions', () => {
 
     const result = await deliver(ehr, retraction, genericTarget);
 
-    expect(result).toMatchObject({ status: 'parked', parkReason: 'nothing-to-retract' });
+    expect(result).toMatchObject({ status: 'retry', attempt: { step: 'wait-for-predecessor', outcome: 'waiting' } });
     expect(ehr.calls).toHaveLength(0);
   });
 });
