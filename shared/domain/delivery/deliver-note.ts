@@ -118,7 +118,7 @@ export async function deliverNote(
 
   const doc = mapDocumentReference(note, target, { ...refs, ...(replacesId ? { replacesId } : {}) });
   const versionToken = identifierToken(noteVersionIdentifier(senderId, event.note.id, version));
-  const mode = documentWriteMode(target, state.attempts);
+  const mode = documentWriteMode(target);
   if (mode === 'search-then-create') {
     const found = await run.call('document-search', () =>
       ehr.searchByIdentifier<DocumentReference>('DocumentReference', versionToken),

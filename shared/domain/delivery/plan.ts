@@ -36,19 +36,15 @@ export function readyToDeliver(version: number, deliveredVersions: Iterable<numb
 /**
  * How to write the DocumentReference so that exactly one copy lands:
  * - `conditional-create`: the target honours `If-None-Exist`; every try sends it.
- * - `search-then-create`: no conditional create and an earlier attempt exists,
- *   which may have written (unknown outcome, even if a later try only got
- *   throttled): search by the version identifier first, create only if absent.
- * - `create`: no conditional create, first attempt: nothing can exist yet.
+ * - `search-then-create`: no conditional create: search by the version identifier
+ *   first and create only if absent. Done on every try, the first included: a
+ *   worker that died after sending a create, before recording its outcome, comes
+ *   back to what looks like a first attempt.
  */
-export type DocumentWriteMode = 'conditional-create' | 'search-then-create' | 'create';
+export type DocumentWriteMode = 'conditional-create' | 'search-then-create';
 
-export function documentWriteMode(
-  target: Pick<EhrTarget, 'conditionalCreate'>,
-  previousAttempts: number,
-): DocumentWriteMode {
-  if (target.conditionalCreate) return 'conditional-create';
-  return previousAttempts > 0 ? 'search-then-create' : 'create';
+export function documentWriteMode(target: Pick<EhrTarget, 'conditionalCreate'>): DocumentWriteMode {
+  return target.conditionalCreate ? 'conditional-create' : 'search-then-create';
 }
 
 export type RetryDecision =

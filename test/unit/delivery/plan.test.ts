@@ -35,13 +35,11 @@ describe('readyToDeliver', () => {
 
 describe('documentWriteMode', () => {
   it('always creates conditionally where the target supports it', () => {
-    expect(documentWriteMode({ conditionalCreate: true }, 0)).toBe('conditional-create');
-    expect(documentWriteMode({ conditionalCreate: true }, 3)).toBe('conditional-create');
+    expect(documentWriteMode({ conditionalCreate: true })).toBe('conditional-create');
   });
 
-  it('searches before creating on any retry where the target cannot create conditionally', () => {
-    expect(documentWriteMode({ conditionalCreate: false }, 0)).toBe('create');
-    expect(documentWriteMode({ conditionalCreate: false }, 1)).toBe('search-then-create');
+  it('always searches before creating where the target cannot create conditionally', () => {
+    expect(documentWriteMode({ conditionalCreate: false })).toBe('search-then-create');
   });
 });
 
