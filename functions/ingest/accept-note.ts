@@ -1,5 +1,5 @@
 import type { ResidencyPolicy } from '../../shared/config/policy.js';
-import { canonicalJson } from '../../shared/domain/canonical-json.js';
+import { canonicalJson } from '../../shared/domain/ledger/canonical.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { fieldErrors, type Receipt, VisitNoteEvent } from '../../shared/domain/event/schema.js';
 import type { VerifiedWebhook } from '../../shared/http/middleware/verify-webhook.js';

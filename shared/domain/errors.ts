@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'webhook-id-reused'
   | 'version-conflict'
   | 'not-found'
+  | 'invalid-cursor'
+  | 'invalid-query'
   | 'method-not-allowed'
   | 'unauthorized'
   | 'forbidden'

@@ -26,6 +26,8 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
   'webhook-id-reused': { status: 409, title: 'webhook-id reused for a different body' },
   'version-conflict': { status: 409, title: 'Note version already received with different content' },
   'not-found': { status: 404, title: 'Not found' },
+  'invalid-cursor': { status: 400, title: 'Invalid pagination cursor' },
+  'invalid-query': { status: 400, title: 'Invalid query parameters' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   unauthorized: { status: 401, title: 'Authentication required' },
   forbidden: { status: 403, title: 'Forbidden' },

@@ -1,0 +1,65 @@
+import { type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
+import { allCellEndpoints, type DeploySettings } from './context.js';
+import { ResidencyGuardrails } from './guardrails.js';
+import { StatefulStack } from './stateful-stack.js';
+import { StatelessStack } from './stateless-stack.js';
+
+/** The stacks of a cell share one region and account; strong references protect the stateful exports. */
+const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
+
+export interface CellStacks {
+  cellId: string;
+  region: string;
+  stateful: StatefulStack;
+  stateless: StatelessStack;
+}
+
+/**
+ * Adds a stateful and a stateless stack per cell, each pinned to the cell's
+ * region, and registers the checks that run on every synth: cdk-nag's
+ * AwsSolutions and HIPAA Security packs and the residency guardrails.
+ */
+export function addCells(app: App, settings: DeploySettings, projectRoot: string): CellStacks[] {
+  if (app.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined)
+    app.node.setContext(CROSS_STACK_REFERENCES, 'strong');
+  const endpoints = allCellEndpoints(settings);
+  const him =
+    settings.himIssuer && settings.himAudience
+      ? { issuer: settings.himIssuer, audience: settings.himAudience }
+      : undefined;
+  const stacks = settings.cells.map((j) => {
+    const env = { region: j.region, account: settings.account };
+    const tags = { project: 'visitbridge', cell: j.id };
+    const stateful = new StatefulStack(app, `visitbridge-${j.id}-stateful`, {
+      env,
+      tags,
+      description: `visitbridge cell ${j.id} (${j.name}): keys, table, secrets, HIM users`,
+      terminationProtection: true,
+      jurisdiction: j,
+      createUserPool: him === undefined,
+    });
+    const stateless = new StatelessStack(app, `visitbridge-${j.id}-stateless`, {
+      env,
+      tags,
+      description: `visitbridge cell ${j.id} (${j.name}): functions, API, delivery, alarms, console`,
+      jurisdiction: j,
+      stateful,
+      projectRoot,
+      policyFile: settings.policyFile,
+      contextEndpoints: settings.cellEndpoints,
+      defaultEndpoints: endpoints,
+      him,
+      consoleDir: settings.consoleDir,
+      consoleOrigins: settings.consoleOrigins,
+      logLevel: settings.logLevel,
+    });
+    return { cellId: j.id, region: j.region, stateful, stateless };
+  });
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app),
+    new HIPAASecurityChecks(app),
+    new ResidencyGuardrails(Object.values(endpoints)),
+  );
+  return stacks;
+}

@@ -1,0 +1,116 @@
+import { Duration, Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface CellApiProps {
+  cellId: string;
+  himIssuer: string;
+  himAudience: string[];
+  logKey: IKey;
+  throttle: { rateLimit: number; burstLimit: number };
+}
+
+/** Access log fields: request metadata only, never bodies, paths or query strings (they may carry ids). */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTimeEpoch',
+    sourceIp: '$context.identity.sourceIp',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    responseLatency: '$context.responseLatency',
+    integrationStatus: '$context.integrationStatus',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+  }),
+);
+
+/**
+ * The cell's HTTP API: signed webhooks and delivery status go to ingest
+ * (authenticated by their Standard Webhooks signature), everything under
+ * `/v1/him/` goes to the HIM API behind a JWT authorizer.
+ */
+export class CellApi extends Construct {
+  readonly api: HttpApi;
+  private readonly props: CellApiProps;
+  private readonly origins: string[] = [];
+
+  constructor(scope: Construct, id: string, props: CellApiProps) {
+    super(scope, id);
+    this.props = props;
+    this.api = new HttpApi(this, 'HttpApi', {
+      apiName: `visitbridge-${props.cellId}`,
+      description: `visitbridge ${props.cellId}: webhooks, delivery status and HIM API`,
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: Lazy.list({ produce: () => this.origins }),
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
+        allowHeaders: ['authorization', 'content-type'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_YEAR,
+      encryptionKey: props.logKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle,
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
+    });
+  }
+
+  /** Lets HIM consoles served from `origins` call this API from the browser. */
+  allowOrigins(origins: string[]): void {
+    this.origins.push(...origins);
+  }
+
+  /** Adds the routes: sender routes to `ingestFn`, `/v1/him/` to `himApiFn` behind the JWT authorizer. */
+  route(ingestFn: IFunction, himApiFn: IFunction): void {
+    const ingest = new HttpLambdaIntegration('Ingest', ingestFn);
+    const webhookRoutes = [
+      ...this.api.addRoutes({
+        path: '/v1/webhooks/{senderId}',
+        methods: [HttpMethod.POST],
+        integration: ingest,
+      }),
+      ...this.api.addRoutes({
+        path: '/v1/senders/{senderId}/notes/{noteId}/versions/{version}/delivery',
+        methods: [HttpMethod.GET],
+        integration: ingest,
+      }),
+    ];
+    for (const route of webhookRoutes) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Sender routes are authenticated in the function by a Standard Webhooks HMAC signature over the raw body (delivery status: the same sender secret); API Gateway authorizers cannot verify body signatures.',
+      });
+    }
+
+    const authorizer = new HttpJwtAuthorizer('HimJwt', this.props.himIssuer, {
+      authorizerName: `visitbridge-${this.props.cellId}-him`,
+      jwtAudience: this.props.himAudience,
+    });
+    this.api.addRoutes({
+      path: '/v1/him/{proxy+}',
+      methods: [HttpMethod.ANY],
+      integration: new HttpLambdaIntegration('HimApi', himApiFn),
+      authorizer,
+    });
+  }
+
+  /** Base URL of the `$default` stage, with a trailing slash. */
+  get baseUrl(): string {
+    return `${this.api.apiEndpoint}/`;
+  }
+}

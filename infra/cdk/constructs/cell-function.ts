@@ -1,0 +1,117 @@
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, type IFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { FunctionKind } from '../function-environment.js';
+
+/** Defines `require` inside the ESM bundle for CommonJS dependencies that call it. */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __vbCreateRequire } from 'node:module'; const require = __vbCreateRequire(import.meta.url);";
+
+export interface CellFunctionProps {
+  kind: FunctionKind;
+  /** Absolute path of the handler module (exports `handler`). */
+  entry: string;
+  /** Repository root: the esbuild working directory and lock-file location. */
+  projectRoot: string;
+  /** Residency policy copied into the bundle as policy.json. */
+  policyFile: string;
+  environment: Record<string, string>;
+  /** Key that encrypts the function's log group. */
+  logKey: IKey;
+  memorySize: number;
+  timeout: Duration;
+  reservedConcurrency: number;
+  description: string;
+  /** Queue for asynchronous invocations that fail every retry (scheduled jobs). */
+  deadLetterQueue?: IQueue;
+}
+
+/**
+ * One visitbridge Lambda function: ESM bundle for Node 22 on ARM64 with the
+ * policy file inside and its own encrypted log group.
+ */
+export class CellFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: CellFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: RetentionDays.ONE_YEAR,
+      encryptionKey: props.logKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.fn = new NodejsFunction(this, 'Function', {
+      description: props.description,
+      entry: props.entry,
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: `${props.projectRoot}/package-lock.json`,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      environment: props.environment,
+      logGroup: this.logGroup,
+      deadLetterQueue: props.deadLetterQueue,
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.EXTERNAL,
+        sourcesContent: false,
+        externalModules: ['@aws-sdk/*'],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) => [
+            `cp "${props.policyFile}" "${outputDir}/policy.json"`,
+          ],
+        },
+      },
+    });
+    props.deadLetterQueue?.grantSendMessages(this.fn);
+    acknowledgeFunctionFindings(this.fn, props.kind, props.deadLetterQueue !== undefined);
+  }
+}
+
+function acknowledgeFunctionFindings(fn: IFunction, kind: FunctionKind, hasDlq: boolean): void {
+  const on = Validations.of(fn);
+  on.acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason:
+      'The basic execution role only allows writing to CloudWatch Logs; the function writes only to its own log group and the region guard statement denies other regions.',
+  });
+  on.acknowledge({
+    id: 'AwsSolutions-L1',
+    reason:
+      'Pinned to nodejs22.x on purpose: the same handlers run on the local Node 20 runtime and bundles target node22; move to the next LTS runtime after running the suite on it.',
+  });
+  on.acknowledge({
+    id: 'HIPAA.Security-IAMNoInlinePolicy',
+    reason:
+      'The inline default policy holds the CDK grants of this one function, scoped to its cell’s resources, and lives and dies with the function’s role.',
+  });
+  on.acknowledge({
+    id: 'HIPAA.Security-LambdaInsideVPC',
+    reason:
+      'The function reaches only regional AWS endpoints (DynamoDB, KMS, Secrets Manager) over TLS with IAM auth and public EHR FHIR endpoints; a VPC would add NAT egress without narrowing who can reach the data.',
+  });
+  if (!hasDlq) {
+    on.acknowledge({
+      id: 'HIPAA.Security-LambdaDLQ',
+      reason:
+        kind === 'ingest'
+          ? 'Ingest is only invoked synchronously by API Gateway; the sender gets the error and retries, so there are no asynchronous events to dead-letter.'
+          : 'The worker is invoked by a DynamoDB stream event source mapping whose on-failure destination is an SQS queue; a function DLQ applies only to asynchronous invocations.',
+    });
+  }
+}

@@ -1,0 +1,128 @@
+import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { BackupPlan, BackupPlanRule, BackupResource, BackupVault } from 'aws-cdk-lib/aws-backup';
+import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { CELL_TABLE, cellTableName } from '../../shared/adapters/dynamodb/table-definition.js';
+import type { Jurisdiction } from '../../shared/config/policy.js';
+import { HimUserPool } from './constructs/him-user-pool.js';
+
+export interface StatefulStackProps extends StackProps {
+  jurisdiction: Jurisdiction;
+  /** Create a Cognito user pool for HIM sign-in (when no external issuer is configured). */
+  createUserPool: boolean;
+}
+
+const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
+
+/**
+ * What a cell keeps: its single-Region keys, its table, its secrets and (by
+ * default) its HIM user pool. Everything is retained on stack deletion.
+ */
+export class StatefulStack extends Stack {
+  readonly cellId: string;
+  readonly key: Key;
+  readonly ledgerSigningKey: Key;
+  readonly table: TableV2;
+  readonly pseudonymKeySecret: Secret;
+  readonly smartPrivateKeySecret: Secret;
+  readonly userPool: HimUserPool | undefined;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const cell = props.jurisdiction.id;
+    this.cellId = cell;
+
+    this.key = new Key(this, 'CellKey', {
+      description: `visitbridge ${cell}: wraps note data keys and encrypts the cell's table and secrets`,
+      alias: `alias/visitbridge/${cell}`,
+      enableKeyRotation: true,
+      multiRegion: false,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.ledgerSigningKey = new Key(this, 'LedgerSigningKey', {
+      description: `visitbridge ${cell}: signs transfers-ledger digests`,
+      alias: `alias/visitbridge/${cell}/ledger-signing`,
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      multiRegion: false,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const [gsi1, gsi2] = CELL_TABLE.globalIndexes;
+    this.table = new TableV2(this, 'Table', {
+      tableName: cellTableName(cell),
+      partitionKey: stringKey(CELL_TABLE.partitionKey),
+      sortKey: stringKey(CELL_TABLE.sortKey),
+      globalSecondaryIndexes: [gsi1, gsi2].map((g) => ({
+        indexName: g.name,
+        partitionKey: stringKey(g.partitionKey),
+        sortKey: stringKey(g.sortKey),
+      })),
+      timeToLiveAttribute: CELL_TABLE.ttlAttribute,
+      dynamoStream: StreamViewType[CELL_TABLE.streamView],
+      billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.customerManagedKey(this.key),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const vault = new BackupVault(this, 'BackupVault', {
+      backupVaultName: `visitbridge-${cell}`,
+      encryptionKey: this.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const plan = new BackupPlan(this, 'BackupPlan', {
+      backupPlanName: `visitbridge-${cell}`,
+      backupVault: vault,
+    });
+    plan.addRule(BackupPlanRule.daily());
+    plan.addRule(BackupPlanRule.monthly1Year());
+    const selection = plan.addSelection('Table', {
+      resources: [BackupResource.fromArn(this.table.tableArn)],
+    });
+    Validations.of(selection).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      reason:
+        'AWS Backup needs its service-role managed policy to snapshot the table; AWS maintains it for new backup features.',
+    });
+
+    this.pseudonymKeySecret = new Secret(this, 'PseudonymKey', {
+      secretName: `visitbridge/${cell}/pseudonym-key`,
+      description: `visitbridge ${cell}: cell-local HMAC key for pseudonymous patient references in the ledger`,
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNoRotation(
+      this.pseudonymKeySecret,
+      'Rotating the pseudonymisation key would change every pseudonymous patient reference and break ledger queries across the rotation; it is changed only by a planned re-keying.',
+    );
+
+    this.smartPrivateKeySecret = new Secret(this, 'SmartPrivateKey', {
+      secretName: `visitbridge/${cell}/smart/private-key`,
+      description: `visitbridge ${cell}: SMART Backend Services private key (JWK); the operator replaces the generated value`,
+      encryptionKey: this.key,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ kid: `visitbridge-${cell}`, alg: 'ES384' }),
+        generateStringKey: 'unset',
+        excludePunctuation: true,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNoRotation(
+      this.smartPrivateKeySecret,
+      'A SMART client key is rotated by registering the new public key with each EHR first; that is an operator procedure (docs/deploy.md), not a Lambda rotation.',
+    );
+
+    this.userPool = props.createUserPool ? new HimUserPool(this, 'HimUsers', { cellId: cell }) : undefined;
+  }
+}
+
+function acknowledgeNoRotation(secret: Secret, reason: string): void {
+  Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason });
+  Validations.of(secret).acknowledge({ id: 'HIPAA.Security-SecretsManagerRotationEnabled', reason });
+}

@@ -1,0 +1,181 @@
+import { resolve } from 'node:path';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { Jurisdiction } from '../../shared/config/policy.js';
+import { CellAlarms } from './constructs/cell-alarms.js';
+import { CellApi } from './constructs/cell-api.js';
+import { CellFunction } from './constructs/cell-function.js';
+import { ConsoleSite } from './constructs/console-site.js';
+import { DeliveryStream } from './constructs/delivery-stream.js';
+import {
+  type CellResources,
+  FUNCTION_SPECS,
+  type FunctionKind,
+  functionEnvironment,
+  senderSecretsPrefix,
+} from './function-environment.js';
+import { grantCellAccess, importCell } from './grants.js';
+import type { StatefulStack } from './stateful-stack.js';
+
+export interface StatelessStackProps extends StackProps {
+  jurisdiction: Jurisdiction;
+  stateful: StatefulStack;
+  projectRoot: string;
+  policyFile: string;
+  /** Every cell's public base URL from context; a missing own entry means this API's own endpoint. */
+  contextEndpoints: Record<string, string>;
+  defaultEndpoints: Record<string, string>;
+  him: { issuer: string; audience: string[] } | undefined;
+  consoleDir: string;
+  consoleOrigins: string[];
+  logLevel: string;
+}
+
+/**
+ * What a cell runs: three functions, the HTTP API, the delivery stream
+ * mapping, queues, alarms and the console. Replaceable at any time; the data
+ * lives in the stateful stack of the same cell and region.
+ */
+export class StatelessStack extends Stack {
+  readonly api: CellApi;
+  readonly functions: Record<FunctionKind, CellFunction>;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const cell = props.jurisdiction.id;
+    const { stateful } = props;
+    const view = importCell(this, stateful);
+
+    const opsKey = new Key(this, 'OpsKey', {
+      description: `visitbridge ${cell}: encrypts logs, queues and the alarm topic`,
+      alias: `alias/visitbridge/${cell}/ops`,
+      enableKeyRotation: true,
+      multiRegion: false,
+    });
+    opsKey.grantEncryptDecrypt(new ServicePrincipal(`logs.${this.region}.amazonaws.com`));
+    opsKey.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+
+    const him = props.him ?? this.userPoolIssuer(stateful);
+    this.api = new CellApi(this, 'Api', {
+      cellId: cell,
+      himIssuer: him.issuer,
+      himAudience: him.audience,
+      logKey: opsKey,
+      throttle: { rateLimit: 200, burstLimit: 400 },
+    });
+    const ownEndpoint = props.contextEndpoints[cell] ?? this.api.baseUrl;
+    const cellEndpoints = { ...props.defaultEndpoints, [cell]: ownEndpoint };
+    const site = new ConsoleSite(this, 'Console', {
+      cellId: cell,
+      consoleDir: props.consoleDir,
+      connectOrigins: ['https://*.amazonaws.com', ...Object.values(props.defaultEndpoints).map(originOf)],
+      logKey: opsKey,
+      config: {
+        cell,
+        apiBaseUrl: this.api.baseUrl,
+        cellEndpoints,
+        auth: { issuer: him.issuer, clientId: him.audience[0] },
+      },
+    });
+    this.api.allowOrigins([site.origin, ...props.consoleOrigins]);
+
+    const resources: CellResources = {
+      cellId: cell,
+      tableName: view.table.tableName,
+      keyArn: view.key.keyArn,
+      ledgerSigningKeyArn: view.ledgerSigningKey.keyArn,
+      pseudonymKeySecretArn: view.pseudonymKeySecret.secretArn,
+      smartPrivateKeySecretArn: view.smartPrivateKeySecret.secretArn,
+      senderSecretsPrefix: senderSecretsPrefix(cell),
+      publicBaseUrl: ownEndpoint,
+      cellEndpoints,
+      logLevel: props.logLevel,
+    };
+    const digestDlq = new Queue(this, 'DigestDlq', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: opsKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const make = (kind: FunctionKind): CellFunction => {
+      const spec = FUNCTION_SPECS[kind];
+      return new CellFunction(this, `Fn-${kind}`, {
+        kind,
+        description: `visitbridge ${cell} ${spec.what}`,
+        entry: resolve(props.projectRoot, spec.entry),
+        projectRoot: props.projectRoot,
+        policyFile: props.policyFile,
+        environment: functionEnvironment(kind, resources),
+        logKey: opsKey,
+        memorySize: spec.memory,
+        timeout: Duration.seconds(spec.timeout),
+        reservedConcurrency: spec.concurrency,
+        deadLetterQueue: kind === 'him-api' ? digestDlq : undefined,
+      });
+    };
+    this.functions = { ingest: make('ingest'), deliver: make('deliver'), 'him-api': make('him-api') };
+    const { ingest, deliver } = this.functions;
+    const himApi = this.functions['him-api'];
+    grantCellAccess(view, { ingest: ingest.fn, deliver: deliver.fn, himApi: himApi.fn });
+    this.api.route(ingest.fn, himApi.fn);
+
+    const delivery = new DeliveryStream(this, 'Delivery', {
+      table: view.table,
+      worker: deliver.fn,
+      queueKey: opsKey,
+    });
+
+    himApi.fn.configureAsyncInvoke({ retryAttempts: 2 });
+    new Rule(this, 'LedgerDigest', {
+      description: `visitbridge ${cell}: sign the transfers-ledger head hourly`,
+      schedule: Schedule.rate(Duration.hours(1)),
+      targets: [
+        new LambdaFunction(himApi.fn, {
+          event: RuleTargetInput.fromObject({ source: 'visitbridge.digest' }),
+          retryAttempts: 2,
+        }),
+      ],
+    });
+
+    new CellAlarms(this, 'Alarms', {
+      cellId: cell,
+      functions: [
+        { name: 'Ingest', fn: ingest.fn },
+        { name: 'Deliver', fn: deliver.fn },
+        { name: 'HimApi', fn: himApi.fn },
+      ],
+      deliverLogs: deliver.logGroup,
+      himApiLogs: himApi.logGroup,
+      deadLetterQueues: [
+        { name: 'DeliveryDlq', queue: delivery.deadLetterQueue },
+        { name: 'DigestDlq', queue: digestDlq },
+      ],
+      streamConsumer: deliver.fn,
+      topicKey: opsKey,
+    });
+
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.baseUrl,
+      description: 'Base URL of this cell (webhooks, HIM API)',
+    });
+    new CfnOutput(this, 'ConsoleUrl', { value: site.origin, description: 'HIM console of this cell' });
+    new CfnOutput(this, 'HimIssuer', { value: him.issuer, description: 'JWT issuer the HIM API trusts' });
+  }
+
+  private userPoolIssuer(stateful: StatefulStack): { issuer: string; audience: string[] } {
+    const pool = stateful.userPool;
+    if (!pool) throw new Error(`cell ${stateful.cellId}: no HIM issuer configured and no user pool created`);
+    new CfnOutput(this, 'HimUserPoolId', { value: pool.pool.userPoolId });
+    new CfnOutput(this, 'HimClientId', { value: pool.client.userPoolClientId });
+    return { issuer: pool.issuer, audience: [pool.client.userPoolClientId] };
+  }
+}
+
+function originOf(url: string): string {
+  return new URL(url).origin;
+}

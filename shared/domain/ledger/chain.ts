@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical.js';
+import { GENESIS_HASH, type LedgerEntry, type ShardHead, type UnsealedEntry } from './entry.js';
+
+/**
+ * Fields outside the hash. `reviewState` is HIM workflow state that changes after
+ * the fact (every change is written to the HIM audit chain instead); hashing it
+ * would make every review look like tampering.
+ */
+export const UNHASHED_FIELDS = ['entryHash', 'reviewState'] as const;
+
+/** The hash an entry must carry: SHA-256 (hex) of the canonical JSON of every hashed field, prevHash included. */
+export function computeEntryHash(entry: Omit<LedgerEntry, 'entryHash'> | LedgerEntry): string {
+  const hashed: Record<string, unknown> = { ...entry };
+  for (const field of UNHASHED_FIELDS) delete hashed[field];
+  return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
+}
+
+/** The head of a shard with no entries. */
+export const emptyHead = (shard: number): ShardHead => ({ shard, seq: 0, hash: GENESIS_HASH });
+
+/**
+ * Chains entries onto a shard head: consecutive seqs, each prevHash the previous
+ * entryHash. Returns the sealed entries and the new head. Pure.
+ */
+export function sealEntries(
+  head: ShardHead,
+  entries: readonly UnsealedEntry[],
+): { sealed: LedgerEntry[]; head: ShardHead } {
+  let { seq, hash } = head;
+  const sealed = entries.map((entry) => {
+    seq += 1;
+    const unhashed = { ...entry, shard: head.shard, seq, prevHash: hash };
+    hash = computeEntryHash(unhashed);
+    return { ...unhashed, entryHash: hash };
+  });
+  return { sealed, head: { shard: head.shard, seq, hash } };
+}
+
+/** Shards of a cell's ledger unless configured otherwise: four independent chains, four appenders in parallel. */
+export const DEFAULT_LEDGER_SHARDS = 4;
+
+/**
+ * The shard a note's entries go to: stable for a key, so every movement of one
+ * note sits in one chain in order. Uses the first 32 bits of SHA-256(key).
+ *
+ * @throws RangeError when `shards` is not a positive integer.
+ */
+export function shardFor(noteKey: string, shards: number): number {
+  if (!Number.isInteger(shards) || shards < 1)
+    throw new RangeError(`shard count must be >= 1, got ${shards}`);
+  return createHash('sha256').update(noteKey, 'utf8').digest().readUInt32BE(0) % shards;
+}
+
+/** The key an entry is sharded by: its note id, or its transfer id when it concerns no note. */
+export const shardKeyOf = (entry: UnsealedEntry): string => entry.noteId ?? entry.transferId;

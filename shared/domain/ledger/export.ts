@@ -1,0 +1,75 @@
+import type { LedgerEntry } from './entry.js';
+
+type Column = [header: string, value: (e: LedgerEntry) => string | number | boolean | null | undefined];
+
+/** CSV columns, flattened, in the order auditors read them. */
+const COLUMNS: readonly Column[] = [
+  ['transferId', (e) => e.transferId],
+  ['at', (e) => e.at],
+  ['kind', (e) => e.kind],
+  ['decision', (e) => e.decision],
+  ['sourceCountry', (e) => e.source.country],
+  ['sourceCell', (e) => e.source.cell],
+  ['destinationCountry', (e) => e.destination.country],
+  ['destinationCell', (e) => e.destination.cell],
+  ['recipientOrganization', (e) => e.recipient.organization],
+  ['recipientEhrTarget', (e) => e.recipient.ehrTarget],
+  ['purpose', (e) => e.purpose],
+  ['dataCategories', (e) => e.dataCategories.join(';')],
+  ['mechanismType', (e) => e.mechanism?.type],
+  ['mechanismReference', (e) => e.mechanism?.reference],
+  ['mechanismExpires', (e) => e.mechanism?.expires],
+  ['ruleId', (e) => e.ruleId],
+  ['reason', (e) => e.reason],
+  ['keyId', (e) => e.safeguards.keyId],
+  ['keyRegion', (e) => e.safeguards.keyRegion],
+  ['pseudonymised', (e) => e.safeguards.pseudonymised],
+  ['patientRef', (e) => e.patientRef],
+  ['noteId', (e) => e.noteId],
+  ['noteVersion', (e) => e.noteVersion],
+  ['actor', (e) => e.actor],
+  ['reviewState', (e) => e.reviewState],
+  ['shard', (e) => e.shard],
+  ['seq', (e) => e.seq],
+  ['prevHash', (e) => e.prevHash],
+  ['entryHash', (e) => e.entryHash],
+];
+
+/** The CSV column names, in order. */
+export const CSV_COLUMNS: readonly string[] = COLUMNS.map(([header]) => header);
+
+/**
+ * One CSV field per RFC 4180: quoted when it holds a comma, quote or line break,
+ * quotes doubled. A text that a spreadsheet would run as a formula (leading
+ * `=`, `+`, `-`, `@`, tab or CR) is prefixed with `'`.
+ */
+export function csvField(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** The CSV header line, CRLF-terminated. */
+export const csvHeader = (): string => `${CSV_COLUMNS.join(',')}\r\n`;
+
+/** One entry as a CSV record, CRLF-terminated. */
+export const csvRow = (entry: LedgerEntry): string =>
+  `${COLUMNS.map(([, value]) => csvField(value(entry))).join(',')}\r\n`;
+
+/** One entry as an NDJSON line (the entry as stored, hashes included, so it can be re-verified). */
+export const ndjsonLine = (entry: LedgerEntry): string => `${JSON.stringify(entry)}\n`;
+
+/** Entries as CSV with a header row (RFC 4180). */
+export function toCsv(entries: Iterable<LedgerEntry>): string {
+  let out = csvHeader();
+  for (const entry of entries) out += csvRow(entry);
+  return out;
+}
+
+/** Entries as newline-delimited JSON, one entry a line. */
+export function toNdjson(entries: Iterable<LedgerEntry>): string {
+  let out = '';
+  for (const entry of entries) out += ndjsonLine(entry);
+  return out;
+}

@@ -1,0 +1,69 @@
+import type { LedgerEntry, ReviewState, ShardHead, UnsealedEntry } from '../domain/ledger/entry.js';
+
+/** Which entries to return. Time range is `[from, to)`; corridor names jurisdiction (cell) ids. */
+export interface LedgerFilter {
+  from?: Date;
+  to?: Date;
+  kind?: LedgerEntry['kind'];
+  decision?: LedgerEntry['decision'];
+  corridor?: { from: string; to: string };
+  noteId?: string;
+  patientRef?: string;
+}
+
+export interface LedgerPageRequest {
+  limit: number;
+  /** Opaque; from a previous page's `nextCursor`. */
+  cursor?: string;
+  /** Oldest first unless `desc`. */
+  order?: 'asc' | 'desc';
+}
+
+export interface LedgerPage {
+  entries: LedgerEntry[];
+  /** Present when more entries may match. */
+  nextCursor?: string;
+}
+
+/** A signed statement of every shard head of a cell at one instant. */
+export interface LedgerDigest {
+  cell: string;
+  at: string;
+  shards: ShardHead[];
+  alg: string;
+  keyId: string;
+  signature: string;
+}
+
+/**
+ * The transfers ledger of one cell: N shards, each its own hash chain.
+ * Every method throws AppError('storage-unavailable') when the store fails.
+ */
+export interface LedgerStore {
+  readonly cellId: string;
+  readonly shardCount: number;
+  /** Seals and appends entries (retrying contended heads); returns them sealed. */
+  append(entries: readonly UnsealedEntry[]): Promise<LedgerEntry[]>;
+  /** A shard's entries in seq order, from `fromSeq` (inclusive), at most `limit` (all when absent). */
+  readShard(shard: number, options?: { fromSeq?: number; limit?: number }): Promise<LedgerEntry[]>;
+  /** Every shard's head, as recorded by the store (seq 0 for an empty shard). */
+  heads(): Promise<ShardHead[]>;
+  /**
+   * One page of matching entries in time order.
+   *
+   * @throws AppError('invalid-request') for a cursor this store did not issue.
+   */
+  query(filter: LedgerFilter, page: LedgerPageRequest): Promise<LedgerPage>;
+  /** Every matching entry in time order, fetched page by page (for exports). */
+  entries(filter: LedgerFilter): AsyncIterable<LedgerEntry>;
+  /**
+   * Sets the HIM review state of one entry (outside the hash; audited elsewhere).
+   *
+   * @throws AppError('not-found') when no entry has that shard and seq.
+   */
+  setReviewState(ref: { shard: number; seq: number }, state: ReviewState): Promise<void>;
+  /** Stores a signed digest; at most one per instant. */
+  putDigest(digest: LedgerDigest): Promise<void>;
+  /** The most recent digest, if any. */
+  latestDigest(): Promise<LedgerDigest | undefined>;
+}

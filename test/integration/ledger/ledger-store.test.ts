@@ -1,0 +1,165 @@
+import { GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { syntheticEntry } from '../../../shared/adapters/dynamodb/ledger-measure.js';
+import { DynamoLedgerStore } from '../../../shared/adapters/dynamodb/ledger-store.js';
+import { AppError } from '../../../shared/domain/errors.js';
+import { verifyChain } from '../../../shared/domain/ledger/verify-chain.js';
+import { createTestTable, testDynamoClient } from '../../helpers/dynamo.js';
+
+const client = testDynamoClient();
+afterAll(() => client.destroy());
+
+async function newStore(shards = 4) {
+  const tableName = await createTestTable(client, 'ledger');
+  return { tableName, store: new DynamoLedgerStore({ client, tableName, cellId: 'uk', shards }) };
+}
+
+describe('DynamoLedgerStore append', () => {
+  it('chains appended entries per shard and records each head', async () => {
+    const { store } = await newStore(1);
+    await store.append([syntheticEntry(1)]);
+    await store.append([syntheticEntry(2), syntheticEntry(3)]);
+    const entries = await store.readShard(0);
+    expect(entries.map((e) => e.seq)).toEqual([1, 2, 3]);
+    const [head] = await store.heads();
+    expect(verifyChain(entries, { head })).toMatchObject({ ok: true, count: 3 });
+  });
+
+  it('round-trips an entry exactly, absent and null fields included', async () => {
+    const { store } = await newStore(1);
+    const [sealed] = await store.append([
+      { ...syntheticEntry(1), mechanism: null, ruleId: null, recipient: {}, noteId: null, noteVersion: null },
+    ]);
+    expect(await store.readShard(0)).toEqual([sealed]);
+  });
+
+  it('puts every entry of a note in the same shard', async () => {
+    const { store } = await newStore(4);
+    const sealed = await store.append([syntheticEntry(5), { ...syntheticEntry(6), noteId: 'note-5' }]);
+    expect(new Set(sealed.map((e) => e.shard)).size).toBe(1);
+  });
+
+  it('reads a shard from a seq with a limit', async () => {
+    const { store } = await newStore(1);
+    await store.append([1, 2, 3, 4, 5].map((i) => syntheticEntry(i)));
+    expect((await store.readShard(0, { fromSeq: 2, limit: 3 })).map((e) => e.seq)).toEqual([2, 3, 4]);
+  });
+
+  it('reports empty shards at seq 0', async () => {
+    const { store } = await newStore(2);
+    expect((await store.heads()).map((h) => h.seq)).toEqual([0, 0]);
+  });
+
+  it('refuses an entry that breaks the schema before writing anything', async () => {
+    const { store } = await newStore(1);
+    const bad = { ...syntheticEntry(1), at: '25/11/2026' };
+    await expect(store.append([bad])).rejects.toMatchObject({
+      code: 'internal',
+      detail: expect.stringContaining('at'),
+    });
+    expect(await store.readShard(0)).toEqual([]);
+  });
+});
+
+describe('DynamoLedgerStore prepareAppend inside a caller transaction', () => {
+  it('commits ledger entries together with the caller items', async () => {
+    const { tableName, store } = await newStore(1);
+    const { items, sealed } = await store.prepareAppend([syntheticEntry(1)]);
+    const own = { Put: { TableName: tableName, Item: marshall({ pk: 'NOTE#s#n', sk: 'V#1' }) } };
+    await client.send(new TransactWriteItemsCommand({ TransactItems: [own, ...items] }));
+    expect(await store.readShard(0)).toEqual(sealed);
+  });
+
+  it('refuses a transaction prepared on a head that moved, and says to retry', async () => {
+    const { store } = await newStore(1);
+    await store.append([syntheticEntry(0)]);
+    const stale = await store.prepareAppend([syntheticEntry(1)]);
+    await store.append([syntheticEntry(2)]);
+    const error = await client
+      .send(new TransactWriteItemsCommand({ TransactItems: stale.items }))
+      .catch((e: unknown) => e);
+    expect(store.isHeadConflict(error, stale.items)).toBe(true);
+    expect((await store.readShard(0)).map((e) => e.seq)).toEqual([1, 2]);
+  });
+
+  it('refuses a second genesis on the same shard', async () => {
+    const { store } = await newStore(1);
+    const first = await store.prepareAppend([syntheticEntry(1)]);
+    const second = await store.prepareAppend([syntheticEntry(2)]);
+    await client.send(new TransactWriteItemsCommand({ TransactItems: first.items }));
+    const error = await client
+      .send(new TransactWriteItemsCommand({ TransactItems: second.items }))
+      .catch((e: unknown) => e);
+    expect(store.isHeadConflict(error, second.items)).toBe(true);
+  });
+
+  it('does not call a failed condition on the caller own item a head conflict', async () => {
+    const { tableName, store } = await newStore(1);
+    await client.send(
+      new PutItemCommand({ TableName: tableName, Item: marshall({ pk: 'MSG#s#w', sk: 'MSG' }) }),
+    );
+    const { items } = await store.prepareAppend([syntheticEntry(1)]);
+    const idempotency = {
+      Put: {
+        TableName: tableName,
+        Item: marshall({ pk: 'MSG#s#w', sk: 'MSG' }),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+    const all = [idempotency, ...items];
+    const error = await client
+      .send(new TransactWriteItemsCommand({ TransactItems: all }))
+      .catch((e: unknown) => e);
+    expect((error as Error).name).toBe('TransactionCanceledException');
+    expect(store.isHeadConflict(error, all)).toBe(false);
+  });
+});
+
+describe('DynamoLedgerStore review state and digests', () => {
+  it('changes the review state without breaking the chain', async () => {
+    const { store } = await newStore(1);
+    const [entry] = await store.append([syntheticEntry(1)]);
+    await store.setReviewState({ shard: 0, seq: 1 }, 'flagged');
+    const [stored] = await store.readShard(0);
+    expect(stored?.reviewState).toBe('flagged');
+    expect(stored?.entryHash).toBe(entry?.entryHash);
+    expect(verifyChain(await store.readShard(0)).ok).toBe(true);
+  });
+
+  it('answers not-found for the review of a missing entry', async () => {
+    const { store } = await newStore(1);
+    await expect(store.setReviewState({ shard: 0, seq: 9 }, 'reviewed')).rejects.toMatchObject({
+      code: 'not-found',
+    });
+  });
+
+  it('returns the latest of several digests', async () => {
+    const { store } = await newStore(1);
+    const digest = {
+      cell: 'uk',
+      shards: [{ shard: 0, seq: 0, hash: '0'.repeat(64) }],
+      alg: 'x',
+      keyId: 'k',
+      signature: 's',
+    };
+    await store.putDigest({ ...digest, at: '2026-11-25T10:00:00.000Z' });
+    await store.putDigest({ ...digest, at: '2026-11-25T11:00:00.000Z' });
+    expect((await store.latestDigest())?.at).toBe('2026-11-25T11:00:00.000Z');
+  });
+
+  it('keeps the HEAD item in step with the chain', async () => {
+    const { tableName, store } = await newStore(1);
+    const sealed = await store.append([syntheticEntry(1), syntheticEntry(2)]);
+    const head = await client.send(
+      new GetItemCommand({ TableName: tableName, Key: marshall({ pk: 'LEDGER#0', sk: 'HEAD' }) }),
+    );
+    expect(unmarshall(head.Item ?? {})).toMatchObject({ seq: 2, hash: sealed[1]?.entryHash });
+  });
+
+  it('turns an unreachable table into storage-unavailable', async () => {
+    const store = new DynamoLedgerStore({ client, tableName: 'no-such-table', cellId: 'uk' });
+    const error = await store.append([syntheticEntry(1)]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'storage-unavailable' });
+  });
+});
