@@ -1,7 +1,7 @@
 import type { ResidencyPolicy } from '../../shared/config/policy.js';
-import { canonicalJson } from '../../shared/domain/ledger/canonical.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { fieldErrors, type Receipt, VisitNoteEvent } from '../../shared/domain/event/schema.js';
+import { canonicalJson } from '../../shared/domain/ledger/canonical.js';
 import type { VerifiedWebhook } from '../../shared/http/middleware/verify-webhook.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { NoteEncryptor } from '../../shared/ports/note-encryptor.js';

@@ -27,6 +27,9 @@ export interface IngestHandlerDeps {
 export const WEBHOOK_ROUTE = 'POST /v1/webhooks/{senderId}';
 export const STATUS_ROUTE = 'GET /v1/senders/{senderId}/notes/{noteId}/versions/{version}/delivery';
 
+/** Every route the ingest function serves (the HTTP API and the local runtime route these to it). */
+export const INGEST_ROUTES = [WEBHOOK_ROUTE, STATUS_ROUTE] as const;
+
 export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
 /**

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { cellTableName } from '../../shared/adapters/dynamodb/table-definition.js';
 import type { Env } from '../../shared/config/env.js';
 import type { Jurisdiction } from '../../shared/config/policy.js';
+import { DEV_AUDIENCE, type DevIssuer, ROLES_CLAIM } from './dev-issuer.js';
 
 export interface LocalCell {
   id: string;
@@ -16,6 +17,7 @@ export interface LocalCell {
 export function localCells(input: {
   jurisdictions: Jurisdiction[];
   stackUrl: string;
+  issuer: Pick<DevIssuer, 'issuer' | 'jwksUrl'>;
   dataDir: string;
   policyFile: string;
   dynamoEndpoint: string;
@@ -47,6 +49,14 @@ export function localCells(input: {
         AWS_REGION: jurisdiction.region,
         SENDERS_FILE: resolve(input.sendersFile),
         LOG_LEVEL: input.logLevel,
+        // Cell-to-cell forwarding credential: one per deployment locally.
+        FORWARD_SECRET_FILE: join(keys, 'forwarding.secret'),
+        SMART_KEY_FILE: join(keys, `${id}.smart-client.pem`),
+        LEDGER_DIGEST_KEY_FILE: join(keys, `${id}.ledger-digest.key`),
+        HIM_ISSUER: input.issuer.issuer,
+        HIM_AUDIENCE: DEV_AUDIENCE,
+        HIM_JWKS_URL: input.issuer.jwksUrl,
+        HIM_ROLES_CLAIM: ROLES_CLAIM,
       },
     };
   });

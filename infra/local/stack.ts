@@ -4,13 +4,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { buildIngestHandler } from '../../functions/ingest/deps.js';
-import { STATUS_ROUTE, WEBHOOK_ROUTE } from '../../functions/ingest/handler-factory.js';
 import { ResidencyPolicy } from '../../shared/config/policy.js';
 import { eventJsonSchema, openApiDocument } from '../../shared/http/openapi.js';
 import type { Route } from './api-gateway.js';
 import { type LocalCell, localCells } from './cells.js';
+import { createDevIssuer, type DevIssuer } from './dev-issuer.js';
+import { serveDevIssuer } from './dev-issuer-http.js';
 import { type DynamoDbLocal, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.js';
+import { HTTP_FUNCTIONS } from './functions.js';
 import { ensureSendersFile } from './senders.js';
 import { createGateway, type StaticRoute, sendJson } from './server.js';
 import type { LocalSettings } from './settings.js';
@@ -30,6 +31,7 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   url: string;
+  devIssuer: DevIssuer;
   cells: LocalCell[];
   dynamo: DynamoDbLocal;
   dynamoClient: DynamoDBClient;
@@ -70,10 +72,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       return true;
     },
   ];
+  let devIssuer: DevIssuer | undefined;
+  extras.push(async (req, res, path) => {
+    if (!devIssuer || !path.startsWith('/dev-issuer/')) return false;
+    await serveDevIssuer(devIssuer, req, res, path);
+    return true;
+  });
   const server = createGateway({ cells: cellRoutes, extras });
   await listen(server, settings.PORT, settings.HOST);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${settings.HOST}:${port}`;
+  devIssuer = await createDevIssuer({
+    keyFile: resolve(dataDir, 'keys', 'dev-issuer.pem'),
+    issuer: `${url}/dev-issuer`,
+  });
 
   progress('starting DynamoDB Local');
   if (!options.inMemory) await mkdir(resolve(dataDir, 'dynamodb'), { recursive: true });
@@ -93,6 +105,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const cells = localCells({
     jurisdictions: policy.jurisdictions,
     stackUrl: url,
+    issuer: devIssuer,
     dataDir,
     policyFile: settings.VISITBRIDGE_POLICY_FILE,
     dynamoEndpoint: dynamo.endpoint,
@@ -111,12 +124,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const cell of cells) {
       progress(`cell ${cell.id}: table ${cell.tableName}, keys, handlers`);
       await ensureCellTable(dynamoClient, cell.tableName);
-      const ingest = await buildIngestHandler(cell.env);
-      const fn = `visitbridge-${cell.id}-ingest`;
-      cellRoutes.set(cell.id, [
-        { routeKey: WEBHOOK_ROUTE, handler: ingest, functionName: fn },
-        { routeKey: STATUS_ROUTE, handler: ingest, functionName: fn },
-      ]);
+      const routes: Route[] = [];
+      for (const fn of HTTP_FUNCTIONS) {
+        const handler = await fn.build(cell.env);
+        const functionName = `visitbridge-${cell.id}-${fn.name}`;
+        routes.push(...fn.routes.map((routeKey) => ({ routeKey, handler, functionName })));
+      }
+      cellRoutes.set(cell.id, routes);
     }
   } catch (error) {
     await stop();
@@ -146,6 +160,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   ready = true;
   return {
     url,
+    devIssuer,
     cells,
     dynamo,
     dynamoClient,

@@ -73,6 +73,44 @@ export const IngestEnv = z.intersection(
 );
 export type IngestEnv = z.infer<typeof IngestEnv>;
 
+const EhrEndpoints = z.string().transform((raw, ctx) => {
+  try {
+    return z.record(z.string(), z.object({ baseUrl: Url, tokenUrl: Url.optional() })).parse(JSON.parse(raw));
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON object of EHR target id to {"baseUrl", "tokenUrl"}' });
+    return z.NEVER;
+  }
+});
+
+/** The delivery worker's settings. */
+export const DeliverEnv = z.intersection(
+  CellEnv,
+  z
+    .object({
+      /** Secret holding the SMART client's private key as PKCS8 PEM (AWS). Exactly one of these two. */
+      SMART_PRIVATE_KEY_SECRET_ARN: z.string().startsWith('arn:aws').optional(),
+      /** PKCS8 PEM file of the SMART client key, created on first start (local runtime). */
+      SMART_KEY_FILE: z.string().min(1).optional(),
+      /** Per-target endpoint overrides; targets without one use the policy's `baseUrl`. */
+      EHR_ENDPOINTS: EhrEndpoints.optional(),
+      SENDER_SECRETS_PREFIX: z.string().min(1).optional(),
+      SENDERS_FILE: z.string().min(1).optional(),
+      DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+      DELIVERY_BASE_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(250),
+      DELIVERY_MAX_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(8_000),
+      EHR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    })
+    .refine((env) => Boolean(env.SMART_PRIVATE_KEY_SECRET_ARN) !== Boolean(env.SMART_KEY_FILE), {
+      message: 'set exactly one of SMART_PRIVATE_KEY_SECRET_ARN and SMART_KEY_FILE',
+      path: ['SMART_PRIVATE_KEY_SECRET_ARN'],
+    })
+    .refine((env) => Boolean(env.SENDER_SECRETS_PREFIX) !== Boolean(env.SENDERS_FILE), {
+      message: 'set exactly one of SENDER_SECRETS_PREFIX and SENDERS_FILE',
+      path: ['SENDER_SECRETS_PREFIX'],
+    }),
+);
+export type DeliverEnv = z.infer<typeof DeliverEnv>;
+
 /**
  * Parses a function's environment once at cold start. Throws with every bad
  * variable named, so a misconfigured cell fails loudly instead of running on guesses.

@@ -1,0 +1,220 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type GetShardIteratorCommandInput,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { CheckpointStore } from './checkpoint.js';
+import { sequenceOf, toLambdaRecord } from './event.js';
+import { type Decision, decide, type RetryPolicy, readOutcome, type Settled } from './outcome.js';
+
+/** What the on-failure destination receives for records that are given up. */
+export interface StreamFailure {
+  records: DynamoDBRecord[];
+  reason: string;
+  attempts: number;
+}
+
+/** Counters the poller reports in `stats()`. */
+export interface StreamPollerCounters {
+  invocations: number;
+  recordsDelivered: number;
+  recordsProcessed: number;
+  recordsFiltered: number;
+  recordsFailed: number;
+  retries: number;
+  errors: number;
+}
+
+export interface ShardWorkerConfig extends RetryPolicy {
+  client: DynamoDBStreamsClient;
+  streamArn: string;
+  shardId: string;
+  checkpoints: CheckpointStore;
+  invoke: (records: DynamoDBRecord[]) => Promise<unknown>;
+  filter: (record: DynamoDBRecord) => boolean;
+  onFailure: (failure: StreamFailure) => Promise<void>;
+  onError: (error: unknown) => void;
+  batchSize: number;
+  pollIntervalMs: number;
+  retryDelayMs: number;
+  counters: StreamPollerCounters;
+  signal: AbortSignal;
+  /** A strictly increasing stamp, shared by the poller to order events. */
+  tick: () => number;
+  /** Called after every step, so the poller can resolve `idle()` waiters. */
+  progressed: () => void;
+}
+
+interface Entry {
+  record: DynamoDBRecord;
+  sequence: string;
+  matches: boolean;
+}
+
+const pause = (ms: number, signal: AbortSignal) => sleep(ms, undefined, { signal }).catch(() => undefined);
+
+/**
+ * Reads one shard in order and feeds its records to the handler, one batch in
+ * flight, retrying and checkpointing as Lambda's event source mapping does.
+ */
+export class ShardWorker {
+  private iterator: string | undefined;
+  private ended = false;
+  private lastFetched: string | undefined;
+  private readonly buffer: Entry[] = [];
+  /** Sizes of the next batches (retries and bisected halves); empty means `batchSize`. */
+  private readonly plan: number[] = [];
+  private readonly failureCounts = new Map<string, number>();
+  private caughtUpAt: number | undefined;
+  private inFlight = false;
+  finished = false;
+
+  constructor(private readonly config: ShardWorkerConfig) {}
+
+  /** True when the shard had nothing new in a read that started after `stamp` and nothing is pending. */
+  caughtUpSince(stamp: number): boolean {
+    return !this.inFlight && this.buffer.length === 0 && (this.caughtUpAt ?? -1) > stamp;
+  }
+
+  /** Runs until the shard is closed and drained (`finished`) or the poller stops. */
+  async run(): Promise<void> {
+    const { signal } = this.config;
+    while (!signal.aborted) {
+      try {
+        const fetched = await this.fetch();
+        const delivered = await this.deliverNext();
+        if (this.ended && this.buffer.length === 0) {
+          this.config.checkpoints.finish(this.config.shardId);
+          this.finished = true;
+          return;
+        }
+        if (!fetched && !delivered) await pause(this.config.pollIntervalMs, signal);
+      } catch (error) {
+        this.iterator = undefined;
+        if (!signal.aborted) {
+          this.config.counters.errors += 1;
+          this.config.onError(error);
+          await pause(this.config.pollIntervalMs, signal);
+        }
+      } finally {
+        this.config.progressed();
+      }
+    }
+  }
+
+  private async fetch(): Promise<boolean> {
+    const { batchSize, client, signal } = this.config;
+    if (this.ended || this.buffer.filter((e) => e.matches).length >= batchSize) return false;
+    this.iterator ??= await this.openIterator();
+    const started = this.config.tick();
+    const page = await client.send(new GetRecordsCommand({ ShardIterator: this.iterator, Limit: 1000 }), {
+      abortSignal: signal,
+    });
+    const entries = (page.Records ?? []).map((raw) => {
+      const record = toLambdaRecord(raw, this.config.streamArn);
+      return { record, sequence: sequenceOf(record), matches: this.config.filter(record) };
+    });
+    this.iterator = page.NextShardIterator;
+    this.ended = !page.NextShardIterator;
+    this.buffer.push(...entries);
+    this.lastFetched = entries.at(-1)?.sequence ?? this.lastFetched;
+    this.caughtUpAt = entries.length === 0 && this.buffer.length === 0 ? started : undefined;
+    return entries.length > 0;
+  }
+
+  /** An iterator after the last record read (or checkpointed); TRIM_HORIZON when there is none or it was trimmed. */
+  private async openIterator(): Promise<string | undefined> {
+    const { client, streamArn, shardId, signal } = this.config;
+    const after = this.lastFetched ?? this.config.checkpoints.get(shardId)?.sequenceNumber;
+    const base = { StreamArn: streamArn, ShardId: shardId };
+    const input: GetShardIteratorCommandInput = after
+      ? { ...base, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+      : { ...base, ShardIteratorType: 'TRIM_HORIZON' };
+    try {
+      return (await client.send(new GetShardIteratorCommand(input), { abortSignal: signal })).ShardIterator;
+    } catch (error) {
+      if ((error as Error).name !== 'TrimmedDataAccessException' || !after) throw error;
+      this.config.onError(new Error(`shard ${shardId} was trimmed past its checkpoint`, { cause: error }));
+      const horizon = { ...base, ShardIteratorType: 'TRIM_HORIZON' } as const;
+      return (await client.send(new GetShardIteratorCommand(horizon), { abortSignal: signal })).ShardIterator;
+    }
+  }
+
+  /** Drops leading filtered-out records, then takes the next batch of matching ones. */
+  private takeBatch(): Entry[] {
+    while (this.buffer[0] && !this.buffer[0].matches) this.commitThrough(this.buffer[0]);
+    if (this.buffer.length === 0) return [];
+    const size = this.plan.shift() ?? this.config.batchSize;
+    return this.buffer.filter((e) => e.matches).slice(0, size);
+  }
+
+  private async deliverNext(): Promise<boolean> {
+    const batch = this.takeBatch();
+    if (batch.length === 0) return false;
+    const records = batch.map((e) => e.record);
+    const { counters } = this.config;
+    this.inFlight = true;
+    try {
+      counters.invocations += 1;
+      counters.recordsDelivered += records.length;
+      const settled: Settled = await this.config.invoke(records).then(
+        (value) => ({ ok: true, value }),
+        (error: unknown) => ({ ok: false, error }),
+      );
+      const decision = decide(records, readOutcome(records, settled), this.failureCounts, this.config);
+      await this.apply(batch, decision);
+    } finally {
+      this.inFlight = false;
+    }
+    return true;
+  }
+
+  private async apply(batch: Entry[], decision: Decision): Promise<void> {
+    const { counters, signal } = this.config;
+    const done = batch[decision.commit - 1];
+    if (done) this.commitThrough(done);
+    counters.recordsProcessed += decision.commit;
+    if (decision.action === 'retry') {
+      counters.retries += 1;
+      this.plan.unshift(...decision.sizes);
+      const delay = Math.min(this.config.retryDelayMs * 2 ** (decision.attempts - 1), 30_000);
+      await pause(delay, signal);
+    } else if (decision.action === 'give-up') {
+      const failure = { records: decision.failed, reason: decision.reason, attempts: decision.attempts };
+      if (!(await this.sendToDestination(failure))) return;
+      const last = batch[decision.commit + decision.skip - 1];
+      if (last) this.commitThrough(last);
+      counters.recordsFailed += decision.failed.length;
+      counters.recordsProcessed += decision.skip - decision.failed.length;
+    }
+  }
+
+  /** Hands records to the on-failure destination, retrying until it accepts them or the poller stops. */
+  private async sendToDestination(failure: StreamFailure): Promise<boolean> {
+    const { signal } = this.config;
+    while (!signal.aborted) {
+      try {
+        await this.config.onFailure(failure);
+        return true;
+      } catch (error) {
+        this.config.counters.errors += 1;
+        this.config.onError(new Error('the on-failure destination rejected records', { cause: error }));
+        await pause(this.config.pollIntervalMs, signal);
+      }
+    }
+    return false;
+  }
+
+  /** Removes `entry` and everything before it from the buffer and checkpoints its sequence number. */
+  private commitThrough(entry: Entry): void {
+    const index = this.buffer.indexOf(entry);
+    for (const removed of this.buffer.splice(0, index + 1)) {
+      this.failureCounts.delete(removed.sequence);
+      if (!removed.matches) this.config.counters.recordsFiltered += 1;
+    }
+    this.config.checkpoints.advance(this.config.shardId, entry.sequence);
+  }
+}
