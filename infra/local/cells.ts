@@ -13,6 +13,11 @@ export interface LocalCell {
   env: Env;
 }
 
+/** Key files of a cell's functions (created on first start by the function that owns each). */
+export function functionsKeyFiles(cell: Pick<LocalCell, 'env'>): { smart: string } {
+  return { smart: String(cell.env.SMART_KEY_FILE) };
+}
+
 /** Builds each cell's function environment for the local runtime. */
 export function localCells(input: {
   jurisdictions: Jurisdiction[];
@@ -23,6 +28,8 @@ export function localCells(input: {
   dynamoEndpoint: string;
   sendersFile: string;
   logLevel: string;
+  /** EHR endpoint per target (sandboxes or real servers): the worker's EHR_ENDPOINTS. */
+  ehrEndpoints: Record<string, { baseUrl: string; tokenUrl?: string }>;
   /** Appended to table names so several stacks can share one DynamoDB Local (tests). */
   tableSuffix?: string;
 }): LocalCell[] {
@@ -57,6 +64,7 @@ export function localCells(input: {
         HIM_AUDIENCE: DEV_AUDIENCE,
         HIM_JWKS_URL: input.issuer.jwksUrl,
         HIM_ROLES_CLAIM: ROLES_CLAIM,
+        EHR_ENDPOINTS: JSON.stringify(input.ehrEndpoints),
       },
     };
   });

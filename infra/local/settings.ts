@@ -19,6 +19,8 @@ export const LocalSettings = z.object({
     .string()
     .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a whsec_ base64 secret')
     .optional(),
+  /** JSON `{ "<ehrTargetId>": { "baseUrl": "…", "tokenUrl": "…" } }`: real FHIR servers instead of sandboxes. */
+  VISITBRIDGE_EHR_ENDPOINTS: z.string().optional(),
   VISITBRIDGE_DYNAMODB_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
 });

@@ -1,21 +1,25 @@
-import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ResidencyPolicy } from '../../shared/config/policy.js';
+import { buildDeliverHandler } from '../../functions/deliver/deps.js';
+import type { StreamHandler } from '../../functions/deliver/handler-factory.js';
+import { loadPolicy } from '../../shared/config/load-policy.js';
 import { eventJsonSchema, openApiDocument } from '../../shared/http/openapi.js';
 import type { Route } from './api-gateway.js';
 import { type LocalCell, localCells } from './cells.js';
 import { createDevIssuer, type DevIssuer } from './dev-issuer.js';
 import { serveDevIssuer } from './dev-issuer-http.js';
 import { type DynamoDbLocal, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.js';
+import { ExternalEhrs, type LocalEhrs, registerBridgeKeys, startLocalEhrs } from './ehrs.js';
 import { HTTP_FUNCTIONS } from './functions.js';
+import { healthDocument } from './health.js';
 import { ensureSendersFile } from './senders.js';
 import { createGateway, type StaticRoute, sendJson } from './server.js';
 import type { LocalSettings } from './settings.js';
 import { ensureCellTable } from './tables.js';
+import { startDeliveryWorkers } from './workers.js';
 
 export interface LocalStackOptions {
   settings: LocalSettings;
@@ -27,6 +31,8 @@ export interface LocalStackOptions {
   tableSuffix?: string;
   /** Reports start-up steps (the banner's progress lines). */
   onProgress?: (step: string) => void;
+  /** Poller-level errors of the delivery workers (stderr by default). */
+  onWorkerError?: (cell: string, error: unknown) => void;
 }
 
 export interface LocalStack {
@@ -35,17 +41,21 @@ export interface LocalStack {
   cells: LocalCell[];
   dynamo: DynamoDbLocal;
   dynamoClient: DynamoDBClient;
+  ehrs: LocalEhrs;
   dataDir: string;
   sendersFile: string;
   demoSecret: { value: string; generated: boolean };
   health(): Record<string, unknown>;
+  /** Resolves once every delivery worker has caught up with its stream. */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the whole local stack in this process: DynamoDB Local, every cell of the
- * residency policy with its table, keys and Lambda handlers, and one HTTP gateway.
- * `GET /healthz` answers 503 until everything is ready, then 200.
+ * Starts the whole local stack in this process: DynamoDB Local, a sandbox EHR
+ * per EHR target, every cell of the residency policy with its table, keys,
+ * Lambda handlers and delivery worker, and one HTTP gateway. `GET /healthz`
+ * answers 503 until everything is ready, then 200.
  *
  * @throws when the port is taken, Java is missing, or the policy is invalid.
  */
@@ -54,10 +64,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const progress = options.onProgress ?? (() => undefined);
   const dataDir = resolve(settings.VISITBRIDGE_DATA_DIR);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const policy = ResidencyPolicy.parse(JSON.parse(readFileSync(settings.VISITBRIDGE_POLICY_FILE, 'utf8')));
+  const policy = loadPolicy(settings.VISITBRIDGE_POLICY_FILE);
+  const external = ExternalEhrs.parse(JSON.parse(settings.VISITBRIDGE_EHR_ENDPOINTS ?? '{}'));
 
   let ready = false;
   let health: Record<string, unknown> = { status: 'starting' };
+  let devIssuer: DevIssuer | undefined;
   const cellRoutes = new Map<string, Route[]>();
   const extras: StaticRoute[] = [
     (_req, res, path) => {
@@ -71,58 +83,64 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       else return false;
       return true;
     },
+    async (req, res, path) => {
+      if (!devIssuer || !path.startsWith('/dev-issuer/')) return false;
+      await serveDevIssuer(devIssuer, req, res, path);
+      return true;
+    },
   ];
-  let devIssuer: DevIssuer | undefined;
-  extras.push(async (req, res, path) => {
-    if (!devIssuer || !path.startsWith('/dev-issuer/')) return false;
-    await serveDevIssuer(devIssuer, req, res, path);
-    return true;
-  });
   const server = createGateway({ cells: cellRoutes, extras });
   await listen(server, settings.PORT, settings.HOST);
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${settings.HOST}:${port}`;
-  devIssuer = await createDevIssuer({
-    keyFile: resolve(dataDir, 'keys', 'dev-issuer.pem'),
-    issuer: `${url}/dev-issuer`,
-  });
-
-  progress('starting DynamoDB Local');
-  if (!options.inMemory) await mkdir(resolve(dataDir, 'dynamodb'), { recursive: true });
-  const dynamo = await (options.dynamoEndpoint
-    ? Promise.resolve(externalDynamo(options.dynamoEndpoint))
-    : startDynamoDbLocal({
-        dataDir: options.inMemory ? undefined : resolve(dataDir, 'dynamodb'),
-        port: settings.VISITBRIDGE_DYNAMODB_PORT || undefined,
-      })
-  ).catch(async (error: unknown) => {
-    await close(server);
-    throw error;
-  });
-  const dynamoClient = localDynamoClient(dynamo.endpoint);
-  const sendersFile = resolve(dataDir, 'senders.json');
-  const demo = await ensureSendersFile(sendersFile, settings.VISITBRIDGE_DEMO_SENDER_SECRET);
-  const cells = localCells({
-    jurisdictions: policy.jurisdictions,
-    stackUrl: url,
-    issuer: devIssuer,
-    dataDir,
-    policyFile: settings.VISITBRIDGE_POLICY_FILE,
-    dynamoEndpoint: dynamo.endpoint,
-    sendersFile,
-    logLevel: settings.LOG_LEVEL,
-    tableSuffix: options.tableSuffix,
-  });
-
-  const stop = async () => {
+  const url = `http://${settings.HOST}:${(server.address() as AddressInfo).port}`;
+  const cleanup: Array<() => Promise<void>> = [() => close(server)];
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
     ready = false;
-    dynamoClient.destroy();
-    await close(server);
-    await dynamo.stop();
+    stopped ??= (async () => {
+      for (const step of [...cleanup].reverse()) await step().catch(() => undefined);
+    })();
+    return stopped;
   };
+
   try {
+    devIssuer = await createDevIssuer({
+      keyFile: resolve(dataDir, 'keys', 'dev-issuer.pem'),
+      issuer: `${url}/dev-issuer`,
+    });
+    progress('starting DynamoDB Local');
+    if (!options.inMemory) await mkdir(resolve(dataDir, 'dynamodb'), { recursive: true });
+    const dynamo = options.dynamoEndpoint
+      ? externalDynamo(options.dynamoEndpoint)
+      : await startDynamoDbLocal({
+          dataDir: options.inMemory ? undefined : resolve(dataDir, 'dynamodb'),
+          port: settings.VISITBRIDGE_DYNAMODB_PORT || undefined,
+        });
+    cleanup.push(() => dynamo.stop());
+    const dynamoClient = localDynamoClient(dynamo.endpoint);
+    cleanup.push(async () => dynamoClient.destroy());
+
+    progress('starting sandbox EHRs');
+    const ehrs = await startLocalEhrs({ policy, host: settings.HOST, basePort: settings.PORT, external });
+    cleanup.push(() => ehrs.stop());
+
+    const sendersFile = resolve(dataDir, 'senders.json');
+    const demo = await ensureSendersFile(sendersFile, settings.VISITBRIDGE_DEMO_SENDER_SECRET);
+    const cells = localCells({
+      jurisdictions: policy.jurisdictions,
+      stackUrl: url,
+      issuer: devIssuer,
+      dataDir,
+      policyFile: settings.VISITBRIDGE_POLICY_FILE,
+      dynamoEndpoint: dynamo.endpoint,
+      sendersFile,
+      logLevel: settings.LOG_LEVEL,
+      ehrEndpoints: ehrs.endpoints,
+      tableSuffix: options.tableSuffix,
+    });
+
+    const deliverHandlers = new Map<string, StreamHandler>();
     for (const cell of cells) {
-      progress(`cell ${cell.id}: table ${cell.tableName}, keys, handlers`);
+      progress(`cell ${cell.id}: table ${cell.tableName}, keys, functions`);
       await ensureCellTable(dynamoClient, cell.tableName);
       const routes: Route[] = [];
       for (const fn of HTTP_FUNCTIONS) {
@@ -131,45 +149,53 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         routes.push(...fn.routes.map((routeKey) => ({ routeKey, handler, functionName })));
       }
       cellRoutes.set(cell.id, routes);
+      deliverHandlers.set(cell.id, await buildDeliverHandler(cell.env));
     }
+    await registerBridgeKeys(ehrs, policy, cells);
+
+    progress('starting delivery workers');
+    const workers = await startDeliveryWorkers({
+      cells,
+      handlers: deliverHandlers,
+      dynamo: dynamoClient,
+      dynamoEndpoint: dynamo.endpoint,
+      dlqDir: resolve(dataDir, 'dlq'),
+      checkpointDir: options.inMemory || options.dynamoEndpoint ? undefined : resolve(dataDir, 'streams'),
+      onError:
+        options.onWorkerError ??
+        ((cell, error) =>
+          process.stderr.write(`delivery worker ${cell}: ${(error as Error).message ?? error}\n`)),
+    });
+    cleanup.push(() => workers.stop());
+
+    health = healthDocument({
+      url,
+      dynamoEndpoint: dynamo.endpoint,
+      persistent: !options.inMemory,
+      dataDir,
+      policy,
+      cells,
+      ehrs,
+    });
+    ready = true;
+    return {
+      url,
+      devIssuer,
+      cells,
+      dynamo,
+      dynamoClient,
+      ehrs,
+      dataDir,
+      sendersFile,
+      demoSecret: { value: demo.demoSecret, generated: demo.generated },
+      health: () => health,
+      idle: () => workers.idle(),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
   }
-
-  health = {
-    status: 'ok',
-    url,
-    dynamodb: { endpoint: dynamo.endpoint, persistent: !options.inMemory },
-    dataDir,
-    schemas: { openapi: `${url}/openapi.json`, event: `${url}/schemas/visit-note-event.v1.json` },
-    cells: Object.fromEntries(
-      cells.map((c) => [
-        c.id,
-        {
-          jurisdiction: c.jurisdiction.name,
-          region: c.jurisdiction.region,
-          countries: c.jurisdiction.countries,
-          baseUrl: c.baseUrl,
-          webhookUrl: `${c.baseUrl}v1/webhooks/{senderId}`,
-          table: c.tableName,
-        },
-      ]),
-    ),
-  };
-  ready = true;
-  return {
-    url,
-    devIssuer,
-    cells,
-    dynamo,
-    dynamoClient,
-    dataDir,
-    sendersFile,
-    demoSecret: { value: demo.demoSecret, generated: demo.generated },
-    health: () => health,
-    stop,
-  };
 }
 
 function externalDynamo(endpoint: string): DynamoDbLocal {

@@ -1,65 +1,17 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { localContext } from './api-gateway.js';
 import { CheckpointStore } from './stream/checkpoint.js';
-import { ShardWorker, type StreamFailure, type StreamPollerCounters } from './stream/shard-worker.js';
+import { ShardWorker } from './stream/shard-worker.js';
 import { latestStreamArn, listShards, shardsToStart } from './stream/shards.js';
+import type { StreamPoller, StreamPollerCounters, StreamPollerOptions } from './stream/types.js';
 
-export type { StreamFailure } from './stream/shard-worker.js';
-
-/** A DynamoDB stream Lambda handler (`DynamoDBStreamHandler` without the callback form). */
-export type StreamHandler = (
-  event: DynamoDBStreamEvent,
-  context: Context,
-  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing reports full success, as in aws-lambda's own type
-) => Promise<DynamoDBBatchResponse | void>;
-
-export interface StreamPollerOptions {
-  /** Streams client pointed at DynamoDB Local (fixed LOCAL_CREDENTIALS). */
-  client: DynamoDBStreamsClient;
-  /** Used once, to find the table's latest stream. */
-  dynamo: DynamoDBClient;
-  tableName: string;
-  /** The very Lambda handler deployed behind the event source mapping. */
-  handler: StreamHandler;
-  /** Function name in the Lambda `Context` the handler receives. */
-  functionName: string;
-  /** Most records per invocation (default 10). */
-  batchSize?: number;
-  /** `retryAttempts`: retries of a failing record before it is given up (default 5). */
-  maxRetries?: number;
-  /** `bisectBatchOnError` (default true). */
-  bisectOnError?: boolean;
-  /** Wait after a read that found nothing (default 250 ms). */
-  pollIntervalMs?: number;
-  /** First retry delay, doubled per failed attempt up to 30 s (default 200 ms). */
-  retryDelayMs?: number;
-  /** Filter criteria: records it rejects are skipped (and checkpointed) before batching. */
-  filter?: (record: DynamoDBRecord) => boolean;
-  /** JSON file of per-shard positions, so a restart resumes after the last handled record. */
-  checkpointFile?: string;
-  /** The on-failure destination for records given up after `maxRetries`. */
-  onFailure?: (failure: StreamFailure) => Promise<void>;
-  /** Poller-level errors (SDK calls, checkpoint writes); the poller keeps going. */
-  onError?: (error: unknown) => void;
-}
-
-export interface StreamPollerStats extends StreamPollerCounters {
-  streamArn: string;
-  /** Shards being read now. */
-  activeShards: number;
-  /** Closed shards drained by this poller since it started. */
-  finishedShards: number;
-}
-
-export interface StreamPoller {
-  /** Stops reading, waits for the batch in flight and writes the checkpoint; rejects if that write fails. */
-  stop(): Promise<void>;
-  /** Resolves once every shard was read up to date after this call and no batch is in flight (or on stop). */
-  idle(): Promise<void>;
-  stats(): StreamPollerStats;
-}
+export type {
+  StreamFailure,
+  StreamHandler,
+  StreamPoller,
+  StreamPollerCounters,
+  StreamPollerOptions,
+  StreamPollerStats,
+} from './stream/types.js';
 
 function checkCount(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer ≥ ${min}`);
@@ -86,9 +38,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const maxRetries = checkCount('maxRetries', options.maxRetries ?? 5, 0);
   const pollIntervalMs = checkCount('pollIntervalMs', options.pollIntervalMs ?? 250, 1);
   const retryDelayMs = checkCount('retryDelayMs', options.retryDelayMs ?? 200, 0);
-  const onError = options.onError ?? ((error: unknown) => console.error('stream poller:', error));
+  const sink = options.onError ?? ((error: unknown) => console.error('stream poller:', error));
   const streamArn = await latestStreamArn(options.dynamo, options.tableName);
-  const checkpoints = await CheckpointStore.open(streamArn, options.checkpointFile, onError);
 
   const abort = new AbortController();
   const counters: StreamPollerCounters = {
@@ -100,6 +51,15 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     retries: 0,
     errors: 0,
   };
+  const onError = (error: unknown) => {
+    counters.errors += 1;
+    try {
+      sink(error);
+    } catch {
+      // An error sink that throws must not stop the shards: the error is counted in stats().
+    }
+  };
+  const checkpoints = await CheckpointStore.open(streamArn, options.checkpointFile, onError);
   const workers = new Map<string, { worker: ShardWorker; done: Promise<void> }>();
   const waiters: { stamp: number; resolve: () => void }[] = [];
   let clock = 0;
@@ -146,10 +106,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     });
     const done = worker
       .run()
-      .catch((error: unknown) => {
-        counters.errors += 1;
-        onError(error);
-      })
+      .catch(onError)
       .finally(() => {
         workers.delete(shardId);
         if (!worker.finished) return;
@@ -176,7 +133,6 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         await refreshShards();
       } catch (error) {
         if (abort.signal.aborted) break;
-        counters.errors += 1;
         onError(error);
       }
       checkIdle();

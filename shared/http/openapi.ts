@@ -28,6 +28,7 @@ export const DeliveryStatusBody = z
         updatedAt: z.string().optional(),
         deliveredAt: z.string().optional(),
         ehrResource: z.string().optional(),
+        parkReason: z.string().optional(),
       }),
     ),
   })

@@ -62,6 +62,7 @@ export interface DeliveryStatus {
     updatedAt?: string;
     deliveredAt?: string;
     ehrResource?: string;
+    parkReason?: string;
   }>;
 }
 

@@ -36,7 +36,7 @@ export interface OutboxItem extends OutboxKey {
   history: StepRecord[];
   deliveredAt?: string;
   parkedAt?: string;
-  parkReason?: ParkReason | 'transfer-denied';
+  parkReason?: ParkReason | 'transfer-denied' | 'target-not-configured';
   operationOutcome?: IssueSummary[];
   updatedAt?: string;
 }

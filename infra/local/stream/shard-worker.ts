@@ -9,24 +9,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import type { CheckpointStore } from './checkpoint.js';
 import { sequenceOf, toLambdaRecord } from './event.js';
 import { type Decision, decide, type RetryPolicy, readOutcome, type Settled } from './outcome.js';
-
-/** What the on-failure destination receives for records that are given up. */
-export interface StreamFailure {
-  records: DynamoDBRecord[];
-  reason: string;
-  attempts: number;
-}
-
-/** Counters the poller reports in `stats()`. */
-export interface StreamPollerCounters {
-  invocations: number;
-  recordsDelivered: number;
-  recordsProcessed: number;
-  recordsFiltered: number;
-  recordsFailed: number;
-  retries: number;
-  errors: number;
-}
+import type { StreamFailure, StreamPollerCounters } from './types.js';
 
 export interface ShardWorkerConfig extends RetryPolicy {
   client: DynamoDBStreamsClient;
@@ -36,6 +19,7 @@ export interface ShardWorkerConfig extends RetryPolicy {
   invoke: (records: DynamoDBRecord[]) => Promise<unknown>;
   filter: (record: DynamoDBRecord) => boolean;
   onFailure: (failure: StreamFailure) => Promise<void>;
+  /** Reports a poller-level error (and counts it); never throws. */
   onError: (error: unknown) => void;
   batchSize: number;
   pollIntervalMs: number;
@@ -94,11 +78,13 @@ export class ShardWorker {
         if (!fetched && !delivered) await pause(this.config.pollIntervalMs, signal);
       } catch (error) {
         this.iterator = undefined;
-        if (!signal.aborted) {
-          this.config.counters.errors += 1;
-          this.config.onError(error);
-          await pause(this.config.pollIntervalMs, signal);
-        }
+        // An iterator expires 15 minutes after it was issued (long retries): open a new one quietly.
+        // DynamoDB Local answers TRIM_HORIZON on a brand-new, empty stream with a trimmed-data
+        // error until the first record arrives: wait quietly for it too.
+        const name = (error as Error).name;
+        const quiet = name === 'ExpiredIteratorException' || (name === 'TrimmedDataAccessException' && !this.lastFetched);
+        if (!signal.aborted && !quiet) this.config.onError(error);
+        if (!signal.aborted && name !== 'ExpiredIteratorException') await pause(this.config.pollIntervalMs, signal);
       } finally {
         this.config.progressed();
       }
@@ -200,7 +186,6 @@ export class ShardWorker {
         await this.config.onFailure(failure);
         return true;
       } catch (error) {
-        this.config.counters.errors += 1;
         this.config.onError(new Error('the on-failure destination rejected records', { cause: error }));
         await pause(this.config.pollIntervalMs, signal);
       }

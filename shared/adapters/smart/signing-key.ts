@@ -70,7 +70,8 @@ async function readPem(file: string): Promise<string | undefined> {
   }
 }
 
-async function importPem(pem: string, alg: SigningAlg): Promise<SigningKey> {
+/** A signing key from PKCS8 PEM text (e.g. a Secrets Manager value). */
+export async function importPem(pem: string, alg: SigningAlg): Promise<SigningKey> {
   try {
     return await describe(alg, await importPKCS8(pem, alg, { extractable: true }));
   } catch (error) {

@@ -1,0 +1,81 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+
+/** What the on-failure destination receives for records that are given up. */
+export interface StreamFailure {
+  records: DynamoDBRecord[];
+  reason: string;
+  attempts: number;
+}
+
+/** Counters the poller reports in `stats()`. */
+export interface StreamPollerCounters {
+  /** Handler calls. */
+  invocations: number;
+  /** Records passed to the handler, retries included. */
+  recordsDelivered: number;
+  /** Records the handler succeeded with (checkpointed). */
+  recordsProcessed: number;
+  /** Records the filter rejected (checkpointed, never delivered). */
+  recordsFiltered: number;
+  /** Records handed to `onFailure`. */
+  recordsFailed: number;
+  /** Failed invocations that were followed by a retry (bisected halves included). */
+  retries: number;
+  /** Poller-level errors reported to `onError`. */
+  errors: number;
+}
+
+/** A DynamoDB stream Lambda handler (`DynamoDBStreamHandler` without the callback form). */
+export type StreamHandler = (
+  event: DynamoDBStreamEvent,
+  context: Context,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing reports full success, as in aws-lambda's own type
+) => Promise<DynamoDBBatchResponse | void>;
+
+export interface StreamPollerOptions {
+  /** Streams client pointed at DynamoDB Local (fixed LOCAL_CREDENTIALS). */
+  client: DynamoDBStreamsClient;
+  /** Used once, to find the table's latest stream. */
+  dynamo: DynamoDBClient;
+  tableName: string;
+  /** The very Lambda handler deployed behind the event source mapping. */
+  handler: StreamHandler;
+  /** Function name in the Lambda `Context` the handler receives. */
+  functionName: string;
+  /** Most records per invocation (default 10). */
+  batchSize?: number;
+  /** `retryAttempts`: retries of a failing record before it is given up (default 5). */
+  maxRetries?: number;
+  /** `bisectBatchOnError` (default true). */
+  bisectOnError?: boolean;
+  /** Wait after a read that found nothing (default 250 ms). */
+  pollIntervalMs?: number;
+  /** First retry delay, doubled per failed attempt up to 30 s (default 200 ms). */
+  retryDelayMs?: number;
+  /** Filter criteria: records it rejects are skipped (and checkpointed) before batching. */
+  filter?: (record: DynamoDBRecord) => boolean;
+  /** JSON file of per-shard positions, so a restart resumes after the last handled record. */
+  checkpointFile?: string;
+  /** The on-failure destination for records given up after `maxRetries`. */
+  onFailure?: (failure: StreamFailure) => Promise<void>;
+  /** Poller-level errors (SDK calls, checkpoint writes); the poller keeps going. */
+  onError?: (error: unknown) => void;
+}
+
+export interface StreamPollerStats extends StreamPollerCounters {
+  streamArn: string;
+  /** Shards being read now. */
+  activeShards: number;
+  /** Closed shards drained by this poller since it started. */
+  finishedShards: number;
+}
+
+export interface StreamPoller {
+  /** Stops reading, waits for the batch in flight and writes the checkpoint; rejects if that write fails. */
+  stop(): Promise<void>;
+  /** Resolves once every shard was read up to date after this call and no batch is in flight (or on stop). */
+  idle(): Promise<void>;
+  stats(): StreamPollerStats;
+}

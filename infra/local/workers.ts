@@ -1,0 +1,76 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { StreamHandler } from '../../functions/deliver/handler-factory.js';
+import { isDeliverable } from '../../functions/deliver/handler-factory.js';
+import { LOCAL_CREDENTIALS } from '../../shared/adapters/dynamodb/client.js';
+import type { LocalCell } from './cells.js';
+import { type StreamPoller, startStreamPoller } from './stream-poller.js';
+
+/** Same bound as the event source mapping's retryAttempts in infra/cdk. */
+const RETRY_ATTEMPTS = 8;
+
+/**
+ * Runs each cell's delivery worker on its table's stream, as the event source
+ * mapping does in AWS: outbox records only, batch item failures, bisection,
+ * bounded retries, and an on-failure destination (an NDJSON file of the given-up
+ * records' keys — PHI-free — under `<data>/dlq/`).
+ */
+export async function startDeliveryWorkers(input: {
+  cells: LocalCell[];
+  handlers: Map<string, StreamHandler>;
+  dynamo: DynamoDBClient;
+  dynamoEndpoint: string;
+  dlqDir: string;
+  checkpointDir?: string;
+  onError: (cell: string, error: unknown) => void;
+}): Promise<{ pollers: Map<string, StreamPoller>; idle(): Promise<void>; stop(): Promise<void> }> {
+  const client = new DynamoDBStreamsClient({
+    region: 'local',
+    endpoint: input.dynamoEndpoint,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const pollers = new Map<string, StreamPoller>();
+  for (const cell of input.cells) {
+    const handler = input.handlers.get(cell.id);
+    if (!handler) continue;
+    const dlqFile = `${input.dlqDir}/${cell.id}.ndjson`;
+    pollers.set(
+      cell.id,
+      await startStreamPoller({
+        client,
+        dynamo: input.dynamo,
+        tableName: cell.tableName,
+        handler,
+        functionName: `visitbridge-${cell.id}-deliver`,
+        filter: isDeliverable,
+        maxRetries: RETRY_ATTEMPTS,
+        bisectOnError: true,
+        checkpointFile: input.checkpointDir ? `${input.checkpointDir}/${cell.tableName}.json` : undefined,
+        onFailure: async (failure) => {
+          await mkdir(dirname(dlqFile), { recursive: true });
+          const lines = failure.records.map((r) =>
+            JSON.stringify({
+              at: new Date().toISOString(),
+              reason: failure.reason,
+              attempts: failure.attempts,
+              keys: r.dynamodb?.Keys,
+              sequenceNumber: r.dynamodb?.SequenceNumber,
+            }),
+          );
+          await appendFile(dlqFile, `${lines.join('\n')}\n`);
+        },
+        onError: (error) => input.onError(cell.id, error),
+      }),
+    );
+  }
+  return {
+    pollers,
+    idle: async () => void (await Promise.all([...pollers.values()].map((p) => p.idle()))),
+    stop: async () => {
+      await Promise.all([...pollers.values()].map((p) => p.stop()));
+      client.destroy();
+    },
+  };
+}
