@@ -33,13 +33,14 @@ export function makeDeliverHandler(deps: DeliverDeps): StreamHandler {
     .handler(async (event) => {
       for (const record of event.Records) {
         if (!isDeliverable(record)) continue;
-        const image = toOutboxItem(unmarshall(record.dynamodb?.NewImage as Record<string, AttributeValue>));
+        let image: ReturnType<typeof toOutboxItem> | undefined;
         try {
+          image = toOutboxItem(unmarshall(record.dynamodb?.NewImage as Record<string, AttributeValue>));
           await processOutboxRecord(deps, image);
         } catch (error) {
           deps.logger.error('delivery record failed', {
-            noteId: image.noteId,
-            version: image.version,
+            noteId: image?.noteId,
+            version: image?.version,
             errorName: error instanceof Error ? error.name : typeof error,
             code: (error as { code?: string }).code,
           });

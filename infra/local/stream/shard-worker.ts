@@ -82,9 +82,11 @@ export class ShardWorker {
         // DynamoDB Local answers TRIM_HORIZON on a brand-new, empty stream with a trimmed-data
         // error until the first record arrives: wait quietly for it too.
         const name = (error as Error).name;
-        const quiet = name === 'ExpiredIteratorException' || (name === 'TrimmedDataAccessException' && !this.lastFetched);
+        const quiet =
+          name === 'ExpiredIteratorException' || (name === 'TrimmedDataAccessException' && !this.lastFetched);
         if (!signal.aborted && !quiet) this.config.onError(error);
-        if (!signal.aborted && name !== 'ExpiredIteratorException') await pause(this.config.pollIntervalMs, signal);
+        if (!signal.aborted && name !== 'ExpiredIteratorException')
+          await pause(this.config.pollIntervalMs, signal);
       } finally {
         this.config.progressed();
       }

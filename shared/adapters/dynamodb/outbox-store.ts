@@ -73,7 +73,6 @@ export class DynamoOutbox implements Outbox {
       ':attempt': update.attempt,
       ':history': [update.attempt],
       ':empty': [],
-      ':ids': update.resourceIds,
       ':at': at,
     };
     const set = [
@@ -82,10 +81,14 @@ export class DynamoOutbox implements Outbox {
       'gsi1pk = :gsi',
       'lastAttempt = :attempt',
       'history = list_append(if_not_exists(history, :empty), :history)',
-      'resourceIds = :ids',
       'updatedAt = :at',
     ];
     const remove: string[] = [];
+    // Empty maps are left out: DynamoDB Local's stream renders `{M: {}}` as `{}`, which no reader can decode.
+    if (Object.keys(update.resourceIds).length) {
+      set.push('resourceIds = :ids');
+      values[':ids'] = update.resourceIds;
+    }
     if (update.state === 'retrying') {
       set.push('nextAttemptAt = :nextAt');
       values[':nextAt'] = update.nextAttemptAt;

@@ -109,7 +109,12 @@ export async function deliverNote(
 
   const refs = { patientId: patient, ...(encounter ? { encounterId: encounter } : {}) };
   if (retraction && replacesId) {
-    const doc = mapDocumentReference(note, target, refs);
+    // The retracted document keeps its own relation to the version it replaced.
+    const replacedByRetracted = state.delivered.find((d) => d.version === version - 1)?.documentReferenceId;
+    const doc = mapDocumentReference(note, target, {
+      ...refs,
+      ...(replacedByRetracted ? { replacesId: replacedByRetracted } : {}),
+    });
     const updated = await run.call('document-update', () => ehr.update({ ...doc, id: replacesId }));
     if (updated.kind !== 'ok') return conclude({ failure: updated });
     ids.documentReference = replacesId;
