@@ -10,11 +10,16 @@ import { SAMPLE_PATIENTS, sampleEvent } from '../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../infra/local/settings.js';
 import type { LocalStack } from '../infra/local/stack.js';
 import { createTableInput } from '../shared/adapters/dynamodb/table-definition.js';
-import { measure, type RunFigures } from './stats.js';
 import { scanTable } from './scan.js';
+import { measure, type RunFigures } from './stats.js';
 
 /** Posts `count` signed notes to the UK cell with `concurrency` senders. */
-export async function ingestRun(stack: LocalStack, concurrency: number, count: number, tag: string): Promise<RunFigures> {
+export async function ingestRun(
+  stack: LocalStack,
+  concurrency: number,
+  count: number,
+  tag: string,
+): Promise<RunFigures> {
   const signer = new Webhook(stack.demoSecret.value);
   const url = `${stack.url}/uk/v1/webhooks/${DEMO_SENDER_ID}`;
   return measure(`ingest c=${concurrency}`, concurrency, count, async (i) => {

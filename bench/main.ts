@@ -22,7 +22,9 @@ const stack = await startLocalStack({
   onProgress: (step) => log(`  … ${step}`),
 });
 
-const results: { ingest: Array<{ ingest: RunFigures; floor: RunFigures; throughputRatio: number; p99Ratio: number }> } = {
+const results: {
+  ingest: Array<{ ingest: RunFigures; floor: RunFigures; throughputRatio: number; p99Ratio: number }>;
+} = {
   ingest: [],
 };
 try {
@@ -49,10 +51,23 @@ try {
   await rm(dataDir, { recursive: true, force: true });
 }
 
-console.log('\nIngest through the local HTTP stack vs. raw TransactWriteItems of the same items (DynamoDB Local)\n');
+console.log(
+  '\nIngest through the local HTTP stack vs. raw TransactWriteItems of the same items (DynamoDB Local)\n',
+);
 console.log(
   table(
-    ['run', 'notes', 'notes/s', 'p50 ms', 'p99 ms', 'errors', 'floor/s', 'floor p99', 'tput ratio', 'p99 ratio'],
+    [
+      'run',
+      'notes',
+      'notes/s',
+      'p50 ms',
+      'p99 ms',
+      'errors',
+      'floor/s',
+      'floor p99',
+      'tput ratio',
+      'p99 ratio',
+    ],
     results.ingest.map((r) => [
       r.ingest.name,
       r.ingest.count,
@@ -73,5 +88,8 @@ console.log(
 );
 const out = resolve('bench-results');
 await mkdir(out, { recursive: true });
-await writeFile(join(out, 'bench.json'), `${JSON.stringify({ at: new Date().toISOString(), scale, ...results }, null, 2)}\n`);
+await writeFile(
+  join(out, 'bench.json'),
+  `${JSON.stringify({ at: new Date().toISOString(), scale, ...results }, null, 2)}\n`,
+);
 console.log(`\nwrote ${join(out, 'bench.json')}`);

@@ -10,7 +10,7 @@ import type { Pseudonymizer } from '../../shared/ports/pseudonymizer.js';
 export interface EgressResult {
   allowed: boolean;
   /** Writes the ledger entry of an allowed cross-border delivery once it has landed. */
-  record?: (documentReferenceId?: string) => Promise<void>;
+  record?: () => Promise<void>;
 }
 
 /** Whether a note may go to its EHR target; movements out of the jurisdiction are decided and logged. */
@@ -36,29 +36,34 @@ export function policyEgress(deps: {
     check: async (item, event, target) => {
       if (target.jurisdiction === deps.cell) return { allowed: true };
       const at = deps.clock.now();
-      const organization = deps.policy.organizations.find((o) => o.id === item.tenant);
+      const organization = deps.policy.organizations.find((o) => o.id === item.tenant) ?? {
+        id: item.tenant,
+        ehrTarget: target.id,
+        dpfCertified: false,
+      };
+      const source = { country: event.patient.residenceCountry, cell: deps.cell };
+      const destination = { country: target.country, cell: target.jurisdiction };
       const decision = decideMovement(deps.policy, {
         kind: 'egress',
-        from: { country: event.patient.residenceCountry, jurisdiction: deps.cell },
-        to: { country: target.country, jurisdiction: target.jurisdiction },
-        recipient: { organizationId: item.tenant, dpfCertified: organization?.dpfCertified ?? false },
+        from: { country: source.country, jurisdiction: source.cell },
+        to: { country: destination.country, jurisdiction: destination.cell },
+        recipient: { organizationId: item.tenant, dpfCertified: organization.dpfCertified },
         at,
       });
       const entry = () =>
-        movementEntry(decision, {
+        movementEntry({
           kind: 'egress',
+          decision,
           at,
-          source: { country: event.patient.residenceCountry, cell: deps.cell },
-          destination: { country: target.country, cell: target.jurisdiction },
-          recipient: { organization: item.tenant, ehrTarget: target.id },
-          purpose: 'treatment',
-          loincType: event.note.loincType,
-          keyId: deps.keyId,
-          keyRegion: deps.region,
+          source,
+          destination,
+          event,
+          organization,
           patientRef: deps.pseudonymizer.patientRef(event.patient.identifiers),
-          noteId: item.noteId,
-          noteVersion: item.version,
+          senderId: item.senderId,
+          key: { id: deps.keyId, region: deps.region },
           actor: 'system:deliver',
+          recipient: { organization: item.tenant, ehrTarget: target.id },
         });
       if (decision.decision === 'denied') {
         await deps.ledger.append([entry()]);

@@ -121,7 +121,7 @@ export async function processOutboxRecord(deps: DeliverDeps, image: OutboxItem):
     };
   }
   const outcome = await record(deps, current, update);
-  if (outcome === 'delivered') await egress.record?.(result.resourceIds.documentReference);
+  if (outcome === 'delivered') await egress.record?.();
   return outcome;
 }
 

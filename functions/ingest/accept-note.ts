@@ -1,4 +1,5 @@
-import type { ResidencyPolicy } from '../../shared/config/policy.js';
+import { jurisdictionOfCountry } from '../../shared/config/load-policy.js';
+import type { Organization, ResidencyPolicy } from '../../shared/config/policy.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { fieldErrors, type Receipt, VisitNoteEvent } from '../../shared/domain/event/schema.js';
 import { canonicalJson } from '../../shared/domain/ledger/canonical.js';
@@ -23,23 +24,35 @@ export interface IngestDeps {
   cellEndpoints: Record<string, string>;
   /** Decides what happens to a note whose home is another cell (forward or refuse). */
   misrouted: MisroutedHandler;
-  /** Ledger entries for movements into this cell (clinician abroad); may refuse. */
-  inboundMovements: (event: VisitNoteEvent, ctx: MovementContext) => PendingLedgerEntry[];
+  /** Ledger entries for movements into this cell (clinician abroad), written with the note; may refuse. */
+  inboundMovements: InboundMovements;
 }
 
+/** What a movement decision needs to know besides the event (all PHI-free). */
 export interface MovementContext {
   cell: string;
   senderId: string;
+  /** Keyed hash of the patient with this cell's pseudonymisation key. */
   patientRef: string;
-  keyId: string;
+  /** The policy's organisation the note is for (the recipient). */
+  organization: Organization;
   at: Date;
 }
 
-export type MisroutedHandler = (input: {
-  event: VisitNoteEvent;
-  webhook: VerifiedWebhook;
-  homeCell: string;
-}) => Promise<IngestResult>;
+/**
+ * The ledger entries of a note's movement into this cell.
+ *
+ * @throws AppError('transfer-denied') when the policy denies it.
+ */
+export type InboundMovements = (event: VisitNoteEvent, ctx: MovementContext) => Promise<PendingLedgerEntry[]>;
+
+export type MisroutedHandler = (
+  input: MovementContext & {
+    event: VisitNoteEvent;
+    webhook: VerifiedWebhook;
+    homeCell: string;
+  },
+) => Promise<IngestResult>;
 
 export interface IngestResult {
   status: 200 | 202;
@@ -53,9 +66,12 @@ const EVENT_KINDS: Record<VisitNoteEvent['type'], NoteEventKind> = {
 };
 
 /**
- * Accepts one verified webhook: idempotency by `webhook-id`, schema, residency,
- * encryption, one atomic write. Throws AppError for every refusal; nothing is
- * stored unless the whole note is accepted.
+ * Accepts one verified webhook: idempotency by `webhook-id`, schema, residency
+ * (a note of another cell goes to `misrouted`; a note written abroad needs an
+ * allowed inbound movement), encryption, one atomic write of note, outbox,
+ * `webhook-id` record and ledger entries. Throws AppError for every refusal;
+ * nothing is stored unless the whole note is accepted (a denied movement leaves
+ * only its ledger entry).
  */
 export async function acceptNote(deps: IngestDeps, webhook: VerifiedWebhook): Promise<IngestResult> {
   // A redelivered webhook-id is recognised by the transaction's condition on its
@@ -77,10 +93,18 @@ export async function acceptNote(deps: IngestDeps, webhook: VerifiedWebhook): Pr
     );
   }
   const home = homeJurisdiction(deps.policy, event.patient.residenceCountry);
-  if (home !== deps.cell) return deps.misrouted({ event, webhook, homeCell: home });
-
   const now = deps.clock.now();
-  const patientRef = deps.pseudonymizer.patientRef(event.patient.identifiers);
+  const movement: MovementContext = {
+    cell: deps.cell,
+    senderId: webhook.sender.id,
+    patientRef: deps.pseudonymizer.patientRef(event.patient.identifiers),
+    organization,
+    at: now,
+  };
+  if (home !== deps.cell) return deps.misrouted({ ...movement, event, webhook, homeCell: home });
+
+  const { patientRef } = movement;
+  const ledgerEntries = await deps.inboundMovements(event, movement);
   const binding = {
     cell: deps.cell,
     tenant: event.organization.id,
@@ -89,13 +113,6 @@ export async function acceptNote(deps: IngestDeps, webhook: VerifiedWebhook): Pr
     version: event.note.version,
   };
   const sealed = await deps.encryptor.encrypt(event, binding);
-  const ledgerEntries = deps.inboundMovements(event, {
-    cell: deps.cell,
-    senderId: webhook.sender.id,
-    patientRef,
-    keyId: sealed.keyId,
-    at: now,
-  });
   const receipt: Receipt = {
     noteId: event.note.id,
     version: event.note.version,
@@ -165,7 +182,7 @@ function parseEvent(body: string): VisitNoteEvent {
 }
 
 function homeJurisdiction(policy: ResidencyPolicy, country: string): string {
-  const home = policy.jurisdictions.find((j) => j.countries.includes(country));
+  const home = jurisdictionOfCountry(policy, country);
   if (!home) {
     throw new AppError(
       'unknown-country',

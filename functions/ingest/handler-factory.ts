@@ -6,6 +6,7 @@ import { AppError } from '../../shared/domain/errors.js';
 import {
   type HttpEvent,
   type HttpResult,
+  header,
   jsonResult,
   pathParam,
   problemResult,
@@ -16,46 +17,60 @@ import { toProblem } from '../../shared/http/problem.js';
 import type { SenderRegistry } from '../../shared/ports/sender-registry.js';
 import { acceptNote, type IngestDeps } from './accept-note.js';
 import { isValidStatusSignature } from './delivery-status.js';
+import { FORWARDED_FROM_HEADER } from './forward-client.js';
 
 export interface IngestHandlerDeps {
   ingest: IngestDeps;
   senders: SenderRegistry;
   logger: Logger;
   maxBodyBytes: number;
+  /** The route other cells forward notes to: its own signer registry and use-case deps (which never forward). */
+  forwarded: { senders: SenderRegistry; ingest: IngestDeps };
 }
 
 export const WEBHOOK_ROUTE = 'POST /v1/webhooks/{senderId}';
 export const STATUS_ROUTE = 'GET /v1/senders/{senderId}/notes/{noteId}/versions/{version}/delivery';
+/** Cell-to-cell: a note another cell forwarded here, signed with the forwarding secret. */
+export const FORWARDED_ROUTE = 'POST /v1/forwarded/{senderId}';
 
 /** Every route the ingest function serves (the HTTP API and the local runtime route these to it). */
-export const INGEST_ROUTES = [WEBHOOK_ROUTE, STATUS_ROUTE] as const;
+export const INGEST_ROUTES = [WEBHOOK_ROUTE, STATUS_ROUTE, FORWARDED_ROUTE] as const;
 
 export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
 /**
- * The ingest function: the webhook route (signature checked on the raw body
- * first) and the sender's delivery-status route. Tests pass fakes; deps.ts wires production.
+ * The ingest function: the webhook route and the forwarded route (signature
+ * checked on the raw body first, with the sender's or the forwarding secret)
+ * and the sender's delivery-status route. Tests pass fakes; deps.ts wires production.
  */
 export function makeIngestHandler(deps: IngestHandlerDeps): HttpHandler {
   const { logger } = deps;
-  const webhook = middy<HttpEvent, HttpResult, Error, WebhookContext>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(problemResponses({ logger }))
-    .use(verifyStandardWebhook({ senders: deps.senders, maxBodyBytes: deps.maxBodyBytes }))
-    .handler(async (_event, context) => {
-      const verified = context.webhook;
-      if (!verified) throw new AppError('internal', 'webhook verification did not run');
-      logger.appendKeys({ senderId: verified.sender.id, webhookId: verified.webhookId });
-      const result = await acceptNote(deps.ingest, verified);
-      logger.info('note received', {
-        noteId: result.receipt.noteId,
-        version: result.receipt.version,
-        cell: result.receipt.cell,
-        status: result.status,
+  const webhookRoute = (senders: SenderRegistry, ingest: IngestDeps, isForwarded: boolean) =>
+    middy<HttpEvent, HttpResult, Error, WebhookContext>()
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(problemResponses({ logger }))
+      .use(verifyStandardWebhook({ senders, maxBodyBytes: deps.maxBodyBytes }))
+      .handler(async (event, context) => {
+        const verified = context.webhook;
+        if (!verified) throw new AppError('internal', 'webhook verification did not run');
+        const forwardedFrom = isForwarded ? header(event, FORWARDED_FROM_HEADER) : undefined;
+        logger.appendKeys({
+          senderId: verified.sender.id,
+          webhookId: verified.webhookId,
+          ...(forwardedFrom && /^[a-z][a-z0-9-]{1,15}$/.test(forwardedFrom) ? { forwardedFrom } : {}),
+        });
+        const result = await acceptNote(ingest, verified);
+        logger.info('note received', {
+          noteId: result.receipt.noteId,
+          version: result.receipt.version,
+          cell: result.receipt.cell,
+          status: result.status,
+        });
+        const location = result.receipt.deliveryStatusUrl;
+        return jsonResult(result.status, result.receipt, { location });
       });
-      const location = result.receipt.deliveryStatusUrl;
-      return jsonResult(result.status, result.receipt, { location });
-    });
+  const webhook = webhookRoute(deps.senders, deps.ingest, false);
+  const forwarded = webhookRoute(deps.forwarded.senders, deps.forwarded.ingest, true);
 
   const status = middy<HttpEvent, HttpResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -80,6 +95,7 @@ export function makeIngestHandler(deps: IngestHandlerDeps): HttpHandler {
   return async (event, context) => {
     if (event.routeKey === WEBHOOK_ROUTE) return webhook(event, context);
     if (event.routeKey === STATUS_ROUTE) return status(event, context);
+    if (event.routeKey === FORWARDED_ROUTE) return forwarded(event, context);
     return notFound(event);
   };
 }

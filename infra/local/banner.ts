@@ -9,6 +9,7 @@ export function printBanner(stack: LocalStack, elapsedMs: number): void {
     '',
     bold(`visitbridge is running (${(elapsedMs / 1000).toFixed(1)} s)`),
     '',
+    `  HIM console   ${stack.url}/console/`,
     `  health        ${stack.url}/healthz`,
     `  OpenAPI       ${stack.url}/openapi.json`,
     `  event schema  ${stack.url}/schemas/visit-note-event.v1.json`,

@@ -30,6 +30,7 @@ export function localCells(input: {
   logLevel: string;
   /** EHR endpoint per target (sandboxes or real servers): the worker's EHR_ENDPOINTS. */
   ehrEndpoints: Record<string, { baseUrl: string; tokenUrl?: string }>;
+  ehrTimeoutMs: number;
   /** Appended to table names so several stacks can share one DynamoDB Local (tests). */
   tableSuffix?: string;
 }): LocalCell[] {
@@ -65,6 +66,7 @@ export function localCells(input: {
         HIM_JWKS_URL: input.issuer.jwksUrl,
         HIM_ROLES_CLAIM: ROLES_CLAIM,
         EHR_ENDPOINTS: JSON.stringify(input.ehrEndpoints),
+        EHR_TIMEOUT_MS: String(input.ehrTimeoutMs),
       },
     };
   });

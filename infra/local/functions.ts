@@ -1,3 +1,5 @@
+import { buildHimHandler } from '../../functions/him-api/deps.js';
+import { HIM_ROUTES } from '../../functions/him-api/handler-factory.js';
 import { buildIngestHandler } from '../../functions/ingest/deps.js';
 import { INGEST_ROUTES } from '../../functions/ingest/handler-factory.js';
 import type { Env } from '../../shared/config/env.js';
@@ -13,4 +15,5 @@ export interface LocalHttpFunction {
 /** Every HTTP function each cell runs, as its HTTP API routes them in AWS (infra/cdk/constructs/cell-api.ts). */
 export const HTTP_FUNCTIONS: readonly LocalHttpFunction[] = [
   { name: 'ingest', routes: INGEST_ROUTES, build: buildIngestHandler },
+  { name: 'him-api', routes: HIM_ROUTES, build: buildHimHandler },
 ];

@@ -108,6 +108,11 @@ export function send(res: ServerResponse, result: HttpResult): void {
   res.end(body);
 }
 
+/** Answers with the problem+json of an error (5xx detail hidden as everywhere). */
+export function sendProblem(res: ServerResponse, error: AppError): void {
+  send(res, problemFor(error));
+}
+
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
   send(res, {
     statusCode: status,

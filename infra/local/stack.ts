@@ -6,9 +6,11 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { buildDeliverHandler } from '../../functions/deliver/deps.js';
 import type { StreamHandler } from '../../functions/deliver/handler-factory.js';
 import { loadPolicy } from '../../shared/config/load-policy.js';
+import { AppError } from '../../shared/domain/errors.js';
 import { eventJsonSchema, openApiDocument } from '../../shared/http/openapi.js';
 import type { Route } from './api-gateway.js';
 import { type LocalCell, localCells } from './cells.js';
+import { type ConsoleConfig, consoleRoute, localConsoleConfig } from './console-route.js';
 import { createDevIssuer, type DevIssuer } from './dev-issuer.js';
 import { serveDevIssuer } from './dev-issuer-http.js';
 import { type DynamoDbLocal, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.js';
@@ -16,8 +18,8 @@ import { ExternalEhrs, type LocalEhrs, registerBridgeKeys, startLocalEhrs } from
 import { HTTP_FUNCTIONS } from './functions.js';
 import { healthDocument } from './health.js';
 import { ensureSendersFile } from './senders.js';
-import { createGateway, type StaticRoute, sendJson } from './server.js';
-import type { LocalSettings } from './settings.js';
+import { createGateway, type StaticRoute, sendJson, sendProblem } from './server.js';
+import { type LocalSettings, PROJECT_ROOT } from './settings.js';
 import { ensureCellTable } from './tables.js';
 import { startDeliveryWorkers } from './workers.js';
 
@@ -71,10 +73,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   let health: Record<string, unknown> = { status: 'starting' };
   let devIssuer: DevIssuer | undefined;
   const cellRoutes = new Map<string, Route[]>();
+  let consoleConfig: ConsoleConfig = { cells: [] };
   const extras: StaticRoute[] = [
     (_req, res, path) => {
-      if (path !== '/healthz') return false;
-      sendJson(res, ready ? 200 : 503, health);
+      if (path === '/healthz') sendJson(res, ready ? 200 : 503, health);
+      else if (!ready && !path.startsWith('/dev-issuer/'))
+        sendProblem(res, new AppError('storage-unavailable', 'starting'));
+      else return false;
       return true;
     },
     (_req, res, path) => {
@@ -88,6 +93,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await serveDevIssuer(devIssuer, req, res, path);
       return true;
     },
+    consoleRoute({ consoleDir: resolve(PROJECT_ROOT, 'console'), config: () => consoleConfig }),
   ];
   const server = createGateway({ cells: cellRoutes, extras });
   await listen(server, settings.PORT, settings.HOST);
@@ -135,9 +141,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sendersFile,
       logLevel: settings.LOG_LEVEL,
       ehrEndpoints: ehrs.endpoints,
+      ehrTimeoutMs: settings.VISITBRIDGE_EHR_TIMEOUT_MS,
       tableSuffix: options.tableSuffix,
     });
 
+    consoleConfig = localConsoleConfig(cells, `${url}/dev-issuer/token`);
     const deliverHandlers = new Map<string, StreamHandler>();
     for (const cell of cells) {
       progress(`cell ${cell.id}: table ${cell.tableName}, keys, functions`);

@@ -65,10 +65,20 @@ export const IngestEnv = z.intersection(
         .min(1024)
         .max(6_000_000)
         .default(256 * 1024),
+      /** Secret holding the cell-to-cell forwarding secret(s), `whsec_…`, the first signs (AWS). Exactly one of these two. */
+      FORWARD_SECRET_ARN: z.string().startsWith('arn:aws').optional(),
+      /** File of the cell-to-cell forwarding secret, created on first use (local runtime; shared by all cells). */
+      FORWARD_SECRET_FILE: z.string().min(1).optional(),
+      /** Time to wait for the home cell per forwarding attempt (one retry on network errors). */
+      FORWARD_TIMEOUT_MS: z.coerce.number().int().min(100).max(25_000).default(5_000),
     })
     .refine((env) => Boolean(env.SENDER_SECRETS_PREFIX) !== Boolean(env.SENDERS_FILE), {
       message: 'set exactly one of SENDER_SECRETS_PREFIX and SENDERS_FILE',
       path: ['SENDER_SECRETS_PREFIX'],
+    })
+    .refine((env) => Boolean(env.FORWARD_SECRET_ARN) !== Boolean(env.FORWARD_SECRET_FILE), {
+      message: 'set exactly one of FORWARD_SECRET_ARN and FORWARD_SECRET_FILE',
+      path: ['FORWARD_SECRET_ARN'],
     }),
 );
 export type IngestEnv = z.infer<typeof IngestEnv>;
@@ -77,7 +87,10 @@ const EhrEndpoints = z.string().transform((raw, ctx) => {
   try {
     return z.record(z.string(), z.object({ baseUrl: Url, tokenUrl: Url.optional() })).parse(JSON.parse(raw));
   } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be a JSON object of EHR target id to {"baseUrl", "tokenUrl"}' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a JSON object of EHR target id to {"baseUrl", "tokenUrl"}',
+    });
     return z.NEVER;
   }
 });
@@ -123,3 +136,39 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
   }
   return result.data;
 }
+
+/** The HIM API's settings. */
+export const HimEnv = z.intersection(
+  CellEnv,
+  z
+    .object({
+      /** HMAC key file that signs ledger digests (local runtime). Exactly one of these two. */
+      LEDGER_DIGEST_KEY_FILE: z.string().min(1).optional(),
+      /** Asymmetric KMS key (ECC_NIST_P256) that signs ledger digests (AWS). */
+      LEDGER_SIGNING_KEY_ARN: z.string().startsWith('arn:aws').optional(),
+      /** OIDC issuer of HIM tokens (`iss`). */
+      HIM_ISSUER: Url,
+      /** Expected `aud` (or Cognito access-token `client_id`). */
+      HIM_AUDIENCE: z.string().min(1),
+      HIM_JWKS_URL: Url,
+      /** Claim holding the roles array. */
+      HIM_ROLES_CLAIM: z.string().min(1).default('cognito:groups'),
+      /** Comma-separated browser origins allowed to call the API (the HIM console's origin). */
+      HIM_CORS_ORIGINS: z
+        .string()
+        .optional()
+        .transform((raw) =>
+          (raw ?? '')
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
+        )
+        .pipe(z.array(z.url())),
+      LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']).default('INFO'),
+    })
+    .refine((env) => Boolean(env.LEDGER_DIGEST_KEY_FILE) !== Boolean(env.LEDGER_SIGNING_KEY_ARN), {
+      message: 'set exactly one of LEDGER_DIGEST_KEY_FILE and LEDGER_SIGNING_KEY_ARN',
+      path: ['LEDGER_SIGNING_KEY_ARN'],
+    }),
+);
+export type HimEnv = z.infer<typeof HimEnv>;

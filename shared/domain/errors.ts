@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'method-not-allowed'
   | 'unauthorized'
   | 'forbidden'
+  | 'not-parked'
+  | 'export-too-large'
   | 'ciphertext-mismatch'
   | 'storage-unavailable'
   | 'forward-failed'

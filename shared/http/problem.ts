@@ -31,6 +31,8 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   unauthorized: { status: 401, title: 'Authentication required' },
   forbidden: { status: 403, title: 'Forbidden' },
+  'not-parked': { status: 409, title: 'Delivery is not parked' },
+  'export-too-large': { status: 422, title: 'Export too large for one response' },
   'ciphertext-mismatch': { status: 500, title: 'Internal error' },
   'storage-unavailable': { status: 503, title: 'Service unavailable' },
   'forward-failed': { status: 502, title: 'Home cell unreachable' },

@@ -87,13 +87,11 @@ describe('EsdkNoteEncryptor (KMS keyring, mocked KMS client)', () => {
 
   beforeEach(() => {
     kms.reset();
-    kms
-      .on(GenerateDataKeyCommand)
-      .resolves({
-        KeyId: keyArn,
-        Plaintext: new Uint8Array(dataKey),
-        CiphertextBlob: new Uint8Array(wrapped),
-      });
+    kms.on(GenerateDataKeyCommand).resolves({
+      KeyId: keyArn,
+      Plaintext: new Uint8Array(dataKey),
+      CiphertextBlob: new Uint8Array(wrapped),
+    });
     kms.on(DecryptCommand).resolves({ KeyId: keyArn, Plaintext: new Uint8Array(dataKey) });
   });
 

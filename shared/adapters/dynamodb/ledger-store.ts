@@ -229,7 +229,10 @@ export class DynamoLedgerStore implements LedgerStore {
     }
     let start = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
     if (page.cursor !== undefined && !start)
-      throw new AppError('invalid-cursor', 'the page cursor is not valid for this ledger; start again without it');
+      throw new AppError(
+        'invalid-cursor',
+        'the page cursor is not valid for this ledger; start again without it',
+      );
     const input = ledgerQueryInput(this.tableName, filter, page.order);
     const entries: LedgerEntry[] = [];
     do {

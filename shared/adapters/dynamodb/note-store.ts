@@ -19,15 +19,23 @@ import type {
   PendingLedgerEntry,
 } from '../../ports/note-store.js';
 import { messageKey, noteKey, outboxKey, pad } from './keys.js';
+import { ShardLocks } from './ledger-lock.js';
 
-/** Folds ledger entries into the note's transaction (see ledger-store.ts). */
+/** Folds ledger entries into the note's transaction (`DynamoLedgerStore` implements it). */
 export interface TransactionalLedger {
-  prepareAppend(entries: PendingLedgerEntry[]): Promise<{ items: TransactWriteItem[] }>;
+  /** Seals entries on the current heads: the Puts of the entries and of the heads they move. */
+  prepareAppend(entries: readonly PendingLedgerEntry[]): Promise<{ items: TransactWriteItem[] }>;
+  /** Whether a cancelled transaction lost a race on a ledger head (re-prepare and retry), given every item sent. */
+  isHeadConflict(error: unknown, items: readonly TransactWriteItem[]): boolean;
+  /** The shard an entry is chained in: writers in this process take turns per shard instead of racing. */
+  shardOf(entry: PendingLedgerEntry): number;
 }
 
 /** How long a `webhook-id` is remembered: longer than any sender's retry schedule. */
 const MESSAGE_TTL_SECONDS = 7 * 24 * 3600;
-const MAX_CHAIN_RETRIES = 8;
+/** Tries of one accept when ledger heads are contended; back-off is jittered and capped. */
+const MAX_ATTEMPTS = 30;
+const MAX_BACKOFF_MS = 400;
 const NOTE = 0;
 const MESSAGE = 2;
 
@@ -42,6 +50,9 @@ export class DynamoNoteStore implements NoteStore {
     private readonly tableName: string,
     private readonly ledger?: TransactionalLedger,
   ) {}
+
+  /** In-process turn-taking per ledger shard (other processes are kept out by the head condition). */
+  private readonly locks = new ShardLocks();
 
   private async findMessage(senderId: string, webhookId: string): Promise<MessageRecord | undefined> {
     const item = await this.get(messageKey(senderId, webhookId));
@@ -78,13 +89,23 @@ export class DynamoNoteStore implements NoteStore {
         receivedAt: String(item.receivedAt),
         updatedAt: item.updatedAt,
         deliveredAt: item.deliveredAt,
-        ehrResource: item.ehrResource,
+        ehrResource: item.resourceIds?.documentReference
+          ? `DocumentReference/${item.resourceIds.documentReference}`
+          : undefined,
+        parkReason: item.parkReason,
       })),
     };
   }
 
   async accept(request: AcceptRequest): Promise<AcceptOutcome> {
-    for (let attempt = 0; ; attempt++) {
+    const { ledger } = this;
+    if (!ledger || request.ledgerEntries.length === 0) return this.write(request);
+    const shards = request.ledgerEntries.map((entry) => ledger.shardOf(entry));
+    return this.locks.with(shards, () => this.write(request));
+  }
+
+  private async write(request: AcceptRequest): Promise<AcceptOutcome> {
+    for (let attempt = 1; ; attempt++) {
       const items = await this.transactionItems(request);
       try {
         await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
@@ -97,10 +118,11 @@ export class DynamoNoteStore implements NoteStore {
         const failed = (i: number) => reasons[i]?.Code === 'ConditionalCheckFailed';
         if (failed(NOTE)) return this.resolveExistingVersion(request.record);
         if (failed(MESSAGE)) return this.resolveExistingMessage(request);
-        const chainConflict = reasons.slice(MESSAGE + 1).some((r) => r?.Code === 'ConditionalCheckFailed');
-        const contention = reasons.some((r) => r?.Code === 'TransactionConflict');
-        if ((chainConflict || contention) && attempt < MAX_CHAIN_RETRIES) {
-          await sleep(Math.random() * 10 * 2 ** attempt);
+        const retryable = this.ledger
+          ? this.ledger.isHeadConflict(error, items)
+          : reasons.some((r) => r?.Code === 'TransactionConflict');
+        if (retryable && attempt < MAX_ATTEMPTS) {
+          await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 4 * 2 ** attempt));
           continue;
         }
         throw new AppError('storage-unavailable', 'note table write was cancelled', {}, { cause: error });

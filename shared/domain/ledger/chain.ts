@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical.js';
-import { GENESIS_HASH, type LedgerEntry, type ShardHead, type UnsealedEntry } from './entry.js';
+import { GENESIS_HASH, type ShardHead, type UnsealedEntry } from './entry.js';
 
 /**
  * Fields outside the hash. `reviewState` is HIM workflow state that changes after
@@ -9,8 +9,19 @@ import { GENESIS_HASH, type LedgerEntry, type ShardHead, type UnsealedEntry } fr
  */
 export const UNHASHED_FIELDS = ['entryHash', 'reviewState'] as const;
 
-/** The hash an entry must carry: SHA-256 (hex) of the canonical JSON of every hashed field, prevHash included. */
-export function computeEntryHash(entry: Omit<LedgerEntry, 'entryHash'> | LedgerEntry): string {
+/** The fields a chain adds to what a caller supplies: position and hashes. */
+export interface ChainFields {
+  shard: number;
+  seq: number;
+  prevHash: string;
+  entryHash: string;
+}
+
+/**
+ * The hash an entry must carry: SHA-256 (hex) of the canonical JSON of every hashed field, prevHash included.
+ * Any chained record (ledger or HIM audit entry) hashes the same way.
+ */
+export function computeEntryHash(entry: object): string {
   const hashed: Record<string, unknown> = { ...entry };
   for (const field of UNHASHED_FIELDS) delete hashed[field];
   return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
@@ -21,12 +32,13 @@ export const emptyHead = (shard: number): ShardHead => ({ shard, seq: 0, hash: G
 
 /**
  * Chains entries onto a shard head: consecutive seqs, each prevHash the previous
- * entryHash. Returns the sealed entries and the new head. Pure.
+ * entryHash. Returns the sealed entries and the new head. Pure. Generic so the
+ * HIM audit chain seals its records exactly as the ledger does.
  */
-export function sealEntries(
+export function sealEntries<T extends object = UnsealedEntry>(
   head: ShardHead,
-  entries: readonly UnsealedEntry[],
-): { sealed: LedgerEntry[]; head: ShardHead } {
+  entries: readonly T[],
+): { sealed: Array<T & ChainFields>; head: ShardHead } {
   let { seq, hash } = head;
   const sealed = entries.map((entry) => {
     seq += 1;

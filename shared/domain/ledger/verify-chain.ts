@@ -1,5 +1,12 @@
 import { computeEntryHash } from './chain.js';
-import { GENESIS_HASH, type LedgerEntry } from './entry.js';
+import { GENESIS_HASH } from './entry.js';
+
+/** What verification reads of a chained record (a ledger or HIM audit entry); every other field is hashed. */
+export interface ChainLink {
+  seq: number;
+  prevHash: string;
+  entryHash: string;
+}
 
 /** How a chain was tampered with, as far as the evidence shows. */
 export type ChainProblem = 'edited' | 'deleted' | 'inserted' | 'reordered' | 'broken-link';
@@ -22,7 +29,7 @@ export interface VerifyChainOptions {
 }
 
 interface Cursor {
-  entries: readonly LedgerEntry[];
+  entries: readonly ChainLink[];
   hashes: readonly string[];
   index: number;
   expected: number;
@@ -38,7 +45,7 @@ const bad = (problem: ChainProblem, firstBadSeq: number, detail: string): ChainV
 });
 
 /** The seq an entry was hashed with, when it is not the seq it now carries (a moved entry). */
-function originalSeq(entry: LedgerEntry, span: number): number | undefined {
+function originalSeq(entry: ChainLink, span: number): number | undefined {
   for (let distance = 1; distance <= span; distance += 1) {
     for (const seq of [entry.seq - distance, entry.seq + distance]) {
       if (seq >= 1 && computeEntryHash({ ...entry, seq }) === entry.entryHash) return seq;
@@ -47,7 +54,7 @@ function originalSeq(entry: LedgerEntry, span: number): number | undefined {
   return undefined;
 }
 
-function classifyAltered(c: Cursor, entry: LedgerEntry): ChainVerification {
+function classifyAltered(c: Cursor, entry: ChainLink): ChainVerification {
   const moved = originalSeq(entry, c.entries.length + 2);
   if (moved === undefined) {
     return bad(
@@ -78,7 +85,7 @@ function classifyAltered(c: Cursor, entry: LedgerEntry): ChainVerification {
   );
 }
 
-function classifyIntact(c: Cursor, entry: LedgerEntry): ChainVerification {
+function classifyIntact(c: Cursor, entry: ChainLink): ChainVerification {
   const later = c.entries.slice(c.index + 1);
   if (entry.seq > c.expected) {
     if (later.some((e) => e.seq < entry.seq)) {
@@ -162,7 +169,7 @@ function checkHead(end: ChainPoint, head: ChainPoint): ChainVerification | undef
  * if (!result.ok) console.log(result.problem, result.firstBadSeq);
  */
 export function verifyChain(
-  entries: readonly LedgerEntry[],
+  entries: readonly ChainLink[],
   options: VerifyChainOptions = {},
 ): ChainVerification {
   const c: Cursor = {
@@ -174,7 +181,7 @@ export function verifyChain(
     beforePrevHash: undefined,
   };
   for (; c.index < entries.length; c.index += 1) {
-    const entry = entries[c.index] as LedgerEntry;
+    const entry = entries[c.index] as ChainLink;
     if (c.hashes[c.index] !== entry.entryHash) return classifyAltered(c, entry);
     if (entry.seq !== c.expected || entry.prevHash !== c.prevHash) return classifyIntact(c, entry);
     c.beforePrevHash = c.prevHash;

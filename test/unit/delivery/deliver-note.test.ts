@@ -277,7 +277,10 @@ describe('deliverNote amendments and retractions', () => {
 
     const result = await deliver(ehr, retraction, genericTarget);
 
-    expect(result).toMatchObject({ status: 'retry', attempt: { step: 'wait-for-predecessor', outcome: 'waiting' } });
+    expect(result).toMatchObject({
+      status: 'retry',
+      attempt: { step: 'wait-for-predecessor', outcome: 'waiting' },
+    });
     expect(ehr.calls).toHaveLength(0);
   });
 });

@@ -1,0 +1,151 @@
+/**
+ * Pure query building for the HIM API (no DOM). Filters come from form values;
+ * every function throws `FilterError` with a message fit to show the user.
+ */
+export class FilterError extends Error {
+  /** @param {string} field form field at fault  @param {string} message */
+  constructor(field, message) {
+    super(message);
+    this.name = 'FilterError';
+    this.field = field;
+  }
+}
+
+export const MOVEMENT_KINDS = ['inbound', 'forward', 'egress', 'remote-access'];
+export const DECISIONS = ['allowed', 'denied'];
+export const DELIVERY_STATES = ['parked', 'pending', 'retrying', 'waiting', 'delivered'];
+export const DELIVERY_EVENTS = ['finalized', 'amended', 'retracted'];
+const CELL_ID = /^[a-z][a-z0-9-]{0,31}$/;
+
+/**
+ * Turns a `datetime-local` value (read as UTC, as the console shows every time in
+ * UTC) or a full ISO instant into `Date.toISOString()` form; '' stays ''.
+ * @throws {FilterError} on an unreadable time
+ */
+export function toIsoInstant(field, value) {
+  const text = (value ?? '').trim();
+  if (!text) return '';
+  const withZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text) ? `${text}Z` : text;
+  const at = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : new Date(withZone);
+  if (Number.isNaN(at.getTime())) throw new FilterError(field, `"${text}" is not a date and time`);
+  return at.toISOString();
+}
+
+/** @throws {FilterError} when `from` is after `to` */
+function range(filters) {
+  const from = toIsoInstant('from', filters.from);
+  const to = toIsoInstant('to', filters.to);
+  if (from && to && from > to) throw new FilterError('from', 'the start of the range is after its end');
+  return { from, to };
+}
+
+function oneOf(field, value, allowed) {
+  if (!value) return '';
+  if (!allowed.includes(value))
+    throw new FilterError(field, `"${value}" is not one of ${allowed.join(', ')}`);
+  return value;
+}
+
+/**
+ * Normalises a corridor written `uk:us`, `uk→us` or `uk>us` to `uk:us`.
+ * @throws {FilterError} when it is not two cell ids
+ */
+export function corridorParam(value) {
+  const text = (value ?? '').trim().toLowerCase();
+  if (!text) return '';
+  const parts = text.split(/\s*(?::|→|->|>)\s*/);
+  if (parts.length !== 2 || !parts.every((p) => CELL_ID.test(p)))
+    throw new FilterError('corridor', 'write a corridor as two cell ids, e.g. us:uk');
+  return parts.join(':');
+}
+
+/**
+ * Checks a patient identifier written `<system>|<value>` (as FHIR token search).
+ * @throws {FilterError} when either half is missing
+ */
+export function patientParam(value) {
+  const text = (value ?? '').trim();
+  if (!text) return '';
+  const bar = text.indexOf('|');
+  if (bar <= 0 || bar === text.length - 1)
+    throw new FilterError(
+      'patient',
+      'write the identifier as system|value, e.g. https://fhir.nhs.uk/Id/nhs-number|9434765919',
+    );
+  return text;
+}
+
+function params(entries) {
+  const search = new URLSearchParams();
+  for (const [name, value] of entries)
+    if (value !== '' && value !== undefined) search.set(name, String(value));
+  return search;
+}
+
+/**
+ * Query parameters of `GET ledger` and `GET ledger/export`.
+ * @throws {FilterError}
+ */
+export function ledgerParams(filters, page = {}) {
+  const { from, to } = range(filters);
+  const noteId = (filters.noteId ?? '').trim();
+  return params([
+    ['from', from],
+    ['to', to],
+    ['kind', oneOf('kind', filters.kind, MOVEMENT_KINDS)],
+    ['decision', oneOf('decision', filters.decision, DECISIONS)],
+    ['corridor', corridorParam(filters.corridor)],
+    ['noteId', noteId],
+    ['patient', patientParam(filters.patient)],
+    ['format', page.format ?? ''],
+    ['limit', page.limit ?? ''],
+    ['cursor', page.cursor ?? ''],
+  ]);
+}
+
+/** Query parameters of `GET corridors` and `GET audit`. @throws {FilterError} */
+export function rangeParams(filters, page = {}) {
+  const { from, to } = range(filters);
+  return params([
+    ['from', from],
+    ['to', to],
+    ['limit', page.limit ?? ''],
+    ['cursor', page.cursor ?? ''],
+  ]);
+}
+
+/** Query parameters of `GET deliveries`. @throws {FilterError} */
+export function deliveriesParams(state, page = {}) {
+  return params([
+    ['state', oneOf('state', state, DELIVERY_STATES)],
+    ['limit', page.limit ?? ''],
+    ['cursor', page.cursor ?? ''],
+  ]);
+}
+
+/** Path of one delivery (outbox item) under `v1/him/`, each id escaped. */
+export function deliveryPath(item) {
+  const ids = [item.senderId, item.noteId, String(item.version)].map(encodeURIComponent).join('/');
+  return `deliveries/${ids}`;
+}
+
+/** Event kind of an outbox item as the API names it (`finalized`, `amended`, `retracted`). */
+export function deliveryEvent(item) {
+  return oneOf('event', item.eventKind, DELIVERY_EVENTS) || 'finalized';
+}
+
+/**
+ * Whether identifiers may be sent to this API base: HTTPS, or loopback during
+ * local development (the local runtime serves plain HTTP on 127.0.0.1).
+ */
+export function isSecureBase(apiBase) {
+  const url = new URL(apiBase);
+  return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}
+
+/** Full URL of an HIM API call on a cell. */
+export function apiUrl(apiBase, path, search) {
+  const url = new URL(`v1/him/${path}`, apiBase);
+  if (search && [...search.keys()].length > 0) url.search = search.toString();
+  return url.toString();
+}

@@ -1,0 +1,198 @@
+/** Ledger tab: cross-border movements across the selected cells, filters, paging and export. */
+import { saveBlob } from '../api.js';
+import { field, mount } from '../dom.js';
+import { corridorLabel, formatTime, mechanismLabel, noteLabel, plural, words } from '../format.js';
+import { DECISIONS, FilterError, ledgerParams, MOVEMENT_KINDS } from '../query.js';
+import { h } from '../vnode.js';
+import { badge, empty, failures, labelled, loading, perCell, problemBox, select } from './common.js';
+
+const PAGE = 50;
+const READ = 'read the transfers ledger';
+const EXPORT = 'export the transfers ledger';
+
+/** Mounts the ledger tab into `root`; returns `refresh()` for when the cell selection changes. */
+export function ledgerView(root, ctx) {
+  let filters = {};
+  let rows = [];
+  let cursors = new Map();
+  const form = h(
+    'form',
+    {
+      class: 'filters',
+      method: 'post',
+      action: '#',
+      novalidate: true,
+      'aria-label': 'Ledger filters',
+      onsubmit: apply,
+    },
+    labelled('lf-from', 'From (UTC)', h('input', { id: 'lf-from', name: 'from', type: 'datetime-local' })),
+    labelled('lf-to', 'To (UTC)', h('input', { id: 'lf-to', name: 'to', type: 'datetime-local' })),
+    labelled('lf-kind', 'Kind', select('lf-kind', 'kind', MOVEMENT_KINDS)),
+    labelled('lf-decision', 'Decision', select('lf-decision', 'decision', DECISIONS)),
+    labelled(
+      'lf-corridor',
+      'Corridor',
+      h('input', { id: 'lf-corridor', name: 'corridor', placeholder: 'us:uk', autocomplete: 'off' }),
+    ),
+    labelled('lf-note', 'Note id', h('input', { id: 'lf-note', name: 'noteId', autocomplete: 'off' })),
+    labelled(
+      'lf-patient',
+      'Patient identifier',
+      h('input', {
+        id: 'lf-patient',
+        name: 'patient',
+        placeholder: 'system|value',
+        autocomplete: 'off',
+        spellcheck: 'false',
+        'aria-describedby': 'lf-patient-hint',
+      }),
+      'Sent to the cell over HTTPS only; never kept in the address bar.',
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary' }, 'Apply filters'),
+      h('button', { type: 'reset', onclick: reset }, 'Clear'),
+    ),
+  );
+  const toolbar = h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Export' });
+  const results = h('div', { class: 'results', 'aria-live': 'polite' });
+  mount(root, h('h2', { class: 'visually-hidden' }, 'Transfers ledger'), form, toolbar, results);
+  const formEl = root.querySelector('form');
+  const resultsEl = root.querySelector('.results');
+  const toolbarEl = root.querySelector('.toolbar');
+
+  function readForm() {
+    return Object.fromEntries(
+      ['from', 'to', 'kind', 'decision', 'corridor', 'noteId', 'patient'].map((n) => [n, field(formEl, n)]),
+    );
+  }
+
+  function apply(event) {
+    event.preventDefault();
+    filters = readForm();
+    return load(true);
+  }
+
+  function reset() {
+    filters = {};
+    setTimeout(() => load(true));
+  }
+
+  async function load(fresh) {
+    let search;
+    try {
+      search = (cursor) => ledgerParams(filters, { limit: PAGE, ...(cursor ? { cursor } : {}) });
+      search();
+    } catch (error) {
+      if (!(error instanceof FilterError)) throw error;
+      mount(resultsEl, problemBox({ title: 'Check the filters', detail: error.message }));
+      formEl.elements.namedItem(error.field)?.focus();
+      return;
+    }
+    const cells = fresh ? ctx.cells() : ctx.cells().filter((c) => cursors.get(c.id));
+    if (fresh) {
+      rows = [];
+      cursors = new Map();
+      mount(resultsEl, loading('Loading ledger entries…'));
+    }
+    const { ok, failed } = await perCell(cells, (cell) =>
+      ctx.api.json(cell, 'ledger', { search: search(cursors.get(cell.id)), action: READ }),
+    );
+    for (const { cell, value } of ok) {
+      rows.push(...(value.entries ?? []).map((entry) => ({ cell, entry })));
+      cursors.set(cell.id, value.nextCursor);
+    }
+    rows.sort((a, b) => (a.entry.at < b.entry.at ? 1 : a.entry.at > b.entry.at ? -1 : 0));
+    draw(failed);
+    ctx.announce(`${plural(rows.length, 'ledger entry', 'ledger entries')} shown`);
+  }
+
+  function draw(failed) {
+    const more = [...cursors.values()].some(Boolean);
+    mount(
+      toolbarEl,
+      h('span', { class: 'count' }, plural(rows.length, 'entry', 'entries'), more ? ' (more available)' : ''),
+      h('span', { class: 'spacer' }),
+      h('button', { type: 'button', onclick: () => exportAs('csv') }, 'Export CSV'),
+      h('button', { type: 'button', onclick: () => exportAs('ndjson') }, 'Export NDJSON'),
+    );
+    mount(
+      resultsEl,
+      failures(failed),
+      rows.length ? table() : empty('No ledger entries match these filters in the selected cells.'),
+      more
+        ? h(
+            'div',
+            { class: 'more' },
+            h('button', { type: 'button', onclick: () => load(false) }, 'Load more'),
+          )
+        : null,
+    );
+  }
+
+  function table() {
+    return h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'data-table', id: 'ledger-table' },
+        h('caption', { class: 'visually-hidden' }, 'Ledger entries, newest first'),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            ['Time', 'Cell', 'Kind', 'Decision', 'Corridor', 'Mechanism', 'Rule', 'Note', 'Review'].map((c) =>
+              h('th', { scope: 'col' }, c),
+            ),
+          ),
+        ),
+        h(
+          'tbody',
+          null,
+          rows.map(({ cell, entry }) =>
+            h(
+              'tr',
+              { 'data-transfer': entry.transferId },
+              h('td', { class: 'nowrap', title: entry.at }, formatTime(entry.at)),
+              h('td', null, cell.id),
+              h('td', null, words(entry.kind)),
+              h('td', null, badge(entry.decision === 'denied' ? 'bad' : 'ok', entry.decision, entry.reason)),
+              h('td', { class: 'nowrap' }, corridorLabel(entry)),
+              h('td', null, mechanismLabel(entry.mechanism)),
+              h('td', null, entry.ruleId ?? 'built-in guard'),
+              h('td', { class: 'mono' }, noteLabel(entry.noteId, entry.noteVersion)),
+              h(
+                'td',
+                null,
+                badge(entry.reviewState === 'flagged' ? 'warn' : 'neutral', words(entry.reviewState)),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  async function exportAs(format) {
+    let search;
+    try {
+      search = ledgerParams(filters, { format });
+    } catch (error) {
+      mount(resultsEl, problemBox({ title: 'Check the filters', detail: error.message }));
+      return;
+    }
+    ctx.announce(`Exporting ${format.toUpperCase()}…`);
+    const { ok, failed } = await perCell(ctx.cells(), (cell) =>
+      ctx.api.file(cell, 'ledger/export', { search, action: EXPORT }),
+    );
+    for (const { value } of ok) saveBlob(value.name, value.blob);
+    if (failed.length) mount(resultsEl, failures(failed), rows.length ? table() : null);
+    ctx.announce(`${plural(ok.length, 'file', 'files')} exported`);
+  }
+
+  return { refresh: () => load(true) };
+}

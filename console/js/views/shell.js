@@ -1,0 +1,129 @@
+/** The signed-in console: cell picker, tabs and their panels. */
+import { mount } from '../dom.js';
+import { h } from '../vnode.js';
+import { auditView } from './audit.js';
+import { corridorsView } from './corridors.js';
+import { deliveriesView } from './deliveries.js';
+import { integrityView } from './integrity.js';
+import { ledgerView } from './ledger.js';
+
+const TABS = [
+  { id: 'ledger', label: 'Ledger', view: ledgerView },
+  { id: 'corridors', label: 'Corridors', view: corridorsView },
+  { id: 'integrity', label: 'Integrity', view: integrityView },
+  { id: 'deliveries', label: 'Deliveries', view: deliveriesView },
+  { id: 'audit', label: 'Audit log', view: auditView },
+];
+
+/**
+ * Mounts the console into `root`.
+ * @param {{ config, selected: string[], onCellsChange: (ids: string[]) => void, ctx }} options
+ *   `ctx` is handed to every view (`api`, `can(role)`, `announce(text)`); `cells()` is added here.
+ */
+export function shellView(root, { config, selected, onCellsChange, ctx }) {
+  let chosen = new Set(selected);
+  let active = TABS[0];
+  const views = new Map();
+  const stale = new Set();
+  const viewCtx = { ...ctx, cells: () => config.cells.filter((c) => chosen.has(c.id)) };
+
+  mount(
+    root,
+    h(
+      'fieldset',
+      { class: 'cell-picker' },
+      h('legend', null, 'Cells'),
+      config.cells.map((cell) =>
+        h(
+          'label',
+          { class: 'check cell-check' },
+          h('input', {
+            type: 'checkbox',
+            name: 'cell',
+            value: cell.id,
+            checked: chosen.has(cell.id),
+            onchange: pickCells,
+          }),
+          h('span', null, cell.name),
+          h('small', null, cell.region),
+        ),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'tabs', role: 'tablist', 'aria-label': 'Console sections', onkeydown: arrowKeys },
+      TABS.map((tab, i) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            role: 'tab',
+            id: `tab-${tab.id}`,
+            'aria-controls': `panel-${tab.id}`,
+            'aria-selected': String(i === 0),
+            tabindex: i === 0 ? '0' : '-1',
+            onclick: () => show(tab),
+          },
+          tab.label,
+        ),
+      ),
+    ),
+    h(
+      'p',
+      { class: 'notice info no-cells', hidden: chosen.size > 0 },
+      'Select at least one cell to see its data.',
+    ),
+    TABS.map((tab, i) =>
+      h('section', {
+        class: 'panel',
+        role: 'tabpanel',
+        id: `panel-${tab.id}`,
+        'aria-labelledby': `tab-${tab.id}`,
+        hidden: i !== 0,
+        tabindex: '0',
+      }),
+    ),
+  );
+  const noCells = root.querySelector('.no-cells');
+
+  function pickCells() {
+    chosen = new Set([...root.querySelectorAll('input[name="cell"]:checked')].map((i) => i.value));
+    onCellsChange([...chosen]);
+    noCells.hidden = chosen.size > 0;
+    for (const tab of TABS) if (views.has(tab.id)) stale.add(tab.id);
+    refreshActive();
+  }
+
+  function refreshActive() {
+    const panel = root.querySelector(`#panel-${active.id}`);
+    panel.hidden = chosen.size === 0;
+    if (chosen.size === 0) return;
+    if (!views.has(active.id)) {
+      views.set(active.id, active.view(panel, viewCtx));
+      stale.add(active.id);
+    }
+    if (stale.delete(active.id)) views.get(active.id).refresh();
+  }
+
+  function show(tab, focus = false) {
+    active = tab;
+    for (const t of TABS) {
+      const button = root.querySelector(`#tab-${t.id}`);
+      button.setAttribute('aria-selected', String(t === tab));
+      button.tabIndex = t === tab ? 0 : -1;
+      root.querySelector(`#panel-${t.id}`).hidden = t !== tab;
+    }
+    if (focus) root.querySelector(`#tab-${tab.id}`).focus();
+    refreshActive();
+  }
+
+  function arrowKeys(event) {
+    const i = TABS.indexOf(active);
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    show(TABS[(next + TABS.length) % TABS.length], true);
+  }
+
+  refreshActive();
+}

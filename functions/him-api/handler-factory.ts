@@ -1,0 +1,108 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { AppError, isAppError } from '../../shared/domain/errors.js';
+import { type HttpEvent, type HttpResult, header } from '../../shared/http/apigw.js';
+import { problemResponses } from '../../shared/http/middleware/problem-responses.js';
+import { grantingRole, type TokenVerifier } from './auth.js';
+import { corsHeaders, preflight } from './cors.js';
+import { matchPath } from './router.js';
+import { type HimRequest, type HimRoute, ROUTES } from './routes.js';
+import type { HimDeps } from './use-cases/context.js';
+import { type DigestEvent, type DigestOutcome, isDigestEvent, runDigestJob } from './use-cases/digest-job.js';
+
+export interface HimHandlerDeps {
+  him: HimDeps;
+  logger: Logger;
+  verifyToken: TokenVerifier;
+  /** Browser origins allowed to call the API (HIM_CORS_ORIGINS). */
+  corsOrigins: readonly string[];
+}
+
+/** The one route of the HIM API: the function routes the proxy path itself. */
+export const HIM_ROUTE = 'ANY /v1/him/{proxy+}';
+export const HIM_ROUTES = [HIM_ROUTE] as const;
+
+/** What the function is invoked with: HTTP API v2 requests and the scheduled `{ "source": "visitbridge.digest" }`. */
+export type HimEvent = HttpEvent | DigestEvent;
+
+export interface HimHandler {
+  (event: HttpEvent, context: Context): Promise<HttpResult>;
+  (event: DigestEvent, context: Context): Promise<DigestOutcome>;
+  (event: HimEvent, context: Context): Promise<HttpResult | DigestOutcome>;
+}
+
+/**
+ * The HIM API function: bearer token (jose), route, role, use case, audit entry.
+ * Every call but `whoami` is audited, refusals included; the entry is written
+ * before the response leaves, so a note is never shown without its PHI-access
+ * record. Tests pass their own deps; deps.ts wires production.
+ */
+export function makeHimHandler(deps: HimHandlerDeps): HimHandler {
+  const { logger, him } = deps;
+  const api = middy<HttpEvent, HttpResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(problemResponses({ logger }))
+    .handler(async (event) => {
+      const principal = await deps.verifyToken(header(event, 'authorization'));
+      const method = event.requestContext.http.method.toUpperCase();
+      const match = matchPath(ROUTES, method, event.pathParameters?.proxy ?? '');
+      if (match.kind === 'not-found') throw new AppError('not-found', 'no such HIM API resource');
+      if (match.kind === 'method-not-allowed')
+        throw new AppError('method-not-allowed', `use ${match.allow.join(' or ')}`, { allow: match.allow });
+      const route = match.route;
+      const req: HimRequest = {
+        deps: him,
+        principal,
+        params: match.params,
+        query: event.queryStringParameters ?? {},
+        event,
+      };
+      const role = grantingRole(principal, route.roles);
+      if (!route.action) {
+        if (!role) throw forbidden(route);
+        return route.run(req);
+      }
+      const audit = (outcome: string) =>
+        him.audit.append({
+          at: him.clock.now().toISOString(),
+          actor: `him:${principal.user}`,
+          role: role ?? (principal.roles.join('+') || 'none'),
+          action: route.action as string,
+          target: route.target(req),
+          sourceIp: event.requestContext.http.sourceIp,
+          outcome,
+        });
+      if (!role) {
+        await audit('forbidden');
+        throw forbidden(route);
+      }
+      let result: HttpResult;
+      try {
+        result = await route.run(req);
+      } catch (error) {
+        await audit(isAppError(error) ? error.code : 'internal');
+        throw error;
+      }
+      await audit('ok');
+      logger.info('him request', { action: route.action, outcome: 'ok', status: result.statusCode });
+      return result;
+    });
+
+  const http = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
+    if (event.requestContext.http.method === 'OPTIONS') return preflight(event, deps.corsOrigins);
+    const result = await api(event, context);
+    const headers = { ...result.headers, ...corsHeaders(event, deps.corsOrigins) };
+    if (result.statusCode === 401) headers['www-authenticate'] = 'Bearer realm="visitbridge-him"';
+    return { ...result, headers };
+  };
+
+  return (async (event: HimEvent, context: Context) =>
+    isDigestEvent(event) ? runDigestJob(him, logger) : http(event, context)) as HimHandler;
+}
+
+const forbidden = (route: HimRoute) =>
+  new AppError('forbidden', `this call needs one of the roles ${route.roles.join(', ')}`, {
+    requiredRoles: route.roles,
+  });

@@ -1,0 +1,169 @@
+import * as z from 'zod';
+import { AppError } from '../../../shared/domain/errors.js';
+import { decideMovement, type MovementDecision } from '../../../shared/domain/policy/decide.js';
+import type { OutboxItem, OutboxKey } from '../../../shared/ports/outbox.js';
+import type { Principal } from '../auth.js';
+import { Instant, Limit, parseInput } from '../query.js';
+import type { HimDeps } from './context.js';
+import { movementEntry } from './movement.js';
+import { readNote } from './notes.js';
+
+const STATES = ['pending', 'retrying', 'waiting', 'delivered', 'parked'] as const;
+const ListQuery = z.object({
+  state: z.enum(STATES).default('parked'),
+  limit: Limit,
+  cursor: z.string().optional(),
+});
+const RangeBody = z.object({ from: Instant, to: Instant, dryRun: z.boolean() });
+
+/** What the HIM API shows of an outbox item: ids, states, counts and EHR outcome summaries. No PHI. */
+export type DeliverySummary = Pick<
+  OutboxItem,
+  | 'senderId'
+  | 'noteId'
+  | 'version'
+  | 'eventKind'
+  | 'state'
+  | 'ehrTarget'
+  | 'attempts'
+  | 'lastAttempt'
+  | 'parkReason'
+  | 'parkedAt'
+  | 'operationOutcome'
+  | 'receivedAt'
+  | 'updatedAt'
+>;
+
+export function deliverySummary(i: OutboxItem): DeliverySummary {
+  return {
+    senderId: i.senderId,
+    noteId: i.noteId,
+    version: i.version,
+    eventKind: i.eventKind,
+    state: i.state,
+    ehrTarget: i.ehrTarget,
+    attempts: i.attempts,
+    lastAttempt: i.lastAttempt,
+    parkReason: i.parkReason,
+    parkedAt: i.parkedAt,
+    operationOutcome: i.operationOutcome,
+    receivedAt: i.receivedAt,
+    updatedAt: i.updatedAt,
+  };
+}
+
+/** One page of deliveries in a state (parked by default), oldest received first. */
+export async function listDeliveries(deps: HimDeps, query: unknown) {
+  const q = parseInput(ListQuery, query);
+  const page = await deps.outbox.listByState(q.state, {
+    limit: q.limit,
+    ...(q.cursor ? { cursor: q.cursor } : {}),
+  });
+  return {
+    items: page.items.map(deliverySummary),
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+  };
+}
+
+/** @throws AppError('not-found') when the cell has no such delivery. */
+export async function getDelivery(deps: HimDeps, key: OutboxKey) {
+  const item = await deps.outbox.get(key);
+  if (!item) throw new AppError('not-found', 'this cell has no such delivery');
+  return { ...deliverySummary(item), history: item.history };
+}
+
+/** The residency decision for delivering an item to its EHR target now (a replay re-checks it). */
+export function egressDecision(deps: HimDeps, item: OutboxItem, at: Date): MovementDecision {
+  const target = deps.policy.ehrTargets.find((t) => t.id === item.ehrTarget);
+  if (!target) {
+    return {
+      decision: 'denied',
+      basis: 'unknown-jurisdiction',
+      reason: `EHR target "${item.ehrTarget}" is no longer in the residency policy`,
+    };
+  }
+  const org = deps.policy.organizations.find((o) => o.id === item.tenant);
+  return decideMovement(deps.policy, {
+    kind: 'egress',
+    from: { country: deps.jurisdiction.countries[0] ?? '', jurisdiction: deps.cell },
+    to: { country: target.country, jurisdiction: target.jurisdiction },
+    ...(org ? { recipient: { organizationId: org.id, dpfCertified: org.dpfCertified } } : {}),
+    at,
+  });
+}
+
+/** Ledger entry of a replay the policy refused: the denied egress attempt. */
+async function recordDenied(
+  deps: HimDeps,
+  principal: Principal,
+  item: OutboxItem,
+  decision: MovementDecision,
+) {
+  const target = deps.policy.ehrTargets.find((t) => t.id === item.ehrTarget);
+  if (!target) return;
+  const { event } = await readNote(deps, item);
+  await deps.ledger.append([
+    movementEntry(deps, {
+      kind: 'egress',
+      decision,
+      source: { country: event.patient.residenceCountry, cell: deps.cell },
+      destination: { country: target.country, cell: target.jurisdiction },
+      recipient: { organization: item.tenant, ehrTarget: item.ehrTarget },
+      purpose: 'treatment',
+      loincType: event.note.loincType,
+      patientRef: deps.pseudonymizer.patientRef(event.patient.identifiers),
+      noteId: item.noteId,
+      noteVersion: item.version,
+      actor: `him:${principal.user}`,
+      at: deps.clock.now(),
+    }),
+  ]);
+}
+
+/**
+ * Puts a parked delivery back in the queue after re-checking the residency policy.
+ *
+ * @throws AppError('not-found'), AppError('not-parked') (409) when it is not parked,
+ *   AppError('transfer-denied') (451) when the policy now denies the egress (a denied ledger entry is written).
+ */
+export async function replayDelivery(deps: HimDeps, principal: Principal, key: OutboxKey) {
+  const item = await deps.outbox.get(key);
+  if (!item) throw new AppError('not-found', 'this cell has no such delivery');
+  if (item.state !== 'parked') throw new AppError('not-parked', `the delivery is ${item.state}, not parked`);
+  const now = deps.clock.now();
+  const decision = egressDecision(deps, item, now);
+  if (decision.decision === 'denied') {
+    await recordDenied(deps, principal, item, decision);
+    throw new AppError('transfer-denied', decision.reason, { basis: decision.basis });
+  }
+  if (!(await deps.outbox.requeue(key, now.toISOString())))
+    throw new AppError('not-parked', 'the delivery left the parked state meanwhile');
+  return { requeued: true as const };
+}
+
+/** Replays every parked item whose `parkedAt` is in `[from, to)`; a dry run only counts them. */
+export async function replayRange(deps: HimDeps, principal: Principal, body: unknown) {
+  const b = parseInput(RangeBody, body, 'body');
+  const [from, to] = [b.from.toISOString(), b.to.toISOString()];
+  const parked: OutboxItem[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.outbox.listByState('parked', { limit: 100, ...(cursor ? { cursor } : {}) });
+    parked.push(
+      ...page.items.filter((i) => i.parkedAt !== undefined && i.parkedAt >= from && i.parkedAt < to),
+    );
+    cursor = page.nextCursor;
+  } while (cursor);
+  if (b.dryRun) return { count: parked.length };
+  let requeued = 0;
+  let denied = 0;
+  for (const item of parked) {
+    const now = deps.clock.now();
+    const decision = egressDecision(deps, item, now);
+    if (decision.decision === 'denied') {
+      await recordDenied(deps, principal, item, decision);
+      denied += 1;
+    } else if (await deps.outbox.requeue(item, now.toISOString())) requeued += 1;
+  }
+  return { requeued, denied };
+}

@@ -1,0 +1,119 @@
+import * as z from 'zod';
+import { MOVEMENT_KINDS } from '../../../shared/config/policy.js';
+import { AppError } from '../../../shared/domain/errors.js';
+import { createDigest } from '../../../shared/domain/ledger/digest.js';
+import type { LedgerEntry, ShardHead } from '../../../shared/domain/ledger/entry.js';
+import { csvHeader, csvRow, ndjsonLine } from '../../../shared/domain/ledger/export.js';
+import { verifyLedger } from '../../../shared/domain/ledger/verify-ledger.js';
+import type { LedgerFilter } from '../../../shared/ports/ledger.js';
+import { Instant, Limit, parseInput } from '../query.js';
+import type { HimDeps } from './context.js';
+import { shardReport, type VerifyReport } from './verify-report.js';
+
+const Filters = {
+  from: Instant.optional(),
+  to: Instant.optional(),
+  kind: z.enum(MOVEMENT_KINDS).optional(),
+  decision: z.enum(['allowed', 'denied']).optional(),
+  corridor: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*$/, 'must be FROM:TO jurisdiction ids, e.g. uk:us')
+    .optional(),
+  noteId: z.string().min(1).max(256).optional(),
+  /** A real patient identifier `<system>|<value>`: turned into the pseudonymous ref, never kept. */
+  patient: z
+    .string()
+    .regex(/^[^|]+\|.+$/, 'must be <system>|<value>')
+    .optional(),
+};
+export const LedgerQuery = z.object({ ...Filters, limit: Limit, cursor: z.string().min(1).optional() });
+export const ExportQuery = z.object({ ...Filters, format: z.enum(['csv', 'ndjson']).default('csv') });
+
+/** Lambda's response limit is 6 MB; leave room for headers and encoding. */
+const EXPORT_MAX_BYTES = 5_000_000;
+
+/** The store filter for API query parameters; a patient identifier becomes its cell-keyed reference. */
+export function ledgerFilter(
+  deps: Pick<HimDeps, 'pseudonymizer'>,
+  q: z.infer<typeof ExportQuery>,
+): LedgerFilter {
+  const filter: LedgerFilter = {};
+  if (q.from) filter.from = q.from;
+  if (q.to) filter.to = q.to;
+  if (q.kind) filter.kind = q.kind;
+  if (q.decision) filter.decision = q.decision;
+  if (q.corridor) {
+    const [from = '', to = ''] = q.corridor.split(':');
+    filter.corridor = { from, to };
+  }
+  if (q.noteId) filter.noteId = q.noteId;
+  if (q.patient) {
+    const bar = q.patient.indexOf('|');
+    filter.patientRef = deps.pseudonymizer.patientRef([
+      { system: q.patient.slice(0, bar), value: q.patient.slice(bar + 1) },
+    ]);
+  }
+  return filter;
+}
+
+/** One page of ledger entries in time order. */
+export async function listLedger(
+  deps: HimDeps,
+  query: unknown,
+): Promise<{ entries: LedgerEntry[]; nextCursor?: string }> {
+  const q = parseInput(LedgerQuery, query);
+  return deps.ledger.query(ledgerFilter(deps, { ...q, format: 'csv' }), {
+    limit: q.limit,
+    ...(q.cursor ? { cursor: q.cursor } : {}),
+  });
+}
+
+/**
+ * Every matching entry as CSV (RFC 4180, with header) or NDJSON.
+ *
+ * @throws AppError('export-too-large') past 5 MB: narrow the range or page with `GET ledger`.
+ */
+export async function exportLedger(
+  deps: HimDeps,
+  query: unknown,
+): Promise<{ body: string; contentType: string; filename: string }> {
+  const q = parseInput(ExportQuery, query);
+  const csv = q.format === 'csv';
+  const parts: string[] = csv ? [csvHeader()] : [];
+  let size = parts[0]?.length ?? 0;
+  for await (const entry of deps.ledger.entries(ledgerFilter(deps, q))) {
+    const line = csv ? csvRow(entry) : ndjsonLine(entry);
+    size += Buffer.byteLength(line);
+    if (size > EXPORT_MAX_BYTES)
+      throw new AppError(
+        'export-too-large',
+        'the export exceeds 5 MB; narrow from/to or page through GET ledger',
+      );
+    parts.push(line);
+  }
+  const date = deps.clock.now().toISOString().slice(0, 10);
+  return {
+    body: parts.join(''),
+    contentType: csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+    filename: `ledger-${deps.cell}-${date}.${csv ? 'csv' : 'ndjson'}`,
+  };
+}
+
+/** Verifies every shard chain, its head and the latest signed digest. */
+export async function verifyLedgerReport(deps: HimDeps): Promise<VerifyReport> {
+  const [result, heads] = await Promise.all([verifyLedger(deps.ledger, deps.signer), deps.ledger.heads()]);
+  const recorded = new Map(heads.map((h) => [h.shard, h.seq]));
+  return {
+    ok: result.ok,
+    cell: result.cell,
+    shards: result.shards.map((s) => shardReport(s.shard, s.result, recorded.get(s.shard) ?? 0)),
+    digest: result.digest.status,
+    checkedAt: deps.clock.now().toISOString(),
+  };
+}
+
+/** Signs and stores a digest pinning every shard head now. */
+export async function writeDigest(deps: HimDeps): Promise<{ at: string; heads: ShardHead[] }> {
+  const digest = await createDigest(deps.ledger, deps.signer, deps.clock.now());
+  return { at: digest.at, heads: digest.shards };
+}

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { MovementKind } from '../../../shared/config/policy.js';
+import type { UnsealedEntry } from '../../../shared/domain/ledger/entry.js';
+import type { MovementDecision } from '../../../shared/domain/policy/decide.js';
+import type { HimDeps } from './context.js';
+
+export interface MovementFacts {
+  kind: MovementKind;
+  decision: MovementDecision;
+  source: { country: string; cell: string };
+  destination: { country: string; cell: string };
+  recipient: { organization?: string; ehrTarget?: string };
+  purpose: string;
+  loincType: string;
+  patientRef: string;
+  noteId: string;
+  noteVersion: number;
+  actor: string;
+  at: Date;
+}
+
+/** The ledger entry recording a movement the HIM API decided (allowed or denied). No PHI: refs and ids only. */
+export function movementEntry(deps: Pick<HimDeps, 'keyId' | 'keyRegion'>, f: MovementFacts): UnsealedEntry {
+  const m = f.decision.mechanism;
+  return {
+    transferId: `${f.kind}-${randomUUID()}`,
+    at: f.at.toISOString(),
+    kind: f.kind,
+    decision: f.decision.decision,
+    source: f.source,
+    destination: f.destination,
+    recipient: f.recipient,
+    purpose: f.purpose,
+    dataCategories: ['health-data', `loinc:${f.loincType}`],
+    mechanism: m
+      ? {
+          type: m.type,
+          ...('reference' in m ? { reference: m.reference } : {}),
+          ...('expires' in m && m.expires ? { expires: m.expires } : {}),
+        }
+      : null,
+    ruleId: f.decision.ruleId ?? null,
+    reason: f.decision.reason,
+    safeguards: { keyId: deps.keyId, keyRegion: deps.keyRegion, pseudonymised: true },
+    patientRef: f.patientRef,
+    noteId: f.noteId,
+    noteVersion: f.noteVersion,
+    actor: f.actor,
+    reviewState: 'unreviewed',
+  };
+}

@@ -1,0 +1,106 @@
+import * as z from 'zod';
+import { jurisdictionOfCountry } from '../../../shared/config/load-policy.js';
+import { AppError } from '../../../shared/domain/errors.js';
+import type { VisitNoteEvent } from '../../../shared/domain/event/schema.js';
+import { decideMovement } from '../../../shared/domain/policy/decide.js';
+import type { NoteEventKind } from '../../../shared/ports/note-store.js';
+import type { OutboxItem, OutboxKey } from '../../../shared/ports/outbox.js';
+import type { Principal } from '../auth.js';
+import { parseInput } from '../query.js';
+import type { HimDeps } from './context.js';
+import { movementEntry } from './movement.js';
+
+const KeyInput = z.object({
+  senderId: z.string().min(1).max(128),
+  noteId: z.string().min(1).max(256),
+  version: z.coerce.number().int().min(1),
+  event: z.enum(['finalized', 'amended', 'retracted']).optional(),
+});
+
+/**
+ * The outbox key of `{senderId}/{noteId}/{version}?event=…`. Without `event`,
+ * the version itself (finalized for version 1, amended after), not its retraction.
+ *
+ * @throws AppError('invalid-query') for a bad version or event.
+ */
+export function noteKeyOf(params: Record<string, string>, event: string | undefined): OutboxKey {
+  const k = parseInput(KeyInput, { ...params, event }, 'path');
+  const eventKind: NoteEventKind = k.event ?? (k.version > 1 ? 'amended' : 'finalized');
+  return { senderId: k.senderId, noteId: k.noteId, version: k.version, eventKind };
+}
+
+/** An audit target for a note event: ids only. */
+export const noteTarget = (params: Record<string, string | undefined>, event: string | undefined): string =>
+  `note:${params.senderId ?? '?'}/${params.noteId ?? '?'}/${params.version ?? '?'}/${event ?? 'version'}`;
+
+/**
+ * Reads and decrypts a note event of this cell (the ciphertext's binding is checked).
+ *
+ * @throws AppError('not-found') when the cell holds no such note event or its ciphertext has expired.
+ */
+export async function readNote(
+  deps: HimDeps,
+  key: OutboxKey,
+): Promise<{ item: OutboxItem; event: VisitNoteEvent }> {
+  const item = await deps.outbox.get(key);
+  const ciphertext = item ? await deps.outbox.ciphertext(key) : undefined;
+  if (!item || !ciphertext) throw new AppError('not-found', 'this cell holds no such note event');
+  const event = await deps.encryptor.decrypt(ciphertext, {
+    cell: deps.cell,
+    tenant: item.tenant,
+    senderId: key.senderId,
+    noteId: key.noteId,
+    version: key.version,
+  });
+  return { item, event };
+}
+
+/**
+ * A privacy officer reads a note. A viewer whose country (token claim) lies
+ * outside the cell's jurisdiction is a `remote-access` movement: the residency
+ * policy decides, and the decision is written to the ledger either way.
+ *
+ * @throws AppError('transfer-denied') (451) when the policy denies the remote access;
+ *   AppError('not-found') when there is no such note.
+ */
+export async function viewNote(
+  deps: HimDeps,
+  principal: Principal,
+  key: OutboxKey,
+): Promise<{ noteId: string; version: number; event: VisitNoteEvent }> {
+  const { item, event } = await readNote(deps, key);
+  const country = principal.country;
+  if (country && !deps.jurisdiction.countries.includes(country)) {
+    const org = deps.policy.organizations.find((o) => o.id === item.tenant);
+    const at = deps.clock.now();
+    const decision = decideMovement(deps.policy, {
+      kind: 'remote-access',
+      from: { country: event.patient.residenceCountry, jurisdiction: deps.cell },
+      to: { country },
+      ...(org ? { recipient: { organizationId: org.id, dpfCertified: org.dpfCertified } } : {}),
+      at,
+    });
+    await deps.ledger.append([
+      movementEntry(deps, {
+        kind: 'remote-access',
+        decision,
+        source: { country: event.patient.residenceCountry, cell: deps.cell },
+        destination: { country, cell: jurisdictionOfCountry(deps.policy, country)?.id ?? 'none' },
+        recipient: { organization: item.tenant },
+        purpose: 'him-review',
+        loincType: event.note.loincType,
+        patientRef: deps.pseudonymizer.patientRef(event.patient.identifiers),
+        noteId: key.noteId,
+        noteVersion: key.version,
+        actor: `him:${principal.user}`,
+        at,
+      }),
+    ]);
+    if (decision.decision === 'denied') {
+      throw new AppError('transfer-denied', `remote access from ${country}: ${decision.reason}`, {
+        basis: decision.basis,
+      });
+    }
+  }
+  return { noteId: key.noteId, version: key.version, event };
+}

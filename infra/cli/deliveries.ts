@@ -1,0 +1,132 @@
+import { parseArgs } from 'node:util';
+import { csvField } from '../../shared/domain/ledger/export.js';
+import { EXIT_CODES, himJson, queryString, UsageError } from './http.js';
+import type { CliIo } from './policy.js';
+import { formatOf, runCommand } from './run.js';
+import { textTable } from './table.js';
+import { resolveTarget, TARGET_OPTIONS } from './target.js';
+
+const USAGE = `usage: visitbridge deliveries list [--state parked|pending|retrying|waiting|delivered] [--limit N] [--cursor C]
+       visitbridge deliveries replay SENDER/NOTE/VERSION [--event finalized|amended|retracted]
+       visitbridge deliveries replay --from ISO --to ISO [--dry-run]   (parked in that range)
+  cell: --cell ID (local stack; a dev token is minted unless --token) or --url CELL-BASE-URL --token JWT
+  output: a table, --json or --csv
+exit codes: 0 ok, 1 refused (not parked, policy denies, role), 2 usage error, 3 unreachable
+`;
+
+const OPTIONS = {
+  ...TARGET_OPTIONS,
+  state: { type: 'string' },
+  limit: { type: 'string' },
+  cursor: { type: 'string' },
+  event: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  csv: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+interface Delivery {
+  senderId: string;
+  noteId: string;
+  version: number;
+  eventKind: string;
+  state: string;
+  ehrTarget: string;
+  attempts: number;
+  parkReason?: string;
+  parkedAt?: string;
+  receivedAt: string;
+}
+
+const HEADER = [
+  'RECEIVED',
+  'SENDER',
+  'NOTE',
+  'V',
+  'EVENT',
+  'STATE',
+  'TARGET',
+  'ATTEMPTS',
+  'PARK REASON',
+  'PARKED',
+];
+const row = (d: Delivery): string[] => [
+  d.receivedAt,
+  d.senderId,
+  d.noteId,
+  String(d.version),
+  d.eventKind,
+  d.state,
+  d.ehrTarget,
+  String(d.attempts),
+  d.parkReason ?? '-',
+  d.parkedAt ?? '-',
+];
+
+/**
+ * `visitbridge deliveries list|replay`: a cell's deliveries through its HIM API.
+ *
+ * @returns 0 ok, 1 refused, 2 usage error, 3 unreachable.
+ */
+export async function deliveriesCommand(
+  argv: string[],
+  io: CliIo,
+  env: Record<string, string | undefined>,
+): Promise<number> {
+  return runCommand(io, USAGE, async () => {
+    const { values: v, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+    if (v.help) {
+      io.stdout.write(USAGE);
+      return EXIT_CODES.ok;
+    }
+    const [command, ref, ...rest] = positionals;
+    const format = formatOf(v);
+    if (command === 'list' && !ref && rest.length === 0) {
+      const target = await resolveTarget(v, env, ['him-reviewer']);
+      const page = await himJson<{ items: Delivery[]; nextCursor?: string }>(
+        target,
+        'GET',
+        `deliveries${queryString({ state: v.state, limit: v.limit, cursor: v.cursor })}`,
+      );
+      if (format === 'json') io.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
+      else if (format === 'csv')
+        io.stdout.write(
+          [HEADER, ...page.items.map(row)].map((r) => `${r.map(csvField).join(',')}\r\n`).join(''),
+        );
+      else io.stdout.write(textTable(HEADER, page.items.map(row)));
+      if (page.nextCursor && format !== 'json')
+        io.stderr.write(`more deliveries: add --cursor ${page.nextCursor}\n`);
+      return EXIT_CODES.ok;
+    }
+    if (command !== 'replay' || rest.length > 0)
+      throw new UsageError(`unknown command ${command ?? '(none)'}`);
+    const target = await resolveTarget(v, env, ['integration-admin']);
+    let result: unknown;
+    if (ref) {
+      const parts = ref.split('/');
+      if (parts.length !== 3 || parts.some((p) => !p))
+        throw new UsageError('name the delivery as SENDER/NOTE/VERSION');
+      const path = parts.map(encodeURIComponent).join('/');
+      result = await himJson(target, 'POST', `deliveries/${path}/replay`, v.event ? { event: v.event } : {});
+    } else {
+      if (!v.from || !v.to) throw new UsageError('replay needs SENDER/NOTE/VERSION or --from and --to');
+      result = await himJson(target, 'POST', 'deliveries/replay', {
+        from: v.from,
+        to: v.to,
+        dryRun: v['dry-run'] === true,
+      });
+    }
+    io.stdout.write(format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : `${replayText(result)}\n`);
+    return EXIT_CODES.ok;
+  });
+}
+
+function replayText(result: unknown): string {
+  const r = result as { requeued?: boolean | number; denied?: number; count?: number };
+  if (typeof r.count === 'number') return `dry run: ${r.count} parked deliveries would be replayed`;
+  if (r.requeued === true) return 'requeued';
+  return `requeued ${r.requeued ?? 0}, denied by the residency policy ${r.denied ?? 0}`;
+}

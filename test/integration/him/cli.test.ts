@@ -1,0 +1,149 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { main } from '../../../infra/cli/main.js';
+import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
+import { syntheticEntry } from '../../../shared/adapters/dynamodb/ledger-measure.js';
+import { CSV_COLUMNS } from '../../../shared/domain/ledger/export.js';
+import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
+import { cellTable, ledgerOf, park, postNote } from './helpers.js';
+
+let stack: TestStack;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  env = { PORT: new URL(stack.url).port, HOST: '127.0.0.1' };
+  for (let i = 0; i < 3; i += 1)
+    await ledgerOf(stack, 'uk').append([syntheticEntry(i, new Date(Date.UTC(2026, 10, 25, 9, i)))]);
+});
+afterAll(() => stack.dispose());
+
+async function cli(...argv: string[]) {
+  const out = { stdout: '', stderr: '' };
+  const io = {
+    stdout: { write: (s: string) => (out.stdout += s) },
+    stderr: { write: (s: string) => (out.stderr += s) },
+  };
+  const code = await main(argv, io, env);
+  return { code, ...out };
+}
+
+describe('visitbridge CLI against the HIM API', () => {
+  it('mints a dev token that a deployed-style --url call accepts', async () => {
+    // Act
+    const token = await cli('token', '--role', 'him-reviewer', '--user', 'hana', '--country', 'GB');
+    const listed = await cli(
+      'ledger',
+      'list',
+      '--url',
+      `${stack.url}/uk/`,
+      '--token',
+      token.stdout.trim(),
+      '--json',
+    );
+    // Assess
+    expect(token.code).toBe(0);
+    expect(token.stdout.trim().split('.')).toHaveLength(3);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).entries.map((e: { noteId: string }) => e.noteId)).toEqual([
+      'note-0',
+      'note-1',
+      'note-2',
+    ]);
+  });
+
+  it('exports the ledger of a cell over HTTP as CSV to a file', async () => {
+    const token = (await cli('token', '--role', 'privacy-officer', '--user', 'hana')).stdout.trim();
+    const file = join(mkdtempSync(join(tmpdir(), 'vb-him-cli-')), 'ledger.csv');
+    const res = await cli('ledger', 'export', '--url', `${stack.url}/uk/`, '--csv', '--out', file);
+    expect(res.code).toBe(2);
+    const ok = await cli(
+      'ledger',
+      'export',
+      '--url',
+      `${stack.url}/uk/`,
+      '--token',
+      token,
+      '--csv',
+      '--out',
+      file,
+    );
+    expect(ok.code).toBe(0);
+    const rows = readFileSync(file, 'utf8').trimEnd().split('\r\n');
+    expect(rows[0]).toBe(CSV_COLUMNS.join(','));
+    expect(rows).toHaveLength(4);
+    expect(ok.stderr).toBe(`exported 3 entries to ${file}\n`);
+  });
+
+  it('verifies the ledger over HTTP and reads the local stack directly with --cell', async () => {
+    const token = (await cli('token', '--role', 'him-reviewer', '--user', 'hana')).stdout.trim();
+    const remote = await cli('ledger', 'verify', '--url', `${stack.url}/uk/`, '--token', token);
+    expect(remote.code).toBe(0);
+    expect(remote.stdout).toMatch(/ledger of cell uk: OK/);
+    const local = await cli('ledger', 'verify', '--cell', 'uk');
+    expect(local.code).toBe(0);
+    expect(local.stdout).toMatch(/ledger of cell uk: OK/);
+  });
+
+  it('lists a parked delivery and replays it once; a second replay is refused with exit 1', async () => {
+    await postNote(stack, 'ca', 'cli-park-1');
+    await park(stack, 'ca', 'cli-park-1', '2026-11-25T12:00:00.000Z');
+    const listed = await cli('deliveries', 'list', '--cell', 'ca');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.split('\n')[0]).toMatch(/^RECEIVED\s+SENDER\s+NOTE/);
+    expect(listed.stdout).toContain('cli-park-1');
+    const ref = `${DEMO_SENDER_ID}/cli-park-1/1`;
+    expect(await cli('deliveries', 'replay', ref, '--cell', 'ca')).toMatchObject({
+      code: 0,
+      stdout: 'requeued\n',
+    });
+    const again = await cli('deliveries', 'replay', ref, '--cell', 'ca');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/409 Delivery is not parked/);
+  });
+
+  it('verifies the audit log and exits 1 once an entry is tampered with', async () => {
+    expect((await cli('audit', 'list', '--cell', 'us')).code).toBe(0);
+    expect((await cli('audit', 'verify', '--cell', 'us')).code).toBe(0);
+    await stack.dynamoClient.send(
+      new UpdateItemCommand({
+        TableName: cellTable(stack, 'us'),
+        Key: marshall({ pk: 'AUDIT#0', sk: 'SEQ#000000000001' }),
+        UpdateExpression: 'SET outcome = :o',
+        ExpressionAttributeValues: marshall({ ':o': 'forbidden' }),
+      }),
+    );
+    const bad = await cli('audit', 'verify', '--cell', 'us');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/shard 0: FAILED, edited at seq 1/);
+  });
+
+  it('exits 3 when no stack answers', async () => {
+    env = { ...env, PORT: '1' };
+    try {
+      const res = await cli('audit', 'verify', '--cell', 'uk');
+      expect(res.code).toBe(3);
+      expect(res.stderr).toMatch(/no visitbridge stack at http:\/\/127\.0\.0\.1:1/);
+    } finally {
+      env = { ...env, PORT: new URL(stack.url).port };
+    }
+  });
+
+  it.each([['deliveries'], ['audit'], ['token'], ['ledger'], ['policy']])(
+    'prints help for %s and exits 0',
+    async (name) => {
+      const res = await cli(name, '--help');
+      expect(res.code).toBe(0);
+      expect(res.stdout).toMatch(/^usage: visitbridge/);
+    },
+  );
+
+  it('exits 2 for an unknown subcommand or command', async () => {
+    expect((await cli('deliveries', 'frobnicate', '--cell', 'uk')).code).toBe(2);
+    expect((await cli('frobnicate')).code).toBe(2);
+    expect((await cli('token', '--role', 'admin', '--user', 'x')).code).toBe(2);
+  });
+});

@@ -1,0 +1,58 @@
+import { SAMPLE_PATIENTS } from '../../../infra/local/sample-notes.js';
+import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
+import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
+import { findPhi, phiStrings } from '../../helpers/phi.js';
+import { himClient, postNote } from './helpers.js';
+
+describe('the HIM API keeps PHI out of its logs', () => {
+  let stack: TestStack;
+  const captured: string[] = [];
+  const writes = {
+    out: process.stdout.write.bind(process.stdout),
+    err: process.stderr.write.bind(process.stderr),
+  };
+
+  beforeAll(async () => {
+    stack = await startTestStack({ LOG_LEVEL: 'DEBUG' });
+    const capture =
+      (original: typeof process.stdout.write) =>
+      (chunk: unknown, ...rest: unknown[]): boolean => {
+        captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+        return (original as (c: unknown, ...r: unknown[]) => boolean)(chunk, ...rest);
+      };
+    process.stdout.write = capture(writes.out) as typeof process.stdout.write;
+    process.stderr.write = capture(writes.err) as typeof process.stderr.write;
+  });
+  afterAll(async () => {
+    process.stdout.write = writes.out;
+    process.stderr.write = writes.err;
+    await stack.dispose();
+  });
+
+  it('logs actions and codes of note views, patient searches and refusals but none of their PHI', async () => {
+    // Prepare
+    const him = himClient(stack);
+    const uk = await postNote(stack, 'uk', 'phi-him-uk');
+    const au = await postNote(stack, 'au', 'phi-him-au');
+    const id = SAMPLE_PATIENTS.uk.identifiers[0];
+    const patient = encodeURIComponent(`${id?.system}|${id?.value}`);
+    // Act
+    const calls = [
+      him('uk', 'GET', `notes/${DEMO_SENDER_ID}/phi-him-uk/1`, { roles: ['privacy-officer'], country: 'GB' }),
+      him('uk', 'GET', `notes/${DEMO_SENDER_ID}/phi-him-uk/1`, { roles: ['privacy-officer'], country: 'DE' }),
+      him('au', 'GET', `notes/${DEMO_SENDER_ID}/phi-him-au/1`, { roles: ['privacy-officer'], country: 'US' }),
+      him('uk', 'GET', `ledger?patient=${patient}`, { roles: ['him-reviewer'] }),
+      him('uk', 'GET', `ledger/export?format=ndjson&patient=${patient}`, { roles: ['him-reviewer'] }),
+      him('uk', 'GET', `notes/${DEMO_SENDER_ID}/phi-him-uk/1`, { roles: ['him-reviewer'] }),
+      him('uk', 'GET', 'audit', { roles: ['privacy-officer'] }),
+    ];
+    const statuses = [];
+    for (const call of calls) statuses.push((await call).status);
+    // Assess
+    expect(statuses).toEqual([200, 200, 451, 200, 200, 403, 200]);
+    const logs = captured.join('');
+    expect(logs).toContain('"action":"notes.view"');
+    expect(logs).toContain('"code":"transfer-denied"');
+    expect(findPhi(logs, [...phiStrings(uk), ...phiStrings(au)])).toEqual([]);
+  });
+});

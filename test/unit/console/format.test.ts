@@ -1,0 +1,78 @@
+import { loadConsoleModule } from './load.js';
+
+interface FormatModule {
+  formatTime(iso?: string): string;
+  corridorLabel(entry: unknown): string;
+  mechanismLabel(mechanism: unknown): string;
+  chainBadge(result: unknown): { tone: string; text: string; detail: string };
+  digestBadge(digest: string): { tone: string; text: string };
+  outcomeLabel(issues: unknown[]): string;
+  filenameFromDisposition(header: string | null, fallback: string): string;
+  forbiddenMessage(action: string): string;
+}
+
+const f = await loadConsoleModule<FormatModule>('format.js');
+
+describe('console formatting', () => {
+  it('shows times in UTC to the second', () => {
+    expect(f.formatTime('2026-11-25T10:15:03.120Z')).toBe('2026-11-25 10:15:03 UTC');
+  });
+
+  it('shows a dash for a missing time', () => {
+    expect(f.formatTime(undefined)).toBe('—');
+  });
+
+  it('labels a corridor with cells and countries', () => {
+    const entry = { source: { cell: 'us', country: 'US' }, destination: { cell: 'uk', country: 'GB' } };
+    expect(f.corridorLabel(entry)).toBe('us (US) → uk (GB)');
+  });
+
+  it('labels a mechanism with its reference and expiry day', () => {
+    const mechanism = { type: 'adequacy', reference: 'EU 2021/1772', expires: '2031-12-27T00:00:00Z' };
+    expect(f.mechanismLabel(mechanism)).toBe('adequacy · EU 2021/1772 · until 2031-12-27');
+  });
+
+  it('reports an intact chain with its entry count', () => {
+    const badge = f.chainBadge({
+      ok: true,
+      shards: [
+        { shard: 0, ok: true, count: 3 },
+        { shard: 1, ok: true, count: 2 },
+      ],
+    });
+    expect(badge).toEqual({ tone: 'ok', text: 'Intact', detail: '5 entries verified' });
+  });
+
+  it('reports a broken chain at its first bad seq', () => {
+    const badge = f.chainBadge({
+      ok: false,
+      shards: [{ shard: 1, ok: false, count: 9, firstBadSeq: 4, problem: 'hash mismatch' }],
+    });
+    expect(badge).toEqual({ tone: 'bad', text: 'Broken at seq 4', detail: 'shard 1: hash mismatch' });
+  });
+
+  it('flags a digest with a bad signature', () => {
+    expect(f.digestBadge('bad-signature').tone).toBe('bad');
+  });
+
+  it('summarises OperationOutcome issues by code and location', () => {
+    const issues = [
+      { severity: 'error', code: 'invalid', detailCodes: ['MSG_01'], expression: ['Patient.birthDate'] },
+    ];
+    expect(f.outcomeLabel(issues)).toBe('error · invalid · MSG_01 · at Patient.birthDate');
+  });
+
+  it('takes the download name from content-disposition without any path', () => {
+    expect(f.filenameFromDisposition('attachment; filename="../ledger-uk-2026-11-25.csv"', 'x')).toBe(
+      '.._ledger-uk-2026-11-25.csv',
+    );
+  });
+
+  it('falls back to the given name without content-disposition', () => {
+    expect(f.filenameFromDisposition(null, 'uk-ledger-export')).toBe('uk-ledger-export');
+  });
+
+  it('tells a 403 in terms of the role', () => {
+    expect(f.forbiddenMessage('replay deliveries')).toBe('Your role cannot replay deliveries.');
+  });
+});
