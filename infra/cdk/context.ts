@@ -17,7 +17,14 @@ export interface DeploySettings {
   cellEndpoints: Record<string, string>;
   /** External JWT issuer for the HIM API; undefined means a Cognito user pool per cell. */
   himIssuer: string | undefined;
+  /** Audiences the JWT authorizer accepts; the HIM API function checks the first one too. */
   himAudience: string[] | undefined;
+  /** JWKS of the HIM issuer; undefined means `<issuer>/.well-known/jwks.json`. */
+  himJwksUrl: string | undefined;
+  /** Token claim holding the HIM roles. */
+  himRolesClaim: string;
+  /** Per-EHR-target endpoint overrides (context `ehrEndpoints`); targets not named use the policy's URLs. */
+  ehrEndpoints: EhrEndpoints;
   /** Extra browser origins allowed to call the HIM API (each cell's own console is always allowed). */
   consoleOrigins: string[];
   /** Folder of the static HIM console (context `consoleDir`, default `console/`); skipped when absent. */
@@ -31,7 +38,17 @@ const DEFAULT_POLICY_FILE = 'policy/default-policy.json';
 /** Default public base URL of a cell when context `cellEndpoints` does not name one. */
 export const defaultCellEndpoint = (cellId: string): string => `https://${cellId}.visitbridge.example.com/`;
 
-const Endpoints = z.record(z.string(), z.url());
+const HttpsUrl = z.url({ protocol: /^https$/ });
+/** A base URL other paths are resolved against: it must end with `/`. */
+const BaseUrl = HttpsUrl.refine((url) => url.endsWith('/'), 'must end with /');
+const Endpoints = z.record(z.string(), BaseUrl);
+
+/** `ehrEndpoints` context: EHR target id to its FHIR base URL and (optional) SMART token URL. */
+export const EhrEndpoints = z.record(z.string(), z.strictObject({ baseUrl: HttpsUrl, tokenUrl: HttpsUrl.optional() }));
+export type EhrEndpoints = z.infer<typeof EhrEndpoints>;
+
+/** Log levels every function accepts (the HIM API's schema is the strictest). */
+const LogLevel = z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']);
 
 /** Context values arrive as strings from `-c key=value` and as JSON values from cdk.json. */
 function jsonContext(node: Node, key: string): unknown {
@@ -75,9 +92,33 @@ export function loadPolicy(policyFile: string): ResidencyPolicy {
   return result.data;
 }
 
+function readEhrEndpoints(node: Node, policy: ResidencyPolicy): EhrEndpoints {
+  const parsed = EhrEndpoints.safeParse(jsonContext(node, 'ehrEndpoints') ?? {});
+  if (!parsed.success) {
+    throw new Error(
+      'context "ehrEndpoints" must be a JSON object of EHR target id to {"baseUrl": https URL, "tokenUrl"?: https URL}',
+    );
+  }
+  const targets = new Set(policy.ehrTargets.map((t) => t.id));
+  const unknown = Object.keys(parsed.data).filter((id) => !targets.has(id));
+  if (unknown.length > 0) {
+    throw new Error(`context "ehrEndpoints" names unknown EHR targets ${unknown.join(', ')}`);
+  }
+  return parsed.data;
+}
+
+function optionalHttpsUrl(node: Node, key: string): string | undefined {
+  const raw: unknown = node.tryGetContext(key);
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const parsed = HttpsUrl.safeParse(raw);
+  if (!parsed.success) throw new Error(`context "${key}" must be an https URL`);
+  return parsed.data;
+}
+
 /**
  * Reads the deploy settings from the app's context (see docs/deploy.md).
- * @throws Error on a bad policy, an unknown cell in `cells`, or malformed `cellEndpoints`.
+ * @throws Error on a bad policy, an unknown cell in `cells`, malformed `cellEndpoints`
+ *   or `ehrEndpoints`, a HIM issuer without audience (or the reverse), or an unknown log level.
  */
 export function readDeploySettings(node: Node, cwd: string = process.cwd()): DeploySettings {
   const policyFile = resolve(cwd, String(node.tryGetContext('policyFile') ?? DEFAULT_POLICY_FILE));
@@ -93,14 +134,18 @@ export function readDeploySettings(node: Node, cwd: string = process.cwd()): Dep
   const cells = wanted ? policy.jurisdictions.filter((j) => wanted.includes(j.id)) : policy.jurisdictions;
   const endpoints = Endpoints.safeParse(jsonContext(node, 'cellEndpoints') ?? {});
   if (!endpoints.success)
-    throw new Error('context "cellEndpoints" must be a JSON object of cell id to https URL');
-  const issuer: unknown = node.tryGetContext('himIssuer');
+    throw new Error('context "cellEndpoints" must be a JSON object of cell id to https URL ending with /');
+  const strangers = Object.keys(endpoints.data).filter((id) => !known.has(id));
+  if (strangers.length > 0) throw new Error(`context "cellEndpoints" names unknown cells ${strangers.join(', ')}`);
+  const issuer = optionalHttpsUrl(node, 'himIssuer');
   const audience = stringList(jsonContext(node, 'himAudience'));
   if (Boolean(issuer) !== Boolean(audience)) {
     throw new Error(
       'set both context "himIssuer" and "himAudience", or neither (a Cognito user pool per cell)',
     );
   }
+  const logLevel = LogLevel.safeParse(String(node.tryGetContext('logLevel') ?? 'INFO'));
+  if (!logLevel.success) throw new Error(`context "logLevel" must be one of ${LogLevel.options.join(', ')}`);
   const account: unknown = node.tryGetContext('account') ?? process.env.CDK_DEFAULT_ACCOUNT;
   return {
     policyFile,
@@ -108,11 +153,14 @@ export function readDeploySettings(node: Node, cwd: string = process.cwd()): Dep
     cells,
     account: account ? String(account) : undefined,
     cellEndpoints: endpoints.data,
-    himIssuer: issuer ? String(issuer) : undefined,
+    himIssuer: issuer,
     himAudience: audience,
+    himJwksUrl: optionalHttpsUrl(node, 'himJwksUrl'),
+    himRolesClaim: String(node.tryGetContext('himRolesClaim') ?? 'cognito:groups'),
+    ehrEndpoints: readEhrEndpoints(node, policy),
     consoleDir: resolve(cwd, String(node.tryGetContext('consoleDir') ?? 'console')),
     consoleOrigins: stringList(jsonContext(node, 'consoleOrigins')) ?? [],
-    logLevel: String(node.tryGetContext('logLevel') ?? 'INFO'),
+    logLevel: logLevel.data,
   };
 }
 

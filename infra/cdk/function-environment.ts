@@ -9,7 +9,8 @@ export const FUNCTION_SPECS: Record<
   ingest: {
     entry: 'functions/ingest/handler.ts',
     memory: 512,
-    timeout: 10,
+    // Room for two forwarding attempts (FORWARD_TIMEOUT_MS each) and the note's own work, under API Gateway's 30 s.
+    timeout: 15,
     concurrency: 20,
     what: 'webhook ingress',
   },
@@ -32,6 +33,24 @@ export const FUNCTION_SPECS: Record<
 /** Where the policy file sits inside every bundle (copied there by the bundling hook). */
 export const BUNDLED_POLICY_FILE = '/var/task/policy.json';
 
+/** Time ingest waits for the home cell per forwarding attempt; two attempts fit in the ingest timeout. */
+export const FORWARD_TIMEOUT_MS = 6_000;
+
+/** How the HIM API checks bearer tokens (the API Gateway JWT authorizer checks the same issuer and audience). */
+export interface HimTokenSettings {
+  issuer: string;
+  /** The one audience the function accepts in `aud` or `client_id` (Cognito: the app client id). */
+  audience: string;
+  jwksUrl: string;
+  rolesClaim: string;
+  /** Browser origins of the HIM consoles allowed to call the API. */
+  corsOrigins: string[];
+}
+
+/** The JWKS URL of an OIDC issuer that publishes its keys at the conventional path (Cognito does). */
+export const defaultJwksUrl = (issuer: string): string =>
+  `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`;
+
 /** What a cell's functions need to know about the cell's resources; values may be CloudFormation tokens. */
 export interface CellResources {
   cellId: string;
@@ -41,13 +60,19 @@ export interface CellResources {
   /** Asymmetric key that signs ledger digests. */
   ledgerSigningKeyArn: string;
   pseudonymKeySecretArn: string;
+  /** Secret holding `{"ES384": "<PKCS8 PEM>", "RS384": "<PKCS8 PEM>"}`. */
   smartPrivateKeySecretArn: string;
+  /** Secret holding the cell-to-cell forwarding secret(s), the same value in every cell. */
+  forwardSecretArn: string;
   /** `visitbridge/<cell>/senders/`: a sender's secret is `<prefix><senderId>`. */
   senderSecretsPrefix: string;
   /** Base URL of this cell's API, used in receipts. */
   publicBaseUrl: string;
   /** Every cell's public base URL, for 421 bodies and forwarding. */
   cellEndpoints: Record<string, string>;
+  /** EHR target endpoint overrides for the worker; empty means the policy's URLs. */
+  ehrEndpoints: Record<string, { baseUrl: string; tokenUrl?: string }>;
+  him: HimTokenSettings;
   logLevel: string;
 }
 
@@ -74,14 +99,30 @@ export function functionEnvironment(kind: FunctionKind, cell: CellResources): Re
   };
   switch (kind) {
     case 'ingest':
-      return { ...common, SENDER_SECRETS_PREFIX: cell.senderSecretsPrefix };
+      return {
+        ...common,
+        SENDER_SECRETS_PREFIX: cell.senderSecretsPrefix,
+        FORWARD_SECRET_ARN: cell.forwardSecretArn,
+        FORWARD_TIMEOUT_MS: String(FORWARD_TIMEOUT_MS),
+      };
     case 'deliver':
       return {
         ...common,
         SENDER_SECRETS_PREFIX: cell.senderSecretsPrefix,
         SMART_PRIVATE_KEY_SECRET_ARN: cell.smartPrivateKeySecretArn,
+        ...(Object.keys(cell.ehrEndpoints).length > 0
+          ? { EHR_ENDPOINTS: JSON.stringify(cell.ehrEndpoints) }
+          : {}),
       };
     case 'him-api':
-      return { ...common, LEDGER_SIGNING_KEY_ARN: cell.ledgerSigningKeyArn };
+      return {
+        ...common,
+        LEDGER_SIGNING_KEY_ARN: cell.ledgerSigningKeyArn,
+        HIM_ISSUER: cell.him.issuer,
+        HIM_AUDIENCE: cell.him.audience,
+        HIM_JWKS_URL: cell.him.jwksUrl,
+        HIM_ROLES_CLAIM: cell.him.rolesClaim,
+        HIM_CORS_ORIGINS: cell.him.corsOrigins.join(','),
+      };
   }
 }

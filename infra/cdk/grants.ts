@@ -22,6 +22,7 @@ export interface CellView {
   table: ITableV2;
   pseudonymKeySecret: ISecret;
   smartPrivateKeySecret: ISecret;
+  forwardingSecret: ISecret;
 }
 
 /** Imports the stateful stack's resources into `scope` (same account and region). */
@@ -49,6 +50,7 @@ export function importCell(scope: Construct, cell: StatefulStack): CellView {
       'SmartPrivateKey',
       cell.smartPrivateKeySecret.secretArn,
     ),
+    forwardingSecret: Secret.fromSecretCompleteArn(scope, 'ForwardingSecret', cell.forwardingSecret.secretArn),
   };
 }
 
@@ -60,8 +62,8 @@ export interface CellFunctions {
 
 /**
  * Grants each function exactly the cell resources it uses, and nothing of any
- * other cell: the cell's table and key, the secrets it reads, and for the HIM
- * API the ledger signing key. Secrets are encrypted with the cell key, which
+ * other cell: the cell's table and key, the secrets it reads (ingest: the
+ * forwarding secret; worker: the SMART keys), and for the HIM API the ledger signing key. Secrets are encrypted with the cell key, which
  * every function may already decrypt with.
  */
 export function grantCellAccess(cell: CellView, fns: CellFunctions): void {
@@ -74,6 +76,7 @@ export function grantCellAccess(cell: CellView, fns: CellFunctions): void {
   cell.key.grantDecrypt(fns.deliver);
   cell.key.grantDecrypt(fns.himApi);
   cell.smartPrivateKeySecret.grantRead(fns.deliver);
+  cell.forwardingSecret.grantRead(fns.ingest);
   cell.ledgerSigningKey.grant(fns.himApi, 'kms:Sign', 'kms:Verify', 'kms:GetPublicKey');
 
   const senderSecrets = Stack.of(fns.ingest).formatArn({

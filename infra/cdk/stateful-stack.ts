@@ -27,6 +27,7 @@ export class StatefulStack extends Stack {
   readonly table: TableV2;
   readonly pseudonymKeySecret: Secret;
   readonly smartPrivateKeySecret: Secret;
+  readonly forwardingSecret: Secret;
   readonly userPool: HimUserPool | undefined;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
@@ -104,7 +105,7 @@ export class StatefulStack extends Stack {
 
     this.smartPrivateKeySecret = new Secret(this, 'SmartPrivateKey', {
       secretName: `visitbridge/${cell}/smart/private-key`,
-      description: `visitbridge ${cell}: SMART Backend Services private key (JWK); the operator replaces the generated value`,
+      description: `visitbridge ${cell}: SMART Backend Services client keys as JSON {"ES384": "<PKCS8 PEM>", "RS384": "<PKCS8 PEM>"}; the operator replaces the generated placeholder`,
       encryptionKey: this.key,
       generateSecretString: {
         secretStringTemplate: JSON.stringify({ kid: `visitbridge-${cell}`, alg: 'ES384' }),
@@ -116,6 +117,20 @@ export class StatefulStack extends Stack {
     acknowledgeNoRotation(
       this.smartPrivateKeySecret,
       'A SMART client key is rotated by registering the new public key with each EHR first; that is an operator procedure (docs/deploy.md), not a Lambda rotation.',
+    );
+
+    // A generated password is never a valid `whsec_` value: ingest refuses to start until the operator
+    // puts the one forwarding secret all cells share (docs/deploy.md), so a cell cannot forward unsigned.
+    this.forwardingSecret = new Secret(this, 'ForwardingSecret', {
+      secretName: `visitbridge/${cell}/forwarding`,
+      description: `visitbridge ${cell}: cell-to-cell forwarding secret(s), whitespace-separated whsec_ values, the same in every cell (the first signs); the operator replaces the generated placeholder`,
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNoRotation(
+      this.forwardingSecret,
+      'Every cell must hold the same forwarding secret; a rotation Lambda in one region would split the cells. It is rotated by the documented overlap procedure (new secret first in every cell, then drop the old one; docs/deploy.md).',
     );
 
     this.userPool = props.createUserPool ? new HimUserPool(this, 'HimUsers', { cellId: cell }) : undefined;

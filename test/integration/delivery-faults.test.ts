@@ -75,12 +75,20 @@ describe('delivery under EHR faults and runtime crashes', () => {
     }
     // The runtime's SMART keys, made before its first start so the EHRs can register them.
     const keys = [
-      await loadOrCreateSigningKey(smartKeyFile(join(dataDir, 'keys', 'uk.smart-client.pem'), 'ES384'), 'ES384'),
-      await loadOrCreateSigningKey(smartKeyFile(join(dataDir, 'keys', 'us.smart-client.pem'), 'RS384'), 'RS384'),
+      await loadOrCreateSigningKey(
+        smartKeyFile(join(dataDir, 'keys', 'uk.smart-client.pem'), 'ES384'),
+        'ES384',
+      ),
+      await loadOrCreateSigningKey(
+        smartKeyFile(join(dataDir, 'keys', 'us.smart-client.pem'), 'RS384'),
+        'RS384',
+      ),
     ];
     ehrs.get('uk-ehr')?.registerClient({ clientId: 'visitbridge-uk', jwks: publicJwks(keys) });
     ehrs.get('us-ehr')?.registerClient({ clientId: 'visitbridge-us', jwks: publicJwks(keys) });
-    const endpoints = Object.fromEntries([...ehrs].map(([id, e]) => [id, { baseUrl: e.baseUrl, tokenUrl: e.tokenUrl }]));
+    const endpoints = Object.fromEntries(
+      [...ehrs].map(([id, e]) => [id, { baseUrl: e.baseUrl, tokenUrl: e.tokenUrl }]),
+    );
     child = new ChildStack({
       PORT: String(await freePort()),
       VISITBRIDGE_DATA_DIR: dataDir,
@@ -107,7 +115,12 @@ describe('delivery under EHR faults and runtime crashes', () => {
 
     // A sender retries the same message (same webhook-id and body, fresh signature) until it is acknowledged.
     const send = async (note: PlannedNote) => {
-      const event = sampleEvent({ patient: note.patient, noteId: note.noteId, version: note.version, at: new Date('2026-11-25T10:00:00Z') });
+      const event = sampleEvent({
+        patient: note.patient,
+        noteId: note.noteId,
+        version: note.version,
+        at: new Date('2026-11-25T10:00:00Z'),
+      });
       const body = JSON.stringify(event);
       const id = `msg_${note.noteId}_v${note.version}`;
       for (;;) {
@@ -117,7 +130,8 @@ describe('delivery under EHR faults and runtime crashes', () => {
           body,
         }).catch(() => undefined);
         if (response && (response.status === 200 || response.status === 202)) return;
-        if (response && response.status < 500) throw new Error(`refused: ${response.status} ${await response.text()}`);
+        if (response && response.status < 500)
+          throw new Error(`refused: ${response.status} ${await response.text()}`);
         retriedPosts++;
         await new Promise((r) => setTimeout(r, 250));
       }
@@ -141,9 +155,19 @@ describe('delivery under EHR faults and runtime crashes', () => {
     await Promise.all([crasher(), ...Array.from({ length: SENDERS }, sender)]);
 
     // Every outbox item reaches a final state.
-    const health = (await (await fetch(`${child.url}/healthz`)).json()) as { dynamodb: { endpoint: string }; cells: Record<string, { table: string }> };
-    const ddb = new DynamoDBClient({ region: 'local', endpoint: health.dynamodb.endpoint, credentials: LOCAL_CREDENTIALS });
-    const outboxes = { uk: new DynamoOutbox(ddb, health.cells.uk?.table ?? ''), us: new DynamoOutbox(ddb, health.cells.us?.table ?? '') };
+    const health = (await (await fetch(`${child.url}/healthz`)).json()) as {
+      dynamodb: { endpoint: string };
+      cells: Record<string, { table: string }>;
+    };
+    const ddb = new DynamoDBClient({
+      region: 'local',
+      endpoint: health.dynamodb.endpoint,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const outboxes = {
+      uk: new DynamoOutbox(ddb, health.cells.uk?.table ?? ''),
+      us: new DynamoOutbox(ddb, health.cells.us?.table ?? ''),
+    };
     const states = new Map<string, string>();
     await eventually(
       async () => {
@@ -178,7 +202,8 @@ describe('delivery under EHR faults and runtime crashes', () => {
       const versions = notes.filter((n) => n.noteId === noteId).length;
       if (docs.length !== versions) duplicates += Math.abs(docs.length - versions);
       if (versions === 2) {
-        const byVersion = (v: number) => docs.find((d) => d.identifier?.some((i) => i.value === `${noteId}:v${v}`)) as DocumentReference;
+        const byVersion = (v: number) =>
+          docs.find((d) => d.identifier?.some((i) => i.value === `${noteId}:v${v}`)) as DocumentReference;
         const [v1, v2] = [byVersion(1), byVersion(2)];
         const replaces = v2?.relatesTo?.[0]?.target?.reference;
         if (replaces !== `DocumentReference/${v1?.id}`) outOfOrder++;

@@ -7,6 +7,8 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { HIM_ROUTE } from '../../../functions/him-api/handler-factory.js';
+import { FORWARDED_ROUTE, STATUS_ROUTE, WEBHOOK_ROUTE } from '../../../functions/ingest/handler-factory.js';
 
 export interface CellApiProps {
   cellId: string;
@@ -32,10 +34,24 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
   }),
 );
 
+/** Methods the HIM console uses; each gets its own route so preflight `OPTIONS` never meets the authorizer. */
+export const HIM_METHODS = [HttpMethod.GET, HttpMethod.POST] as const;
+
+/** Splits a route key (`POST /v1/webhooks/{senderId}`) as the functions declare them. */
+function parseRouteKey(key: string): { method: HttpMethod; path: string } {
+  const [method, path] = key.split(' ');
+  if (!path || !Object.values(HttpMethod).includes(method as HttpMethod)) {
+    throw new Error(`route key "${key}" is not "<METHOD> <path>"`);
+  }
+  return { method: method as HttpMethod, path };
+}
+
 /**
  * The cell's HTTP API: signed webhooks and delivery status go to ingest
- * (authenticated by their Standard Webhooks signature), everything under
- * `/v1/him/` goes to the HIM API behind a JWT authorizer.
+ * (authenticated by their Standard Webhooks signature), notes other cells
+ * forward go to ingest too (signed with the forwarding secret), and GET/POST
+ * under `/v1/him/` go to the HIM API behind a JWT authorizer. CORS preflights
+ * for the HIM consoles are answered by API Gateway itself.
  */
 export class CellApi extends Construct {
   readonly api: HttpApi;
@@ -47,7 +63,7 @@ export class CellApi extends Construct {
     this.props = props;
     this.api = new HttpApi(this, 'HttpApi', {
       apiName: `visitbridge-${props.cellId}`,
-      description: `visitbridge ${props.cellId}: webhooks, delivery status and HIM API`,
+      description: `visitbridge ${props.cellId}: webhooks, delivery status, forwarding and HIM API`,
       createDefaultStage: false,
       corsPreflight: {
         allowOrigins: Lazy.list({ produce: () => this.origins }),
@@ -74,26 +90,29 @@ export class CellApi extends Construct {
     this.origins.push(...origins);
   }
 
-  /** Adds the routes: sender routes to `ingestFn`, `/v1/him/` to `himApiFn` behind the JWT authorizer. */
+  /**
+   * Adds the routes, with the route keys the functions dispatch on: sender and
+   * forwarded routes to `ingestFn` (signature-authenticated), `/v1/him/` to
+   * `himApiFn` behind the JWT authorizer.
+   */
   route(ingestFn: IFunction, himApiFn: IFunction): void {
     const ingest = new HttpLambdaIntegration('Ingest', ingestFn);
-    const webhookRoutes = [
-      ...this.api.addRoutes({
-        path: '/v1/webhooks/{senderId}',
-        methods: [HttpMethod.POST],
-        integration: ingest,
-      }),
-      ...this.api.addRoutes({
-        path: '/v1/senders/{senderId}/notes/{noteId}/versions/{version}/delivery',
-        methods: [HttpMethod.GET],
-        integration: ingest,
-      }),
-    ];
-    for (const route of webhookRoutes) {
+    const ingestRoute = (key: string) => {
+      const { method, path } = parseRouteKey(key);
+      return this.api.addRoutes({ path, methods: [method], integration: ingest });
+    };
+    for (const route of [...ingestRoute(WEBHOOK_ROUTE), ...ingestRoute(STATUS_ROUTE)]) {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
           'Sender routes are authenticated in the function by a Standard Webhooks HMAC signature over the raw body (delivery status: the same sender secret); API Gateway authorizers cannot verify body signatures.',
+      });
+    }
+    for (const route of ingestRoute(FORWARDED_ROUTE)) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Cell-to-cell forwarding is authenticated in the function by a Standard Webhooks HMAC signature over the raw body with the forwarding secret only the cells hold; API Gateway authorizers cannot verify body signatures, and the calling cell has no HIM token.',
       });
     }
 
@@ -102,8 +121,8 @@ export class CellApi extends Construct {
       jwtAudience: this.props.himAudience,
     });
     this.api.addRoutes({
-      path: '/v1/him/{proxy+}',
-      methods: [HttpMethod.ANY],
+      path: parseRouteKey(HIM_ROUTE).path,
+      methods: [...HIM_METHODS],
       integration: new HttpLambdaIntegration('HimApi', himApiFn),
       authorizer,
     });

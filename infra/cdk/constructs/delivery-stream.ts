@@ -5,9 +5,29 @@ import { FilterCriteria, FilterRule, type IFunction, StartingPosition } from 'aw
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
+import { DELIVERABLE_STATES } from '../../../functions/deliver/handler-factory.js';
 
 /** Partition-key prefix of delivery outbox items (shared/adapters/dynamodb/table-definition.ts). */
 export const OUTBOX_PREFIX = 'OUTBOX#';
+
+/** Retries of a failing stream batch (bisected) before its records go to the dead-letter queue; the local poller uses 8 too. */
+export const STREAM_RETRY_ATTEMPTS = 8;
+
+/**
+ * The event source mapping's filter, the same test as the worker's `isDeliverable`:
+ * an INSERT or MODIFY whose new image is an outbox item in a deliverable state.
+ * Items that moved on (delivered, parked) never invoke the worker.
+ */
+export const DELIVERABLE_FILTER = {
+  eventName: FilterRule.or('INSERT', 'MODIFY'),
+  dynamodb: {
+    Keys: { pk: { S: FilterRule.beginsWith(OUTBOX_PREFIX) } },
+    NewImage: {
+      type: { S: FilterRule.isEqual('outbox') },
+      state: { S: FilterRule.or(...DELIVERABLE_STATES) },
+    },
+  },
+};
 
 export interface DeliveryStreamProps {
   table: ITableV2;
@@ -40,15 +60,10 @@ export class DeliveryStream extends Construct {
         parallelizationFactor: 1,
         reportBatchItemFailures: true,
         bisectBatchOnError: true,
-        retryAttempts: 8,
+        retryAttempts: STREAM_RETRY_ATTEMPTS,
         maxRecordAge: Duration.days(1),
         onFailure: new SqsDlq(this.deadLetterQueue),
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.or('INSERT', 'MODIFY'),
-            dynamodb: { Keys: { pk: { S: FilterRule.beginsWith(OUTBOX_PREFIX) } } },
-          }),
-        ],
+        filters: [FilterCriteria.filter(DELIVERABLE_FILTER)],
       }),
     );
   }
