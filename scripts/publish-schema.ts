@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { himOpenApiPaths } from '../functions/him-api/openapi.js';
 import { eventJsonSchema, openApiDocument } from '../shared/http/openapi.js';
 
 /** Writes the published contract files, generated from the zod schemas (never edited by hand). */
@@ -9,5 +10,8 @@ await writeFile(
   resolve(out, 'visit-note-event.v1.schema.json'),
   `${JSON.stringify(eventJsonSchema(), null, 2)}\n`,
 );
-await writeFile(resolve(out, 'openapi.json'), `${JSON.stringify(openApiDocument(), null, 2)}\n`);
+await writeFile(
+  resolve(out, 'openapi.json'),
+  `${JSON.stringify(openApiDocument(himOpenApiPaths()), null, 2)}\n`,
+);
 console.log(`wrote ${out}/visit-note-event.v1.schema.json and ${out}/openapi.json`);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import { SAMPLE_PATIENTS, sampleEvent } from './sample-notes.js';
+import { SAMPLE_PATIENTS, type SampleOptions, sampleEvent } from './sample-notes.js';
 import { readDemoSecret } from './senders.js';
 import { DEMO_SENDER_ID, localSettings, stackUrl } from './settings.js';
 
@@ -23,45 +23,27 @@ if (!health?.ok || !secret) {
 }
 const signer = new Webhook(secret);
 const run = randomUUID().slice(0, 8);
+const note = (
+  cell: string,
+  patient: keyof typeof SAMPLE_PATIENTS,
+  suffix: string,
+  extra: Partial<SampleOptions> = {},
+) => ({
+  cell,
+  event: sampleEvent({ patient: SAMPLE_PATIENTS[patient], noteId: `demo-${run}-${suffix}`, ...extra }),
+});
 const notes = [
-  {
-    cell: 'uk',
-    event: sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: `demo-${run}-uk`, clinicianCountry: 'GB' }),
-  },
-  {
-    cell: 'uk',
-    event: sampleEvent({
-      patient: SAMPLE_PATIENTS.uk,
-      noteId: `demo-${run}-uk`,
-      version: 2,
-      clinicianCountry: 'GB',
-      text: 'Addendum: throat swab negative for group A strep.',
-    }),
-  },
-  {
-    cell: 'eu',
-    event: sampleEvent({ patient: SAMPLE_PATIENTS.eu, noteId: `demo-${run}-de`, clinicianCountry: 'DE' }),
-  },
-  {
-    cell: 'us',
-    event: sampleEvent({ patient: SAMPLE_PATIENTS.us, noteId: `demo-${run}-us`, clinicianCountry: 'US' }),
-  },
-  {
-    cell: 'ca',
-    event: sampleEvent({ patient: SAMPLE_PATIENTS.ca, noteId: `demo-${run}-ca`, clinicianCountry: 'CA' }),
-  },
-  {
-    cell: 'au',
-    event: sampleEvent({ patient: SAMPLE_PATIENTS.au, noteId: `demo-${run}-au`, clinicianCountry: 'AU' }),
-  },
-  {
-    cell: 'us',
-    event: sampleEvent({
-      patient: SAMPLE_PATIENTS.uk,
-      noteId: `demo-${run}-misrouted`,
-      clinicianCountry: 'US',
-    }),
-  },
+  note('uk', 'uk', 'uk'),
+  note('uk', 'uk', 'uk', { version: 2, text: 'Addendum: throat swab negative for group A strep.' }),
+  note('uk', 'uk', 'uk-us-clinician', { clinicianCountry: 'US' }), // inbound US → UK
+  note('uk', 'uk', 'uk-de-clinician', { clinicianCountry: 'DE' }), // inbound EU → UK under adequacy
+  note('eu', 'eu', 'de'),
+  note('us', 'us', 'us'),
+  note('ca', 'ca', 'ca'),
+  note('au', 'au', 'au'),
+  note('us', 'uk', 'uk-via-us'), // misrouted: the US cell forwards it to the UK cell
+  note('ca', 'uk', 'uk-via-ca'), // misrouted: the CA cell rejects it (421)
+  note('eu', 'au', 'au-via-eu'), // misrouted into strict localisation: refused (451)
 ];
 
 for (const { cell, event } of notes) {
@@ -83,3 +65,8 @@ for (const { cell, event } of notes) {
   console.log(`${String(response.status).padEnd(4)} ${label}`);
   console.log(`     ${JSON.stringify(answer)}`);
 }
+console.log(`
+Next: watch them reach the sandbox EHRs and the transfers ledger
+  console   ${base}/console/   (sign in with a dev token)
+  CLI       npx visitbridge deliveries list --cell uk --state delivered
+            npx visitbridge ledger list --cell uk`);

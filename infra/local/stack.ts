@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { buildDeliverHandler } from '../../functions/deliver/deps.js';
 import type { StreamHandler } from '../../functions/deliver/handler-factory.js';
+import { himOpenApiPaths } from '../../functions/him-api/openapi.js';
 import { loadPolicy } from '../../shared/config/load-policy.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { eventJsonSchema, openApiDocument } from '../../shared/http/openapi.js';
@@ -83,7 +84,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       return true;
     },
     (_req, res, path) => {
-      if (path === '/openapi.json') sendJson(res, 200, openApiDocument());
+      if (path === '/openapi.json') sendJson(res, 200, openApiDocument(himOpenApiPaths()));
       else if (path === '/schemas/visit-note-event.v1.json') sendJson(res, 200, eventJsonSchema());
       else return false;
       return true;

@@ -48,8 +48,11 @@ const problem = (description: string) => ({
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
 
-/** OpenAPI 3.1 of a cell's public API, its schemas generated from the zod definitions. */
-export function openApiDocument(): Record<string, unknown> {
+/**
+ * OpenAPI 3.1 of a cell's API, its schemas generated from the zod definitions.
+ * `extraPaths` are other functions' paths (the HIM API's, generated from its route table).
+ */
+export function openApiDocument(extraPaths: Record<string, unknown> = {}): Record<string, unknown> {
   const registry = z.registry<{ id: string }>();
   for (const schema of [VisitNoteEvent, Receipt, ProblemDetails, DeliveryStatusBody]) {
     registry.add(schema, { id: String(schema.meta()?.id) });
@@ -127,7 +130,18 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      ...extraPaths,
     },
-    components: { schemas },
+    components: {
+      schemas,
+      securitySchemes: {
+        himBearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'OIDC access token with HIM roles in cognito:groups',
+        },
+      },
+    },
   };
 }
