@@ -5,39 +5,24 @@ import {
   type DynamoDBClient,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { Webhook } from 'standardwebhooks';
 import { SAMPLE_PATIENTS, sampleEvent } from '../infra/local/sample-notes.js';
-import { DEMO_SENDER_ID } from '../infra/local/settings.js';
 import type { LocalStack } from '../infra/local/stack.js';
 import { createTableInput } from '../shared/adapters/dynamodb/table-definition.js';
 import { scanTable } from './scan.js';
 import { measure, type RunFigures } from './stats.js';
+import { WebhookSender } from './webhook.js';
 
-/** Posts `count` signed notes to the UK cell with `concurrency` senders. */
+/** Posts `count` signed notes to the UK cell with `concurrency` senders; a 202 is a success. */
 export async function ingestRun(
   stack: LocalStack,
   concurrency: number,
   count: number,
   tag: string,
 ): Promise<RunFigures> {
-  const signer = new Webhook(stack.demoSecret.value);
-  const url = `${stack.url}/uk/v1/webhooks/${DEMO_SENDER_ID}`;
+  const sender = new WebhookSender(stack, 'uk');
   return measure(`ingest c=${concurrency}`, concurrency, count, async (i) => {
-    const body = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: `bench-${tag}-${i}` }));
-    const id = `msg_${randomUUID()}`;
-    const now = new Date();
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': id,
-        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-        'webhook-signature': signer.sign(id, now, body),
-      },
-      body,
-    });
-    await response.arrayBuffer();
-    return response.status === 202;
+    const event = sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: `bench-${tag}-${i}` });
+    return (await sender.post(event)) === 202;
   });
 }
 
@@ -51,7 +36,7 @@ export async function floorRun(
   sourceTable: string,
   tag: string,
   concurrency: number,
-): Promise<RunFigures> {
+): Promise<RunFigures & { sdkRetries: number }> {
   const prefix = `bench-${tag}-`;
   const byNote = new Map<string, Record<string, AttributeValue>[]>();
   for (const item of await scanTable(client, sourceTable)) {
@@ -61,14 +46,17 @@ export async function floorRun(
   const groups = [...byNote.values()];
   const table = `floor-${randomUUID().slice(0, 8)}`;
   await client.send(new CreateTableCommand(createTableInput(table)));
-  return measure(`floor c=${concurrency}`, concurrency, groups.length, async (i) => {
-    await client.send(
+  let sdkRetries = 0;
+  const figures = await measure(`floor c=${concurrency}`, concurrency, groups.length, async (i) => {
+    const out = await client.send(
       new TransactWriteItemsCommand({
         TransactItems: (groups[i] ?? []).map((Item) => ({
           Put: { TableName: table, Item, ConditionExpression: 'attribute_not_exists(pk)' },
         })),
       }),
     );
+    sdkRetries += (out.$metadata.attempts ?? 1) - 1;
     return true;
   });
+  return { ...figures, sdkRetries };
 }

@@ -1,95 +1,74 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { localSettings } from '../infra/local/settings.js';
+import { DEFAULT_POLICY_FILE, localSettings } from '../infra/local/settings.js';
 import { startLocalStack } from '../infra/local/stack.js';
-import { floorRun, ingestRun } from './ingest.js';
-import { fmt, type RunFigures, table } from './stats.js';
+import { loadPolicy } from '../shared/config/load-policy.js';
+import { deliverySection } from './delivery-section.js';
+import { measureStartup } from './function-startup.js';
+import { ingestSection } from './ingest-section.js';
+import { measureKms } from './kms.js';
+import { deliveryReport, ingestReport, kmsReport, startupReport } from './report.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /**
- * `npm run bench`: measures the local stack against floors measured in the same
- * run on the same machine, prints a table with ratios and writes
- * bench-results/bench.json. Sizes scale with BENCH_SCALE (default 1).
+ * `npm run bench`: measures every number of DESIGN §9 against floors measured
+ * in the same run on the same machine, prints a table per section with targets
+ * and pass/fail marks, and writes bench-results/bench.json. Counts scale with
+ * BENCH_SCALE (default 1); progress goes to stderr.
  */
 const scale = Number(process.env.BENCH_SCALE ?? '1');
 const log = (s: string) => process.stderr.write(`${s}\n`);
+const policy = loadPolicy(DEFAULT_POLICY_FILE);
 const dataDir = await mkdtemp(join(tmpdir(), 'vb-bench-'));
+const started = performance.now();
+// Other work on the machine skews every figure: recorded so a noisy run can be told apart.
+const loadAtStart = loadavg();
 const stack = await startLocalStack({
   settings: localSettings({ ...process.env, PORT: '0', VISITBRIDGE_DATA_DIR: dataDir, LOG_LEVEL: 'ERROR' }),
   inMemory: true,
   onProgress: (step) => log(`  … ${step}`),
 });
 
-const results: {
-  ingest: Array<{ ingest: RunFigures; floor: RunFigures; throughputRatio: number; p99Ratio: number }>;
-} = {
-  ingest: [],
-};
+let ingest: Awaited<ReturnType<typeof ingestSection>>;
+let delivery: Awaited<ReturnType<typeof deliverySection>>;
 try {
-  const ukTable = stack.cells.find((c) => c.id === 'uk')?.tableName ?? '';
-  log('warming up');
-  await ingestRun(stack, 4, 50, 'warm');
-  for (const [concurrency, count] of [
-    [1, Math.round(200 * scale)],
-    [16, Math.round(800 * scale)],
-  ] as const) {
-    log(`ingest: ${count} notes, ${concurrency} concurrent sender(s)`);
-    const ingest = await ingestRun(stack, concurrency, count, `c${concurrency}`);
-    log(`storage floor: the same ${count} transactions, ${concurrency} concurrent writer(s)`);
-    const floor = await floorRun(stack.dynamoClient, ukTable, `c${concurrency}`, concurrency);
-    results.ingest.push({
-      ingest,
-      floor,
-      throughputRatio: ingest.perSecond / floor.perSecond,
-      p99Ratio: ingest.p99Ms / floor.p99Ms,
-    });
-  }
+  ingest = await ingestSection(stack, scale, log);
+  delivery = await deliverySection(stack, policy, Math.round(300 * scale), 16, log);
 } finally {
   await stack.stop();
   await rm(dataDir, { recursive: true, force: true });
 }
+log('KMS: encrypting and decrypting sample notes against a counting KMS mock');
+// Never fewer than 1,000 notes: the figure is per 1,000 and a data key serves up to 1,000 messages.
+const kms = await measureKms(Math.max(1000, Math.round(1000 * scale)));
+const startup = await measureStartup(5, log);
+const seconds = (performance.now() - started) / 1000;
 
-console.log(
-  '\nIngest through the local HTTP stack vs. raw TransactWriteItems of the same items (DynamoDB Local)\n',
-);
-console.log(
-  table(
-    [
-      'run',
-      'notes',
-      'notes/s',
-      'p50 ms',
-      'p99 ms',
-      'errors',
-      'floor/s',
-      'floor p99',
-      'tput ratio',
-      'p99 ratio',
-    ],
-    results.ingest.map((r) => [
-      r.ingest.name,
-      r.ingest.count,
-      r.ingest.perSecond,
-      r.ingest.p50Ms,
-      r.ingest.p99Ms,
-      r.ingest.errors,
-      r.floor.perSecond,
-      r.floor.p99Ms,
-      r.throughputRatio,
-      r.p99Ratio,
-    ]),
-  ),
-);
-console.log(
-  `\nTargets: throughput ratio ≥ 0.80 (now ${results.ingest.map((r) => fmt(r.throughputRatio)).join(', ')}), ` +
-    `p99 ratio ≤ 1.5 (now ${results.ingest.map((r) => fmt(r.p99Ratio)).join(', ')})`,
-);
+for (const report of [
+  ingestReport(ingest),
+  deliveryReport(delivery),
+  kmsReport(kms),
+  startupReport(startup),
+]) {
+  console.log(report);
+}
 const out = resolve('bench-results');
 await mkdir(out, { recursive: true });
+const machine = {
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model,
+  node: process.version,
+  platform: process.platform,
+  loadAverageAtStart: loadAtStart,
+  loadAverageAtEnd: loadavg(),
+};
 await writeFile(
   join(out, 'bench.json'),
-  `${JSON.stringify({ at: new Date().toISOString(), scale, ...results }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), scale, seconds, machine, ingest, delivery, kms, startup }, null, 2)}\n`,
 );
-console.log(`\nwrote ${join(out, 'bench.json')}`);
+console.log(
+  `load average (1 min) at start ${loadAtStart[0]?.toFixed(2)}, at end ${machine.loadAverageAtEnd[0]?.toFixed(2)} on ${machine.cpus} cores`,
+);
+console.log(`wrote ${join(out, 'bench.json')} (${seconds.toFixed(0)} s)`);

@@ -71,3 +71,6 @@ export function table(headers: string[], rows: Array<Array<string | number>>): s
 
 export const fmt = (n: number): string =>
   Number.isInteger(n) ? String(n) : n >= 100 ? n.toFixed(0) : n.toFixed(2);
+
+/** A pass/fail mark for a figure against its target. */
+export const mark = (pass: boolean): string => (pass ? '✓ pass' : '✗ FAIL');

@@ -107,5 +107,6 @@ export async function buildIngestHandler(raw: Env, overrides: IngestOverrides = 
     ingest,
     // A forwarded note is never forwarded again: a disagreement about its home cell is a 421.
     forwarded: { senders: forwardingSigner, ingest: { ...ingest, misrouted: reject } },
+    smartJwks: env.SMART_PUBLIC_JWKS,
   });
 }

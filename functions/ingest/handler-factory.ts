@@ -26,6 +26,8 @@ export interface IngestHandlerDeps {
   maxBodyBytes: number;
   /** The route other cells forward notes to: its own signer registry and use-case deps (which never forward). */
   forwarded: { senders: SenderRegistry; ingest: IngestDeps };
+  /** Public keys of the cell's SMART client, served for EHRs that register the bridge by JWKS URL. */
+  smartJwks?: { keys: unknown[] };
 }
 
 export const WEBHOOK_ROUTE = 'POST /v1/webhooks/{senderId}';
@@ -34,7 +36,8 @@ export const STATUS_ROUTE = 'GET /v1/senders/{senderId}/notes/{noteId}/versions/
 export const FORWARDED_ROUTE = 'POST /v1/forwarded/{senderId}';
 
 /** Every route the ingest function serves (the HTTP API and the local runtime route these to it). */
-export const INGEST_ROUTES = [WEBHOOK_ROUTE, STATUS_ROUTE, FORWARDED_ROUTE] as const;
+export const JWKS_ROUTE = 'GET /.well-known/jwks.json';
+export const INGEST_ROUTES = [WEBHOOK_ROUTE, STATUS_ROUTE, FORWARDED_ROUTE, JWKS_ROUTE] as const;
 
 export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
@@ -96,6 +99,9 @@ export function makeIngestHandler(deps: IngestHandlerDeps): HttpHandler {
     if (event.routeKey === WEBHOOK_ROUTE) return webhook(event, context);
     if (event.routeKey === STATUS_ROUTE) return status(event, context);
     if (event.routeKey === FORWARDED_ROUTE) return forwarded(event, context);
+    if (event.routeKey === JWKS_ROUTE && deps.smartJwks) {
+      return jsonResult(200, deps.smartJwks, { 'cache-control': 'public, max-age=300' });
+    }
     return notFound(event);
   };
 }

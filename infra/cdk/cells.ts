@@ -26,7 +26,7 @@ export function addCells(app: App, settings: DeploySettings, projectRoot: string
   const endpoints = allCellEndpoints(settings);
   const him =
     settings.himIssuer && settings.himAudience
-      ? { issuer: settings.himIssuer, audience: settings.himAudience }
+      ? { issuer: settings.himIssuer, audience: settings.himAudience, jwksUrl: settings.himJwksUrl }
       : undefined;
   const stacks = settings.cells.map((j) => {
     const env = { region: j.region, account: settings.account };
@@ -44,12 +44,16 @@ export function addCells(app: App, settings: DeploySettings, projectRoot: string
       tags,
       description: `visitbridge cell ${j.id} (${j.name}): functions, API, delivery, alarms, console`,
       jurisdiction: j,
+      jurisdictions: settings.policy.jurisdictions,
       stateful,
       projectRoot,
       policyFile: settings.policyFile,
       contextEndpoints: settings.cellEndpoints,
       defaultEndpoints: endpoints,
       him,
+      himRolesClaim: settings.himRolesClaim,
+      ehrEndpoints: settings.ehrEndpoints,
+      smartPublicJwks: settings.smartPublicJwks[j.id],
       consoleDir: settings.consoleDir,
       consoleOrigins: settings.consoleOrigins,
       logLevel: settings.logLevel,

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Node } from 'constructs';
 import * as z from 'zod';
-import { type Jurisdiction, ResidencyPolicy } from '../../shared/config/policy.js';
+import { loadPolicy } from '../../shared/config/load-policy.js';
+import type { Jurisdiction, ResidencyPolicy } from '../../shared/config/policy.js';
 
 /** Everything the CDK app reads from context, parsed once and checked. */
 export interface DeploySettings {
@@ -25,6 +25,8 @@ export interface DeploySettings {
   himRolesClaim: string;
   /** Per-EHR-target endpoint overrides (context `ehrEndpoints`); targets not named use the policy's URLs. */
   ehrEndpoints: EhrEndpoints;
+  /** Public JWKS of each cell's SMART client keys (context `smartPublicJwks`: cell id to JWKS), served by ingest. */
+  smartPublicJwks: Record<string, { keys: Array<Record<string, unknown>> }>;
   /** Extra browser origins allowed to call the HIM API (each cell's own console is always allowed). */
   consoleOrigins: string[];
   /** Folder of the static HIM console (context `consoleDir`, default `console/`); skipped when absent. */
@@ -44,7 +46,10 @@ const BaseUrl = HttpsUrl.refine((url) => url.endsWith('/'), 'must end with /');
 const Endpoints = z.record(z.string(), BaseUrl);
 
 /** `ehrEndpoints` context: EHR target id to its FHIR base URL and (optional) SMART token URL. */
-export const EhrEndpoints = z.record(z.string(), z.strictObject({ baseUrl: HttpsUrl, tokenUrl: HttpsUrl.optional() }));
+export const EhrEndpoints = z.record(
+  z.string(),
+  z.strictObject({ baseUrl: HttpsUrl, tokenUrl: HttpsUrl.optional() }),
+);
 export type EhrEndpoints = z.infer<typeof EhrEndpoints>;
 
 /** Log levels every function accepts (the HIM API's schema is the strictest). */
@@ -65,31 +70,28 @@ function jsonContext(node: Node, key: string): unknown {
 
 function stringList(value: unknown): string[] | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (Array.isArray(value)) return value.map(String);
-  return String(value)
-    .split(',')
+  const list = (Array.isArray(value) ? value.map(String) : String(value).split(','))
     .map((s) => s.trim())
     .filter(Boolean);
+  return list.length > 0 ? list : undefined;
 }
 
-/**
- * Loads and validates the residency policy. A bad policy fails synth with the
- * file path and every problem named.
- * @throws Error when the file cannot be read, is not JSON, or does not match `ResidencyPolicy`.
- */
-export function loadPolicy(policyFile: string): ResidencyPolicy {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(policyFile, 'utf8'));
-  } catch (cause) {
-    throw new Error(`residency policy ${policyFile}: cannot read JSON`, { cause });
+const Jwks = z.strictObject({ keys: z.array(z.record(z.string(), z.unknown())).min(1) });
+
+/** `smartPublicJwks` context: public keys only; a private member (`d`, `p`, `q`, …) fails the synth. */
+function readSmartJwks(node: Node, known: Set<string>): DeploySettings['smartPublicJwks'] {
+  const parsed = z.record(z.string(), Jwks).safeParse(jsonContext(node, 'smartPublicJwks') ?? {});
+  if (!parsed.success)
+    throw new Error('context "smartPublicJwks" must be a JSON object of cell id to a JWKS {"keys": [...]}');
+  for (const [cell, jwks] of Object.entries(parsed.data)) {
+    if (!known.has(cell)) throw new Error(`context "smartPublicJwks" names unknown cell ${cell}`);
+    if (jwks.keys.some((k) => ['d', 'p', 'q', 'dp', 'dq', 'qi'].some((m) => m in k))) {
+      throw new Error(
+        `context "smartPublicJwks" for ${cell} holds a private key member: publish public keys only`,
+      );
+    }
   }
-  const result = ResidencyPolicy.safeParse(raw);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new Error(`residency policy ${policyFile} is invalid: ${problems.join('; ')}`);
-  }
-  return result.data;
+  return parsed.data;
 }
 
 function readEhrEndpoints(node: Node, policy: ResidencyPolicy): EhrEndpoints {
@@ -136,7 +138,8 @@ export function readDeploySettings(node: Node, cwd: string = process.cwd()): Dep
   if (!endpoints.success)
     throw new Error('context "cellEndpoints" must be a JSON object of cell id to https URL ending with /');
   const strangers = Object.keys(endpoints.data).filter((id) => !known.has(id));
-  if (strangers.length > 0) throw new Error(`context "cellEndpoints" names unknown cells ${strangers.join(', ')}`);
+  if (strangers.length > 0)
+    throw new Error(`context "cellEndpoints" names unknown cells ${strangers.join(', ')}`);
   const issuer = optionalHttpsUrl(node, 'himIssuer');
   const audience = stringList(jsonContext(node, 'himAudience'));
   if (Boolean(issuer) !== Boolean(audience)) {
@@ -144,6 +147,9 @@ export function readDeploySettings(node: Node, cwd: string = process.cwd()): Dep
       'set both context "himIssuer" and "himAudience", or neither (a Cognito user pool per cell)',
     );
   }
+  const jwksUrl = optionalHttpsUrl(node, 'himJwksUrl');
+  if (jwksUrl && !issuer)
+    throw new Error('context "himJwksUrl" needs "himIssuer" (the Cognito pool has its own)');
   const logLevel = LogLevel.safeParse(String(node.tryGetContext('logLevel') ?? 'INFO'));
   if (!logLevel.success) throw new Error(`context "logLevel" must be one of ${LogLevel.options.join(', ')}`);
   const account: unknown = node.tryGetContext('account') ?? process.env.CDK_DEFAULT_ACCOUNT;
@@ -155,9 +161,10 @@ export function readDeploySettings(node: Node, cwd: string = process.cwd()): Dep
     cellEndpoints: endpoints.data,
     himIssuer: issuer,
     himAudience: audience,
-    himJwksUrl: optionalHttpsUrl(node, 'himJwksUrl'),
+    himJwksUrl: jwksUrl,
     himRolesClaim: String(node.tryGetContext('himRolesClaim') ?? 'cognito:groups'),
     ehrEndpoints: readEhrEndpoints(node, policy),
+    smartPublicJwks: readSmartJwks(node, known),
     consoleDir: resolve(cwd, String(node.tryGetContext('consoleDir') ?? 'console')),
     consoleOrigins: stringList(jsonContext(node, 'consoleOrigins')) ?? [],
     logLevel: logLevel.data,

@@ -72,6 +72,8 @@ export interface CellResources {
   cellEndpoints: Record<string, string>;
   /** EHR target endpoint overrides for the worker; empty means the policy's URLs. */
   ehrEndpoints: Record<string, { baseUrl: string; tokenUrl?: string }>;
+  /** Public JWKS of the cell's SMART client, when the operator published it (context `smartPublicJwks`). */
+  smartPublicJwks?: { keys: Array<Record<string, unknown>> };
   him: HimTokenSettings;
   logLevel: string;
 }
@@ -104,6 +106,7 @@ export function functionEnvironment(kind: FunctionKind, cell: CellResources): Re
         SENDER_SECRETS_PREFIX: cell.senderSecretsPrefix,
         FORWARD_SECRET_ARN: cell.forwardSecretArn,
         FORWARD_TIMEOUT_MS: String(FORWARD_TIMEOUT_MS),
+        ...(cell.smartPublicJwks ? { SMART_PUBLIC_JWKS: JSON.stringify(cell.smartPublicJwks) } : {}),
       };
     case 'deliver':
       return {

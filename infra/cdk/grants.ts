@@ -50,7 +50,11 @@ export function importCell(scope: Construct, cell: StatefulStack): CellView {
       'SmartPrivateKey',
       cell.smartPrivateKeySecret.secretArn,
     ),
-    forwardingSecret: Secret.fromSecretCompleteArn(scope, 'ForwardingSecret', cell.forwardingSecret.secretArn),
+    forwardingSecret: Secret.fromSecretCompleteArn(
+      scope,
+      'ForwardingSecret',
+      cell.forwardingSecret.secretArn,
+    ),
   };
 }
 

@@ -10,10 +10,11 @@ import type { Jurisdiction } from '../../shared/config/policy.js';
 import { CellAlarms } from './constructs/cell-alarms.js';
 import { CellApi } from './constructs/cell-api.js';
 import { CellFunction } from './constructs/cell-function.js';
-import { ConsoleSite } from './constructs/console-site.js';
+import { type ConsoleCell, ConsoleSite } from './constructs/console-site.js';
 import { DeliveryStream } from './constructs/delivery-stream.js';
 import {
   type CellResources,
+  defaultJwksUrl,
   FUNCTION_SPECS,
   type FunctionKind,
   functionEnvironment,
@@ -22,15 +23,28 @@ import {
 import { grantCellAccess, importCell } from './grants.js';
 import type { StatefulStack } from './stateful-stack.js';
 
+/** Who issues HIM tokens: context `himIssuer`/`himAudience`/`himJwksUrl`, or the cell's Cognito user pool. */
+export interface HimContext {
+  issuer: string;
+  audience: string[];
+  /** Default: `<issuer>/.well-known/jwks.json`. */
+  jwksUrl?: string;
+}
+
 export interface StatelessStackProps extends StackProps {
   jurisdiction: Jurisdiction;
+  /** Every jurisdiction of the policy (names and regions for the console's cell list). */
+  jurisdictions: Jurisdiction[];
   stateful: StatefulStack;
   projectRoot: string;
   policyFile: string;
   /** Every cell's public base URL from context; a missing own entry means this API's own endpoint. */
   contextEndpoints: Record<string, string>;
   defaultEndpoints: Record<string, string>;
-  him: { issuer: string; audience: string[] } | undefined;
+  him: HimContext | undefined;
+  himRolesClaim: string;
+  ehrEndpoints: CellResources['ehrEndpoints'];
+  smartPublicJwks: CellResources['smartPublicJwks'];
   consoleDir: string;
   consoleOrigins: string[];
   logLevel: string;
@@ -61,6 +75,8 @@ export class StatelessStack extends Stack {
     opsKey.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
 
     const him = props.him ?? this.userPoolIssuer(stateful);
+    const [audience] = him.audience;
+    if (!audience) throw new Error(`cell ${cell}: the HIM API needs at least one audience`);
     this.api = new CellApi(this, 'Api', {
       cellId: cell,
       himIssuer: him.issuer,
@@ -73,16 +89,19 @@ export class StatelessStack extends Stack {
     const site = new ConsoleSite(this, 'Console', {
       cellId: cell,
       consoleDir: props.consoleDir,
-      connectOrigins: ['https://*.amazonaws.com', ...Object.values(props.defaultEndpoints).map(originOf)],
       logKey: opsKey,
-      config: {
+      config: { cells: consoleCells(props.jurisdictions, cell, ownEndpoint, props.contextEndpoints) },
+      // Full base URLs (a path ending in / matches everything below it); this cell's own API by host
+      // pattern, since naming it would make the distribution depend on the API and the API on it.
+      connectSources: consoleCells(
+        props.jurisdictions,
         cell,
-        apiBaseUrl: this.api.baseUrl,
-        cellEndpoints,
-        auth: { issuer: him.issuer, clientId: him.audience[0] },
-      },
+        props.contextEndpoints[cell] ?? `https://*.execute-api.${this.region}.${this.urlSuffix}/`,
+        props.contextEndpoints,
+      ).map((c) => c.apiBase),
     });
-    this.api.allowOrigins([site.origin, ...props.consoleOrigins]);
+    const consoleOrigins = [site.origin, ...props.consoleOrigins];
+    this.api.allowOrigins(consoleOrigins);
 
     const resources: CellResources = {
       cellId: cell,
@@ -91,9 +110,19 @@ export class StatelessStack extends Stack {
       ledgerSigningKeyArn: view.ledgerSigningKey.keyArn,
       pseudonymKeySecretArn: view.pseudonymKeySecret.secretArn,
       smartPrivateKeySecretArn: view.smartPrivateKeySecret.secretArn,
+      forwardSecretArn: view.forwardingSecret.secretArn,
       senderSecretsPrefix: senderSecretsPrefix(cell),
       publicBaseUrl: ownEndpoint,
       cellEndpoints,
+      ehrEndpoints: props.ehrEndpoints,
+      smartPublicJwks: props.smartPublicJwks,
+      him: {
+        issuer: him.issuer,
+        audience,
+        jwksUrl: him.jwksUrl ?? defaultJwksUrl(him.issuer),
+        rolesClaim: props.himRolesClaim,
+        corsOrigins: consoleOrigins,
+      },
       logLevel: props.logLevel,
     };
     const digestDlq = new Queue(this, 'DigestDlq', {
@@ -167,7 +196,7 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'HimIssuer', { value: him.issuer, description: 'JWT issuer the HIM API trusts' });
   }
 
-  private userPoolIssuer(stateful: StatefulStack): { issuer: string; audience: string[] } {
+  private userPoolIssuer(stateful: StatefulStack): HimContext {
     const pool = stateful.userPool;
     if (!pool) throw new Error(`cell ${stateful.cellId}: no HIM issuer configured and no user pool created`);
     new CfnOutput(this, 'HimUserPoolId', { value: pool.pool.userPoolId });
@@ -176,6 +205,18 @@ export class StatelessStack extends Stack {
   }
 }
 
-function originOf(url: string): string {
-  return new URL(url).origin;
+/**
+ * The cells the console lists: this cell at its own API, and every other cell
+ * whose public URL context `cellEndpoints` names (the defaults are placeholders).
+ */
+function consoleCells(
+  jurisdictions: Jurisdiction[],
+  cell: string,
+  ownEndpoint: string,
+  contextEndpoints: Record<string, string>,
+): ConsoleCell[] {
+  return jurisdictions.flatMap((j) => {
+    const apiBase = j.id === cell ? ownEndpoint : contextEndpoints[j.id];
+    return apiBase ? [{ id: j.id, name: j.name, region: j.region, apiBase }] : [];
+  });
 }

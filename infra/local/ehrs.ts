@@ -1,6 +1,7 @@
+import type { JWK } from 'jose';
 import * as z from 'zod';
 import { loadSmartKeys } from '../../functions/deliver/smart-keys.js';
-import { publicJwks, type SigningAlg, type SigningKey } from '../../shared/adapters/smart/signing-key.js';
+import { publicJwks, type SigningAlg } from '../../shared/adapters/smart/signing-key.js';
 import type { ResidencyPolicy } from '../../shared/config/policy.js';
 import type { LocalCell } from './cells.js';
 import { functionsKeyFiles } from './cells.js';
@@ -59,6 +60,15 @@ export async function startLocalEhrs(input: {
   };
 }
 
+/** The public JWKS of one cell's SMART client keys (creating the key files on first start). */
+export async function cellSmartJwks(policy: ResidencyPolicy, cell: LocalCell): Promise<{ keys: JWK[] }> {
+  const algs = new Set<SigningAlg>(policy.ehrTargets.flatMap((t) => (t.auth ? [t.auth.alg] : [])));
+  const keys = await loadSmartKeys(algs, { file: functionsKeyFiles(cell).smart }, () => {
+    throw new Error('local keys only');
+  });
+  return publicJwks([...keys.values()]);
+}
+
 /**
  * Registers every cell's SMART client public keys with each sandbox under the
  * target's client id, as an EHR administrator would register the bridge's JWKS.
@@ -68,17 +78,10 @@ export async function registerBridgeKeys(
   policy: ResidencyPolicy,
   cells: LocalCell[],
 ): Promise<void> {
-  const algs = new Set<SigningAlg>(policy.ehrTargets.flatMap((t) => (t.auth ? [t.auth.alg] : [])));
-  const keys: SigningKey[] = [];
-  for (const cell of cells) {
-    const loaded = await loadSmartKeys(algs, { file: functionsKeyFiles(cell).smart }, () => {
-      throw new Error('local keys only');
-    });
-    keys.push(...loaded.values());
-  }
-  const jwks = publicJwks(keys);
+  const keys: JWK[] = [];
+  for (const cell of cells) keys.push(...(await cellSmartJwks(policy, cell)).keys);
   for (const target of policy.ehrTargets) {
     const sandbox = ehrs.sandboxes.get(target.id);
-    if (sandbox && target.auth) sandbox.registerClient({ clientId: target.auth.clientId, jwks });
+    if (sandbox && target.auth) sandbox.registerClient({ clientId: target.auth.clientId, jwks: { keys } });
   }
 }

@@ -10,10 +10,17 @@ export interface LocalHttpFunction {
   name: string;
   routes: readonly string[];
   build(env: Env): Promise<LambdaHttpHandler>;
+  /** Events EventBridge schedules invoke the function with in AWS (every hour there; VISITBRIDGE_SCHEDULE_INTERVAL_MS locally). */
+  schedules?: readonly unknown[];
 }
 
 /** Every HTTP function each cell runs, as its HTTP API routes them in AWS (infra/cdk/constructs/cell-api.ts). */
 export const HTTP_FUNCTIONS: readonly LocalHttpFunction[] = [
   { name: 'ingest', routes: INGEST_ROUTES, build: buildIngestHandler },
-  { name: 'him-api', routes: HIM_ROUTES, build: buildHimHandler },
+  {
+    name: 'him-api',
+    routes: HIM_ROUTES,
+    build: buildHimHandler,
+    schedules: [{ source: 'visitbridge.digest' }],
+  },
 ];

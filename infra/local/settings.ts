@@ -23,6 +23,8 @@ export const LocalSettings = z.object({
   VISITBRIDGE_EHR_ENDPOINTS: z.string().optional(),
   /** Budget of one EHR request of the delivery workers. */
   VISITBRIDGE_EHR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** How often scheduled events (the signed ledger digest) run; hourly, as the AWS schedule. */
+  VISITBRIDGE_SCHEDULE_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
   VISITBRIDGE_DYNAMODB_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
 });

@@ -9,13 +9,13 @@ import { himOpenApiPaths } from '../../functions/him-api/openapi.js';
 import { loadPolicy } from '../../shared/config/load-policy.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { eventJsonSchema, openApiDocument } from '../../shared/http/openapi.js';
-import type { Route } from './api-gateway.js';
+import { localContext, type Route } from './api-gateway.js';
 import { type LocalCell, localCells } from './cells.js';
 import { type ConsoleConfig, consoleRoute, localConsoleConfig } from './console-route.js';
 import { createDevIssuer, type DevIssuer } from './dev-issuer.js';
 import { serveDevIssuer } from './dev-issuer-http.js';
 import { type DynamoDbLocal, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.js';
-import { ExternalEhrs, type LocalEhrs, registerBridgeKeys, startLocalEhrs } from './ehrs.js';
+import { cellSmartJwks, ExternalEhrs, type LocalEhrs, registerBridgeKeys, startLocalEhrs } from './ehrs.js';
 import { HTTP_FUNCTIONS } from './functions.js';
 import { healthDocument } from './health.js';
 import { ensureSendersFile } from './senders.js';
@@ -151,11 +151,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const cell of cells) {
       progress(`cell ${cell.id}: table ${cell.tableName}, keys, functions`);
       await ensureCellTable(dynamoClient, cell.tableName);
+      cell.env.SMART_PUBLIC_JWKS = JSON.stringify(await cellSmartJwks(policy, cell));
       const routes: Route[] = [];
       for (const fn of HTTP_FUNCTIONS) {
         const handler = await fn.build(cell.env);
         const functionName = `visitbridge-${cell.id}-${fn.name}`;
         routes.push(...fn.routes.map((routeKey) => ({ routeKey, handler, functionName })));
+        for (const event of fn.schedules ?? []) {
+          // As an EventBridge rule would: the same handler, invoked with the scheduled event.
+          const timer = setInterval(() => {
+            void (handler as (e: unknown, c: unknown) => Promise<unknown>)(
+              event,
+              localContext(functionName),
+            ).catch((error: unknown) =>
+              process.stderr.write(`scheduled ${functionName}: ${(error as Error).message}\n`),
+            );
+          }, settings.VISITBRIDGE_SCHEDULE_INTERVAL_MS);
+          timer.unref();
+          cleanup.push(async () => clearInterval(timer));
+        }
       }
       cellRoutes.set(cell.id, routes);
       deliverHandlers.set(cell.id, await buildDeliverHandler(cell.env));

@@ -71,6 +71,18 @@ export const IngestEnv = z.intersection(
       FORWARD_SECRET_FILE: z.string().min(1).optional(),
       /** Time to wait for the home cell per forwarding attempt (one retry on network errors). */
       FORWARD_TIMEOUT_MS: z.coerce.number().int().min(100).max(25_000).default(5_000),
+      /** JWKS (JSON) of the cell's SMART client public keys, served at /.well-known/jwks.json. Public, not secret. */
+      SMART_PUBLIC_JWKS: z
+        .string()
+        .transform((raw, ctx) => {
+          try {
+            return z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).parse(JSON.parse(raw));
+          } catch {
+            ctx.addIssue({ code: 'custom', message: 'must be a JWKS JSON document {"keys": [...]}' });
+            return z.NEVER;
+          }
+        })
+        .optional(),
     })
     .refine((env) => Boolean(env.SENDER_SECRETS_PREFIX) !== Boolean(env.SENDERS_FILE), {
       message: 'set exactly one of SENDER_SECRETS_PREFIX and SENDERS_FILE',

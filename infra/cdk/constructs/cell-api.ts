@@ -8,7 +8,12 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { HIM_ROUTE } from '../../../functions/him-api/handler-factory.js';
-import { FORWARDED_ROUTE, STATUS_ROUTE, WEBHOOK_ROUTE } from '../../../functions/ingest/handler-factory.js';
+import {
+  FORWARDED_ROUTE,
+  JWKS_ROUTE,
+  STATUS_ROUTE,
+  WEBHOOK_ROUTE,
+} from '../../../functions/ingest/handler-factory.js';
 
 export interface CellApiProps {
   cellId: string;
@@ -106,6 +111,13 @@ export class CellApi extends Construct {
         id: 'AwsSolutions-APIG4',
         reason:
           'Sender routes are authenticated in the function by a Standard Webhooks HMAC signature over the raw body (delivery status: the same sender secret); API Gateway authorizers cannot verify body signatures.',
+      });
+    }
+    for (const route of ingestRoute(JWKS_ROUTE)) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          "The bridge's SMART client public keys (JWKS) are public by design: EHRs fetch them without credentials to verify the bridge's client assertions.",
       });
     }
     for (const route of ingestRoute(FORWARDED_ROUTE)) {

@@ -83,6 +83,13 @@ export class CellFunction extends Construct {
   }
 }
 
+/** The public HTTPS endpoints each function calls. */
+const PUBLIC_PEERS: Record<FunctionKind, string> = {
+  ingest: 'the other cells’ public APIs (forwarding misrouted notes, signed with the forwarding secret)',
+  deliver: 'EHR FHIR and SMART token endpoints and senders’ signed callback URLs',
+  'him-api': 'its HIM issuer’s JWKS',
+};
+
 function acknowledgeFunctionFindings(fn: IFunction, kind: FunctionKind, hasDlq: boolean): void {
   const on = Validations.of(fn);
   on.acknowledge({
@@ -102,8 +109,7 @@ function acknowledgeFunctionFindings(fn: IFunction, kind: FunctionKind, hasDlq: 
   });
   on.acknowledge({
     id: 'HIPAA.Security-LambdaInsideVPC',
-    reason:
-      'The function reaches only regional AWS endpoints (DynamoDB, KMS, Secrets Manager) over TLS with IAM auth and public EHR FHIR endpoints; a VPC would add NAT egress without narrowing who can reach the data.',
+    reason: `The function reaches only regional AWS endpoints (DynamoDB, KMS, Secrets Manager) over TLS with IAM auth and ${PUBLIC_PEERS[kind]} over HTTPS; a VPC would add NAT egress without narrowing who can reach the data.`,
   });
   if (!hasDlq) {
     on.acknowledge({

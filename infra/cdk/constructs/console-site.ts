@@ -21,14 +21,30 @@ import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
 import { nagAssetBucketArn } from '../nag.js';
 
+/** One cell the console may talk to; `apiBase` ends with `/` (the console calls `<apiBase>v1/him/…`). */
+export interface ConsoleCell {
+  id: string;
+  name: string;
+  region: string;
+  apiBase: string;
+}
+
+/** `config.json` of the console in AWS (no dev issuer: HIM users paste a token from the cell's issuer). */
+export interface ConsoleConfig {
+  cells: ConsoleCell[];
+}
+
 export interface ConsoleSiteProps {
   cellId: string;
   /** Folder of the static console; nothing is deployed when it does not exist. */
   consoleDir: string;
   /** Written to `config.json` next to the console files (values may be tokens). */
-  config: Record<string, unknown>;
-  /** Origins the console may call from the browser (every cell's API). */
-  connectOrigins: string[];
+  config: ConsoleConfig;
+  /**
+   * CSP `connect-src` sources: the configured cells' APIs. Must not reference this cell's API
+   * resource (the API's CORS origins reference the distribution: a cycle); use a host pattern instead.
+   */
+  connectSources: string[];
   logKey: IKey;
 }
 
@@ -77,13 +93,14 @@ export class ConsoleSite extends Construct {
         contentSecurityPolicy: {
           contentSecurityPolicy: [
             "default-src 'self'",
-            `connect-src 'self' ${props.connectOrigins.join(' ')}`,
+            `connect-src 'self' ${props.connectSources.join(' ')}`,
             "img-src 'self' data:",
             "style-src 'self'",
             "script-src 'self'",
+            "object-src 'none'",
             "frame-ancestors 'none'",
             "base-uri 'none'",
-            "form-action 'self'",
+            "form-action 'none'",
           ].join('; '),
           override: true,
         },
@@ -115,7 +132,10 @@ export class ConsoleSite extends Construct {
 
     if (existsSync(props.consoleDir)) {
       new BucketDeployment(this, 'Deploy', {
-        sources: [Source.asset(props.consoleDir), Source.jsonData('config.json', props.config)],
+        sources: [
+          Source.asset(props.consoleDir, { exclude: ['config.json'] }),
+          Source.jsonData('config.json', props.config),
+        ],
         destinationBucket: site,
         distribution: this.distribution,
         logGroup: new LogGroup(this, 'DeployLogs', {

@@ -1,0 +1,55 @@
+import { SAMPLE_PATIENTS, type SamplePatient } from '../infra/local/sample-notes.js';
+import type { LocalStack } from '../infra/local/stack.js';
+import type { ResidencyPolicy } from '../shared/config/policy.js';
+import { type DeliveryFigures, deliveryRun } from './delivery.js';
+import { type EhrFloorFigures, ehrFloorRun, WORKER_CONCURRENCY } from './ehr-floor.js';
+
+export interface DeliveryComparison {
+  delivery: DeliveryFigures;
+  floor: EhrFloorFigures;
+  /** Steady-state delivered notes/s over the floor's sequences/s. */
+  throughputRatio: number;
+}
+
+/** The cells whose delivery is measured: the UK (generic FHIR) and the US (Epic-like) sandbox. */
+const RUNS: Array<{ cell: string; patient: SamplePatient; share: number }> = [
+  { cell: 'uk', patient: SAMPLE_PATIENTS.uk, share: 1 },
+  { cell: 'us', patient: SAMPLE_PATIENTS.us, share: 0.5 },
+];
+
+/**
+ * Delivery end to end for each measured cell, each followed by its EHR floor
+ * (the same number of FHIR sequences sent straight to the same sandbox).
+ */
+export async function deliverySection(
+  stack: LocalStack,
+  policy: ResidencyPolicy,
+  notes: number,
+  concurrency: number,
+  log: (line: string) => void,
+): Promise<DeliveryComparison[]> {
+  const results: DeliveryComparison[] = [];
+  for (const run of RUNS) {
+    const org = policy.organizations.find((o) => o.id === run.patient.organization);
+    const target = policy.ehrTargets.find((t) => t.id === org?.ehrTarget);
+    const sandbox = target && stack.ehrs.sandboxes.get(target.id);
+    if (!target || !sandbox) throw new Error(`no sandbox EHR for ${run.patient.organization}`);
+    const count = Math.max(20, Math.round(notes * run.share));
+    log(
+      `delivery: ${count} notes to the ${run.cell} cell (${concurrency} senders) → ${target.id} (${target.profile})`,
+    );
+    const delivery = await deliveryRun(stack, {
+      cell: run.cell,
+      target,
+      patient: run.patient,
+      count,
+      concurrency,
+      tag: run.cell,
+    });
+    log(`EHR floor: ${count} delivery sequences straight to ${target.id}, ${WORKER_CONCURRENCY} at a time`);
+    await stack.idle();
+    const floor = await ehrFloorRun(sandbox, target, run.cell, run.patient, count, run.cell);
+    results.push({ delivery, floor, throughputRatio: delivery.steadyPerSecond / floor.perSecond });
+  }
+  return results;
+}
