@@ -1,9 +1,10 @@
-import { type SamplePatient, sampleEvent } from '../infra/local/sample-notes.js';
+import { patientVariant, type SamplePatient, sampleEvent } from '../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../infra/local/settings.js';
 import type { LocalStack } from '../infra/local/stack.js';
 import { DynamoOutbox } from '../shared/adapters/dynamodb/outbox-store.js';
 import type { EhrTarget } from '../shared/config/policy.js';
 import type { OutboxItem } from '../shared/ports/outbox.js';
+import { PATIENTS } from './patients.js';
 import { measure, percentile } from './stats.js';
 import { WebhookSender } from './webhook.js';
 
@@ -65,7 +66,7 @@ export async function deliveryRun(stack: LocalStack, run: DeliveryRun): Promise<
 
   await measure(`post ${run.cell}`, run.concurrency, run.count, async (i) => {
     postedAt[i] = Date.now();
-    const event = sampleEvent({ patient: run.patient, noteId: noteId(i) });
+    const event = sampleEvent({ patient: patientVariant(run.patient, i % PATIENTS), noteId: noteId(i) });
     const ok = (await sender.post(event)) === 202;
     if (ok) accepted.push(i);
     return ok;

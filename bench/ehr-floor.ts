@@ -1,6 +1,7 @@
 import type { DocumentReference, Encounter } from '@medplum/fhirtypes';
+import { PATIENT_CONCURRENCY } from '../functions/deliver/handler-factory.js';
 import type { SandboxEhr } from '../infra/local/ehr/index.js';
-import { type SamplePatient, sampleEvent } from '../infra/local/sample-notes.js';
+import { patientVariant, type SamplePatient, sampleEvent } from '../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../infra/local/settings.js';
 import { FhirEhrClient } from '../shared/adapters/fhir/fhir-client.js';
 import { generateSigningKey, publicJwks } from '../shared/adapters/smart/signing-key.js';
@@ -20,10 +21,11 @@ import {
   patientSearchTokens,
 } from '../shared/domain/fhir/map-note.js';
 import type { CreateOptions, EhrResult, WriteReceipt } from '../shared/ports/ehr-client.js';
+import { PATIENTS } from './patients.js';
 import { measure, type RunFigures } from './stats.js';
 
-/** Concurrency of a cell's delivery worker: one handler call at a time on its stream shard. */
-export const WORKER_CONCURRENCY = 1;
+/** Concurrency of a cell's delivery worker: one batch at a time per shard, up to this many patients at once in it. */
+export const WORKER_CONCURRENCY = PATIENT_CONCURRENCY;
 
 export interface EhrFloorFigures extends RunFigures {
   /** FHIR requests the sandbox served per note (token requests excluded). */
@@ -64,7 +66,7 @@ export async function ehrFloorRun(
   const fhirBefore = (await sandbox.stats()).requests.fhir;
   const figures = await measure(`ehr floor ${target.id}`, WORKER_CONCURRENCY, count, async (i) => {
     const note: MappableNote = {
-      event: sampleEvent({ patient, noteId: `floor-${tag}-${i}` }),
+      event: sampleEvent({ patient: patientVariant(patient, i % PATIENTS), noteId: `floor-${tag}-${i}` }),
       senderId: DEMO_SENDER_ID,
       cell,
     };

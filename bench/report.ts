@@ -91,7 +91,7 @@ export function deliveryReport(rows: DeliveryComparison[]): string {
     'No target in DESIGN §9; reported for the record. Notes are posted by 16 senders faster than one worker per\n' +
       'cell delivers them, so latency includes the queue. steady/s: deliveries between the 10th and 90th percentile\n' +
       'of deliveredAt; attempt p50: the worker’s own timing of the delivering attempt (its FHIR requests);\n' +
-      'ratio = steady/s ÷ floor/s (floor: one sequence at a time, as the worker; same FHIR requests per note).',
+      'ratio = steady/s ÷ floor/s (floor: the same FHIR requests per note, as many patients at a time as the worker works on).',
   );
 }
 

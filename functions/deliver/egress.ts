@@ -1,7 +1,6 @@
 import type { EhrTarget, ResidencyPolicy } from '../../shared/config/policy.js';
 import type { VisitNoteEvent } from '../../shared/domain/event/schema.js';
-import { movementEntry } from '../../shared/domain/ledger/movement-entry.js';
-import { decideMovement } from '../../shared/domain/policy/decide.js';
+import { decideMovementEntry } from '../../shared/domain/ledger/movement-entry.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { LedgerStore } from '../../shared/ports/ledger.js';
 import type { OutboxItem } from '../../shared/ports/outbox.js';
@@ -41,35 +40,24 @@ export function policyEgress(deps: {
         ehrTarget: target.id,
         dpfCertified: false,
       };
-      const source = { country: event.patient.residenceCountry, cell: deps.cell };
-      const destination = { country: target.country, cell: target.jurisdiction };
-      const decision = decideMovement(deps.policy, {
+      const { decision, entry } = decideMovementEntry(deps.policy, {
         kind: 'egress',
-        from: { country: source.country, jurisdiction: source.cell },
-        to: { country: destination.country, jurisdiction: destination.cell },
-        recipient: { organizationId: item.tenant, dpfCertified: organization.dpfCertified },
         at,
+        source: { country: event.patient.residenceCountry, cell: deps.cell },
+        destination: { country: target.country, cell: target.jurisdiction },
+        event,
+        organization,
+        patientRef: deps.pseudonymizer.patientRef(event.patient.identifiers),
+        senderId: item.senderId,
+        actor: 'system:deliver',
+        recipient: { organization: item.tenant, ehrTarget: target.id },
       });
-      const entry = () =>
-        movementEntry({
-          kind: 'egress',
-          decision,
-          at,
-          source,
-          destination,
-          event,
-          organization,
-          patientRef: deps.pseudonymizer.patientRef(event.patient.identifiers),
-          senderId: item.senderId,
-          key: { id: deps.keyId, region: deps.region },
-          actor: 'system:deliver',
-          recipient: { organization: item.tenant, ehrTarget: target.id },
-        });
+      const key = { id: deps.keyId, region: deps.region };
       if (decision.decision === 'denied') {
-        await deps.ledger.append([entry()]);
+        await deps.ledger.append([entry(key)]);
         return { allowed: false };
       }
-      return { allowed: true, record: async () => void (await deps.ledger.append([entry()])) };
+      return { allowed: true, record: async () => void (await deps.ledger.append([entry(key)])) };
     },
   };
 }

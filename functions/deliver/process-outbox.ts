@@ -11,6 +11,7 @@ import type { NoteEncryptor } from '../../shared/ports/note-encryptor.js';
 import type { AttemptUpdate, Outbox, OutboxItem } from '../../shared/ports/outbox.js';
 import type { DeliveryCallbacks } from './callbacks.js';
 import type { EgressCheck } from './egress.js';
+import { deliveredVersions, itemOf, predecessorOf, waitingOn } from './note-versions.js';
 
 /** A configured EHR target: profile, client and its circuit breaker. */
 export interface TargetRuntime {
@@ -48,7 +49,17 @@ const ACTIONABLE = new Set(['pending', 'retrying']);
  * @throws only for storage or key failures (the stream retries the record then).
  */
 export async function processOutboxRecord(deps: DeliverDeps, image: OutboxItem): Promise<ProcessOutcome> {
-  const current = await deps.outbox.get(image);
+  // One consistent read of the note's outbox partition: this item, the versions
+  // already delivered and any successor waiting on this one.
+  const items = await deps.outbox.noteItems(image.senderId, image.noteId);
+  const current = itemOf(items, image);
+  if (current?.state === 'delivered') {
+    // A worker that died between recording the delivery and waking the successors
+    // gets the record again: finish the wake-up (it is conditional, so idempotent).
+    const at = deps.clock.now().toISOString();
+    for (const successor of waitingOn(items, current)) await deps.outbox.wake(successor, at);
+    return 'stale';
+  }
   if (
     !current ||
     !ACTIONABLE.has(current.state) ||
@@ -85,7 +96,7 @@ export async function processOutboxRecord(deps: DeliverDeps, image: OutboxItem):
     runtime.target,
     {
       attempts: current.attemptsSinceReplay,
-      delivered: await deps.outbox.deliveredVersions(current.senderId, current.noteId),
+      delivered: deliveredVersions(items),
       resourceIds: current.resourceIds,
     },
     { retry: deps.retry, clock: deps.clock },
@@ -157,8 +168,10 @@ async function record(deps: DeliverDeps, item: OutboxItem, update: AttemptUpdate
     ...(update.state === 'parked' ? { parkReason: update.parkReason } : {}),
   });
   if (update.state === 'delivered') {
-    // Successors waiting on this version may go now.
-    await deps.outbox.wakeSuccessors(item.senderId, item.noteId, item.version, at);
+    // Successors waiting on this version may go now. Read after the write, so a successor
+    // that started waiting meanwhile is seen (it re-checks after its own write, too).
+    const fresh = await deps.outbox.noteItems(item.senderId, item.noteId);
+    for (const successor of waitingOn(fresh, item)) await deps.outbox.wake(successor, at);
     await deps.callbacks.notify(item, 'visit.note.delivered', {
       ehrResource: update.resourceIds.documentReference,
     });
@@ -166,11 +179,9 @@ async function record(deps: DeliverDeps, item: OutboxItem, update: AttemptUpdate
     await deps.callbacks.notify(item, 'visit.note.parked', { parkReason: update.parkReason });
   } else if (update.state === 'waiting') {
     // The predecessor may have landed while this attempt ran: wake ourselves then.
-    const predecessor = item.eventKind === 'retracted' ? item.version : item.version - 1;
-    const delivered = await deps.outbox.deliveredVersions(item.senderId, item.noteId);
-    if (delivered.some((d) => d.version === predecessor)) {
-      await deps.outbox.wakeSuccessors(item.senderId, item.noteId, predecessor, at);
-    }
+    const fresh = await deps.outbox.noteItems(item.senderId, item.noteId);
+    if (deliveredVersions(fresh).some((d) => d.version === predecessorOf(item)))
+      await deps.outbox.wake(item, at);
   }
   return update.state;
 }

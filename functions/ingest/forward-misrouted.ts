@@ -1,11 +1,11 @@
 import { jurisdictionById } from '../../shared/config/load-policy.js';
 import type { Jurisdiction, ResidencyPolicy } from '../../shared/config/policy.js';
 import { AppError } from '../../shared/domain/errors.js';
-import { decideMovement } from '../../shared/domain/policy/decide.js';
+import { decideMovementEntry } from '../../shared/domain/ledger/movement-entry.js';
 import type { LedgerStore } from '../../shared/ports/ledger.js';
 import type { MisroutedHandler } from './accept-note.js';
 import type { Forwarder } from './forward-client.js';
-import { denialExtensions, type KeyRef, movementEntry } from './movement-entry.js';
+import { denialExtensions, type KeyRef } from './movement-entry.js';
 
 export interface ForwardMisroutedOptions {
   policy: ResidencyPolicy;
@@ -46,26 +46,16 @@ export function forwardMisrouted(options: ForwardMisroutedOptions): MisroutedHan
     if (!home) throw new AppError('internal', `home cell "${homeCell}" is not in the policy`);
     const source = { country: sourceCountry(here, event.clinician.locationCountry), cell };
     const destination = { country: event.patient.residenceCountry, cell: homeCell };
-    const decision = decideMovement(policy, {
+    const { decision, entry: entryFor } = decideMovementEntry(policy, {
       kind: 'forward',
-      from: { country: source.country, jurisdiction: cell },
-      to: { country: destination.country, jurisdiction: homeCell },
-      recipient: { organizationId: organization.id, dpfCertified: organization.dpfCertified },
       at,
+      source,
+      destination,
+      event,
+      organization,
+      patientRef,
+      senderId: webhook.sender.id,
     });
-    const entryFor = (key: KeyRef) =>
-      movementEntry({
-        kind: 'forward',
-        decision,
-        at,
-        source,
-        destination,
-        event,
-        organization,
-        patientRef,
-        senderId: webhook.sender.id,
-        key,
-      });
     if (decision.decision === 'denied') {
       await options.ledger.append([entryFor(options.key)]);
       throw new AppError(

@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
+import type { VerifyReport } from '../../functions/him-api/use-cases/verify-report.js';
 import type { AuditEntry } from '../../shared/domain/audit/entry.js';
-import { csvField } from '../../shared/domain/ledger/export.js';
 import { EXIT_CODES, himJson, queryString, UsageError } from './http.js';
 import type { CliIo } from './policy.js';
 import { formatOf, runCommand } from './run.js';
-import { textTable } from './table.js';
+import { columnsView, writePage } from './table.js';
 import { resolveTarget, TARGET_OPTIONS } from './target.js';
-import { type VerifyReportBody, verifyReportText } from './verify-text.js';
+import { verifyReportText } from './verify-text.js';
 
 const USAGE = `usage: visitbridge audit verify|list [--from ISO --to ISO --limit N --cursor C]
   verify   check the HIM audit chain of the cell; exit 1 when it was tampered with
@@ -26,17 +26,10 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const HEADER = ['SEQ', 'AT', 'ACTOR', 'ROLE', 'ACTION', 'TARGET', 'SOURCE IP', 'OUTCOME'];
-const row = (e: AuditEntry) => [
-  String(e.seq),
-  e.at,
-  e.actor,
-  e.role,
-  e.action,
-  e.target,
-  e.sourceIp,
-  e.outcome,
-];
+const VIEW = columnsView(
+  ['SEQ', 'AT', 'ACTOR', 'ROLE', 'ACTION', 'TARGET', 'SOURCE IP', 'OUTCOME'],
+  (e: AuditEntry) => [String(e.seq), e.at, e.actor, e.role, e.action, e.target, e.sourceIp, e.outcome],
+);
 
 /**
  * `visitbridge audit verify|list`: a cell's HIM audit log through its HIM API.
@@ -60,7 +53,7 @@ export async function auditCommand(
     const format = formatOf(v);
     const target = await resolveTarget(v, env, ['him-reviewer']);
     if (command === 'verify') {
-      const report = await himJson<VerifyReportBody>(target, 'GET', 'audit/verify');
+      const report = await himJson<VerifyReport>(target, 'GET', 'audit/verify');
       io.stdout.write(
         format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : verifyReportText('audit log', report),
       );
@@ -71,14 +64,7 @@ export async function auditCommand(
       'GET',
       `audit${queryString({ from: v.from, to: v.to, limit: v.limit, cursor: v.cursor })}`,
     );
-    if (format === 'json') io.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
-    else if (format === 'csv')
-      io.stdout.write(
-        [HEADER, ...page.entries.map(row)].map((r) => `${r.map(csvField).join(',')}\r\n`).join(''),
-      );
-    else io.stdout.write(textTable(HEADER, page.entries.map(row)));
-    if (page.nextCursor && format !== 'json')
-      io.stderr.write(`more entries: add --cursor ${page.nextCursor}\n`);
+    writePage(io, format, page, page.entries, VIEW, 'entries');
     return EXIT_CODES.ok;
   });
 }

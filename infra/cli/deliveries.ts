@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
-import { csvField } from '../../shared/domain/ledger/export.js';
 import { EXIT_CODES, himJson, queryString, UsageError } from './http.js';
 import type { CliIo } from './policy.js';
 import { formatOf, runCommand } from './run.js';
-import { textTable } from './table.js';
+import { columnsView, writePage } from './table.js';
 import { resolveTarget, TARGET_OPTIONS } from './target.js';
 
 const USAGE = `usage: visitbridge deliveries list [--state parked|pending|retrying|waiting|delivered] [--limit N] [--cursor C]
@@ -41,30 +40,21 @@ interface Delivery {
   receivedAt: string;
 }
 
-const HEADER = [
-  'RECEIVED',
-  'SENDER',
-  'NOTE',
-  'V',
-  'EVENT',
-  'STATE',
-  'TARGET',
-  'ATTEMPTS',
-  'PARK REASON',
-  'PARKED',
-];
-const row = (d: Delivery): string[] => [
-  d.receivedAt,
-  d.senderId,
-  d.noteId,
-  String(d.version),
-  d.eventKind,
-  d.state,
-  d.ehrTarget,
-  String(d.attempts),
-  d.parkReason ?? '-',
-  d.parkedAt ?? '-',
-];
+const VIEW = columnsView(
+  ['RECEIVED', 'SENDER', 'NOTE', 'V', 'EVENT', 'STATE', 'TARGET', 'ATTEMPTS', 'PARK REASON', 'PARKED'],
+  (d: Delivery) => [
+    d.receivedAt,
+    d.senderId,
+    d.noteId,
+    String(d.version),
+    d.eventKind,
+    d.state,
+    d.ehrTarget,
+    String(d.attempts),
+    d.parkReason ?? '-',
+    d.parkedAt ?? '-',
+  ],
+);
 
 /**
  * `visitbridge deliveries list|replay`: a cell's deliveries through its HIM API.
@@ -91,14 +81,7 @@ export async function deliveriesCommand(
         'GET',
         `deliveries${queryString({ state: v.state, limit: v.limit, cursor: v.cursor })}`,
       );
-      if (format === 'json') io.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
-      else if (format === 'csv')
-        io.stdout.write(
-          [HEADER, ...page.items.map(row)].map((r) => `${r.map(csvField).join(',')}\r\n`).join(''),
-        );
-      else io.stdout.write(textTable(HEADER, page.items.map(row)));
-      if (page.nextCursor && format !== 'json')
-        io.stderr.write(`more deliveries: add --cursor ${page.nextCursor}\n`);
+      writePage(io, format, page, page.items, VIEW, 'deliveries');
       return EXIT_CODES.ok;
     }
     if (command !== 'replay' || rest.length > 0)

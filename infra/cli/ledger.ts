@@ -1,5 +1,3 @@
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isAppError } from '../../shared/domain/errors.js';
 import { createDigest } from '../../shared/domain/ledger/digest.js';
@@ -9,6 +7,7 @@ import { entryTable, verificationReport } from '../../shared/domain/ledger/text.
 import { verifyLedger } from '../../shared/domain/ledger/verify-ledger.js';
 import type { DigestSigner } from '../../shared/ports/digest-signer.js';
 import type { LedgerFilter, LedgerStore } from '../../shared/ports/ledger.js';
+import { LEDGER_FILTER_OPTIONS, writeExport } from './ledger-export.js';
 import type { CliIo } from './policy.js';
 
 /** What the ledger command needs from the running stack; the bin finds the local one. */
@@ -33,13 +32,7 @@ exit codes: 0 ok, 1 verification failed, 2 usage error, 3 ledger unavailable
 
 const OPTIONS = {
   cell: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  kind: { type: 'string' },
-  decision: { type: 'string' },
-  corridor: { type: 'string' },
-  note: { type: 'string' },
-  patient: { type: 'string' },
+  ...LEDGER_FILTER_OPTIONS,
   format: { type: 'string' },
   out: { type: 'string' },
   limit: { type: 'string' },
@@ -119,13 +112,8 @@ async function list(store: LedgerStore, v: Values, format: string, io: CliIo): P
 
 async function exportEntries(store: LedgerStore, v: Values, format: string, io: CliIo): Promise<number> {
   const filter = filterOf(v);
-  const file = v.out ? createWriteStream(v.out, { encoding: 'utf8', mode: 0o600 }) : undefined;
-  const write = async (chunk: string) => {
-    if (!file) return void io.stdout.write(chunk);
-    if (!file.write(chunk)) await once(file, 'drain');
-  };
-  let count = 0;
-  try {
+  await writeExport(io, v.out, async (write) => {
+    let count = 0;
     await write(format === 'csv' ? csvHeader() : format === 'json' ? '[' : '');
     for await (const entry of store.entries(filter)) {
       if (format === 'csv') await write(csvRow(entry));
@@ -135,13 +123,8 @@ async function exportEntries(store: LedgerStore, v: Values, format: string, io: 
       if (count % 1000 === 0) io.stderr.write(`exported ${count} entries…\n`);
     }
     if (format === 'json') await write('\n]\n');
-  } finally {
-    if (file) {
-      file.end();
-      await once(file, 'close');
-    }
-  }
-  io.stderr.write(`exported ${count} entries${v.out ? ` to ${v.out}` : ''}\n`);
+    return count;
+  });
   return EXIT.ok;
 }
 

@@ -1,14 +1,15 @@
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { VerifyReport } from '../../functions/him-api/use-cases/verify-report.js';
 import type { LedgerEntry } from '../../shared/domain/ledger/entry.js';
 import { csvHeader, csvRow, ndjsonLine, toCsv } from '../../shared/domain/ledger/export.js';
 import { entryTable } from '../../shared/domain/ledger/text.js';
 import { EXIT_CODES, type HimTarget, himJson, queryString, UsageError } from './http.js';
+import { LEDGER_FILTER_OPTIONS, writeExport } from './ledger-export.js';
 import type { CliIo } from './policy.js';
 import { formatOf, runCommand } from './run.js';
+import { writePage } from './table.js';
 import { TARGET_OPTIONS } from './target.js';
-import { type VerifyReportBody, verifyReportText } from './verify-text.js';
+import { verifyReportText } from './verify-text.js';
 
 const USAGE = `usage: visitbridge ledger list|export|verify|digest --url CELL-BASE-URL [--token JWT] [options]
   (a deployed cell over its HIM API; without --url the command reads the local stack directly)
@@ -23,13 +24,7 @@ token: --token or VISITBRIDGE_TOKEN
 
 const OPTIONS = {
   ...TARGET_OPTIONS,
-  from: { type: 'string' },
-  to: { type: 'string' },
-  kind: { type: 'string' },
-  decision: { type: 'string' },
-  corridor: { type: 'string' },
-  note: { type: 'string' },
-  patient: { type: 'string' },
+  ...LEDGER_FILTER_OPTIONS,
   limit: { type: 'string' },
   cursor: { type: 'string' },
   out: { type: 'string' },
@@ -52,17 +47,13 @@ const filters = (v: Values) => ({
 });
 
 type Page = { entries: LedgerEntry[]; nextCursor?: string };
+const LEDGER_VIEW = { csv: toCsv, table: entryTable };
 
 async function exportAll(target: HimTarget, v: Values, io: CliIo): Promise<number> {
   const csv = formatOf(v) === 'csv';
-  const file = v.out ? createWriteStream(v.out, { encoding: 'utf8', mode: 0o600 }) : undefined;
-  const write = async (chunk: string) => {
-    if (!file) return void io.stdout.write(chunk);
-    if (!file.write(chunk)) await once(file, 'drain');
-  };
-  let count = 0;
-  let cursor: string | undefined;
-  try {
+  await writeExport(io, v.out, async (write) => {
+    let count = 0;
+    let cursor: string | undefined;
     if (csv) await write(csvHeader());
     do {
       const page = await himJson<Page>(
@@ -75,13 +66,8 @@ async function exportAll(target: HimTarget, v: Values, io: CliIo): Promise<numbe
       cursor = page.nextCursor;
       if (cursor) io.stderr.write(`exported ${count} entries…\n`);
     } while (cursor);
-  } finally {
-    if (file) {
-      file.end();
-      await once(file, 'close');
-    }
-  }
-  io.stderr.write(`exported ${count} entries${v.out ? ` to ${v.out}` : ''}\n`);
+    return count;
+  });
   return EXIT_CODES.ok;
 }
 
@@ -114,16 +100,7 @@ export async function remoteLedgerCommand(
         'GET',
         `ledger${queryString({ ...filters(v), limit: v.limit, cursor: v.cursor })}`,
       );
-      const format = formatOf(v);
-      io.stdout.write(
-        format === 'json'
-          ? `${JSON.stringify(page, null, 2)}\n`
-          : format === 'csv'
-            ? toCsv(page.entries)
-            : entryTable(page.entries),
-      );
-      if (page.nextCursor && format !== 'json')
-        io.stderr.write(`more entries: add --cursor ${page.nextCursor}\n`);
+      writePage(io, formatOf(v), page, page.entries, LEDGER_VIEW, 'entries');
       return EXIT_CODES.ok;
     }
     if (command === 'digest') {
@@ -139,7 +116,7 @@ export async function remoteLedgerCommand(
       );
       return EXIT_CODES.ok;
     }
-    const report = await himJson<VerifyReportBody>(target, 'GET', 'ledger/verify');
+    const report = await himJson<VerifyReport>(target, 'GET', 'ledger/verify');
     io.stdout.write(v.json ? `${JSON.stringify(report, null, 2)}\n` : verifyReportText('ledger', report));
     return report.ok ? EXIT_CODES.ok : EXIT_CODES.failed;
   });

@@ -1,21 +1,7 @@
-/** The body of the HIM API's `ledger/verify` and `audit/verify`. */
-export interface VerifyReportBody {
-  ok: boolean;
-  cell: string;
-  shards: Array<{
-    shard: number;
-    ok: boolean;
-    count: number;
-    firstBadSeq?: number;
-    problem?: string;
-    detail?: string;
-  }>;
-  digest: 'absent' | 'valid' | 'bad-signature';
-  checkedAt: string;
-}
+import type { VerifyReport } from '../../functions/him-api/use-cases/verify-report.js';
 
-/** A verification report for a terminal: a line per shard, the digest, the verdict. */
-export function verifyReportText(what: 'ledger' | 'audit log', r: VerifyReportBody): string {
+/** A verification report (the body of `ledger/verify`, `audit/verify`) for a terminal: a line per shard, the digest, the verdict. */
+export function verifyReportText(what: 'ledger' | 'audit log', r: VerifyReport): string {
   const lines = r.shards.map((s) =>
     s.ok
       ? `shard ${s.shard}: ok, ${s.count} entries`

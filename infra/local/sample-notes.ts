@@ -55,6 +55,14 @@ export const SAMPLE_PATIENTS = {
   },
 } satisfies Record<string, SamplePatient>;
 
+/** Patient `n` of a sample's population: the same person data with its own identifier values. */
+export function patientVariant(patient: SamplePatient, n: number): SamplePatient {
+  return {
+    ...patient,
+    identifiers: patient.identifiers.map((i) => ({ ...i, value: `${i.value}${String(n).padStart(3, '0')}` })),
+  };
+}
+
 export interface SampleOptions {
   patient: SamplePatient;
   noteId: string;

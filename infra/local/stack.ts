@@ -34,6 +34,8 @@ export interface LocalStackOptions {
   tableSuffix?: string;
   /** Reports start-up steps (the banner's progress lines). */
   onProgress?: (step: string) => void;
+  /** Run the delivery workers (default). Off, notes stay pending: the benchmark measures ingest alone. */
+  deliveryWorkers?: boolean;
   /** Poller-level errors of the delivery workers (stderr by default). */
   onWorkerError?: (cell: string, error: unknown) => void;
 }
@@ -178,7 +180,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     progress('starting delivery workers');
     const workers = await startDeliveryWorkers({
-      cells,
+      cells: options.deliveryWorkers === false ? [] : cells,
       handlers: deliverHandlers,
       dynamo: dynamoClient,
       dynamoEndpoint: dynamo.endpoint,

@@ -8,8 +8,9 @@ import { LOCAL_CREDENTIALS } from '../../shared/adapters/dynamodb/client.js';
 import type { LocalCell } from './cells.js';
 import { type StreamPoller, startStreamPoller } from './stream-poller.js';
 
-/** Same bound as the event source mapping's retryAttempts in infra/cdk. */
+/** Same bounds as the event source mapping's retryAttempts and batchSize in infra/cdk. */
 const RETRY_ATTEMPTS = 8;
+const BATCH_SIZE = 25;
 
 /**
  * Runs each cell's delivery worker on its table's stream, as the event source
@@ -46,6 +47,7 @@ export async function startDeliveryWorkers(input: {
         functionName: `visitbridge-${cell.id}-deliver`,
         filter: isDeliverable,
         maxRetries: RETRY_ATTEMPTS,
+        batchSize: BATCH_SIZE,
         bisectOnError: true,
         checkpointFile: input.checkpointDir ? `${input.checkpointDir}/${cell.tableName}.json` : undefined,
         onFailure: async (failure) => {

@@ -1,6 +1,6 @@
 import type { StepRecord } from '../domain/delivery/attempt.js';
 import type { ResourceIds } from '../domain/delivery/deliver-note.js';
-import type { DeliveredVersion, ParkReason } from '../domain/delivery/plan.js';
+import type { ParkReason } from '../domain/delivery/plan.js';
 import type { IssueSummary } from '../domain/fhir/operation-outcome.js';
 import type { NoteEventKind } from './note-store.js';
 
@@ -22,6 +22,8 @@ export interface OutboxItem extends OutboxKey {
   cell: string;
   ehrTarget: string;
   encounterRef: string;
+  /** Keyed hash of the patient: deliveries of one patient run one at a time (no duplicate Patient on EHRs without conditional create). */
+  patientRef?: string;
   receivedAt: string;
   /** Attempts made so far; the item's optimistic-lock version too. */
   attempts: number;
@@ -71,8 +73,8 @@ export interface Outbox {
   get(key: OutboxKey): Promise<OutboxItem | undefined>;
   /** Encrypted note of an outbox item. */
   ciphertext(key: OutboxKey): Promise<Uint8Array | undefined>;
-  /** Versions of a note already in the EHR, with their DocumentReference ids. */
-  deliveredVersions(senderId: string, noteId: string): Promise<DeliveredVersion[]>;
+  /** Every outbox item of one note (all versions and retractions), read consistently in one call. */
+  noteItems(senderId: string, noteId: string): Promise<OutboxItem[]>;
   /**
    * Records an attempt's result, conditional on `attempts` still being `expectedAttempts`.
    * @returns false when another writer got there first (the caller drops its result).
@@ -85,8 +87,8 @@ export interface Outbox {
   ): Promise<boolean>;
   /** Moves an item on without spending an attempt (circuit open). */
   defer(key: OutboxKey, expectedDeferrals: number, nextAttemptAt: string, at: string): Promise<boolean>;
-  /** Wakes items waiting on a version that has just been delivered. */
-  wakeSuccessors(senderId: string, noteId: string, deliveredVersion: number, at: string): Promise<number>;
+  /** Moves a `waiting` item back to `pending` (its predecessor has landed). */
+  wake(key: OutboxKey, at: string): Promise<boolean>;
   /** Puts a parked item back in the queue with a fresh attempt budget (HIM replay). */
   requeue(key: OutboxKey, at: string): Promise<boolean>;
   listByState(

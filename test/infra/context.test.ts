@@ -119,7 +119,9 @@ test('context "smartPublicJwks" publishes public keys only, per known cell', () 
   // Prepare
   const key = { kty: 'EC', crv: 'P-384', x: 'x', y: 'y', kid: 'k1', alg: 'ES384', use: 'sig' };
   const good = new App({ context: { smartPublicJwks: JSON.stringify({ uk: { keys: [key] } }) } });
-  const privateMember = new App({ context: { smartPublicJwks: { uk: { keys: [{ ...key, d: 'secret' }] } } } });
+  const privateMember = new App({
+    context: { smartPublicJwks: { uk: { keys: [{ ...key, d: 'secret' }] } } },
+  });
   const unknownCell = new App({ context: { smartPublicJwks: { mars: { keys: [key] } } } });
   // Act
   const settings = readDeploySettings(good.node, PROJECT_ROOT);

@@ -1,34 +1,12 @@
 import { SAMPLE_PATIENTS, sampleEvent } from '../../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../../infra/local/settings.js';
+import { stackWithCapturedLogs } from '../helpers/capture-output.js';
 import { scanAll } from '../helpers/dynamo.js';
-import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { findPhi, itemText, phiStrings } from '../helpers/phi.js';
 import { signedHeaders } from '../helpers/signing.js';
 
 describe('PHI stays out of storage in clear and out of logs', () => {
-  let stack: TestStack;
-  const captured: string[] = [];
-  const writes = {
-    out: process.stdout.write.bind(process.stdout),
-    err: process.stderr.write.bind(process.stderr),
-  };
-
-  beforeAll(async () => {
-    stack = await startTestStack({ LOG_LEVEL: 'DEBUG' });
-    const capture =
-      (original: typeof process.stdout.write) =>
-      (chunk: unknown, ...rest: unknown[]): boolean => {
-        captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-        return (original as (c: unknown, ...r: unknown[]) => boolean)(chunk, ...rest);
-      };
-    process.stdout.write = capture(writes.out) as typeof process.stdout.write;
-    process.stderr.write = capture(writes.err) as typeof process.stderr.write;
-  });
-  afterAll(async () => {
-    process.stdout.write = writes.out;
-    process.stderr.write = writes.err;
-    await stack.dispose();
-  });
+  const suite = stackWithCapturedLogs();
 
   const events = Object.entries(SAMPLE_PATIENTS).map(([cell, patient]) => ({
     cell,
@@ -37,6 +15,7 @@ describe('PHI stays out of storage in clear and out of logs', () => {
   const phi = events.flatMap(({ event }) => phiStrings(event));
 
   it('stores every accepted note with no PHI string in clear, ciphertext included', async () => {
+    const stack = suite.stack();
     // Act: accepted notes, a conflicting version, a misrouted note and a schema failure that carries PHI.
     for (const { cell, event } of events) {
       const body = JSON.stringify(event);
@@ -78,7 +57,7 @@ describe('PHI stays out of storage in clear and out of logs', () => {
   });
 
   it('logs ids and codes of that run but none of its PHI', () => {
-    const logs = captured.join('');
+    const logs = suite.logs();
     expect(logs).toContain('note received');
     expect(logs).toContain('phi-uk');
     expect(findPhi(logs, phi)).toEqual([]);

@@ -3,7 +3,18 @@ import { field, mount } from '../dom.js';
 import { formatTime, plural, words } from '../format.js';
 import { FilterError, rangeParams } from '../query.js';
 import { h } from '../vnode.js';
-import { badge, empty, failures, labelled, loading, perCell, problemBox } from './common.js';
+import {
+  badge,
+  dataTable,
+  empty,
+  failures,
+  filterForm,
+  loading,
+  loadMore,
+  pagedRows,
+  problemBox,
+  timeRangeFields,
+} from './common.js';
 
 const PAGE = 50;
 const READ = 'read the audit log';
@@ -18,23 +29,19 @@ function targetLabel(target) {
 /** Mounts the audit tab into `root`. */
 export function auditView(root, ctx) {
   let filters = {};
-  let rows = [];
-  let cursors = new Map();
+  const pages = pagedRows(ctx, {
+    fetch: (cell, cursor) =>
+      ctx.api.json(cell, 'audit', { search: rangeParams(filters, { limit: PAGE, cursor }), action: READ }),
+    itemsOf: (page) => page.entries,
+    timeOf: (entry) => entry.at,
+  });
   mount(
     root,
     h('h2', { class: 'visually-hidden' }, 'Audit log'),
-    h(
-      'form',
-      {
-        class: 'filters',
-        method: 'post',
-        action: '#',
-        novalidate: true,
-        'aria-label': 'Audit filters',
-        onsubmit: apply,
-      },
-      labelled('af-from', 'From (UTC)', h('input', { id: 'af-from', name: 'from', type: 'datetime-local' })),
-      labelled('af-to', 'To (UTC)', h('input', { id: 'af-to', name: 'to', type: 'datetime-local' })),
+    filterForm(
+      'Audit filters',
+      apply,
+      ...timeRangeFields('af'),
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Apply')),
     ),
     h('div', { class: 'results', 'aria-live': 'polite' }),
@@ -56,89 +63,49 @@ export function auditView(root, ctx) {
       mount(resultsEl, problemBox({ title: 'Check the range', detail: error.message }));
       return;
     }
-    const cells = fresh ? ctx.cells() : ctx.cells().filter((c) => cursors.get(c.id));
-    if (fresh) {
-      rows = [];
-      cursors = new Map();
-      mount(resultsEl, loading('Loading the audit log…'));
-    }
-    const { ok, failed } = await perCell(cells, (cell) =>
-      ctx.api.json(cell, 'audit', {
-        search: rangeParams(filters, { limit: PAGE, cursor: cursors.get(cell.id) }),
-        action: READ,
-      }),
-    );
-    for (const { cell, value } of ok) {
-      rows.push(...(value.entries ?? []).map((entry) => ({ cell, entry })));
-      cursors.set(cell.id, value.nextCursor);
-    }
-    rows.sort((a, b) => String(b.entry.at).localeCompare(String(a.entry.at)));
-    const more = [...cursors.values()].some(Boolean);
+    if (fresh) mount(resultsEl, loading('Loading the audit log…'));
+    const failed = await pages.load(fresh);
+    const rows = pages.rows();
     mount(
       resultsEl,
       failures(failed),
-      rows.length ? table() : empty('No audit entries in this range for the selected cells.'),
-      more
-        ? h(
-            'div',
-            { class: 'more' },
-            h('button', { type: 'button', onclick: () => load(false) }, 'Load more'),
-          )
-        : null,
+      rows.length ? table(rows) : empty('No audit entries in this range for the selected cells.'),
+      loadMore(pages.more(), () => load(false)),
     );
     ctx.announce(`${plural(rows.length, 'audit entry', 'audit entries')} shown`);
   }
 
-  function table() {
-    return h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        { class: 'data-table', id: 'audit-table' },
-        h('caption', { class: 'visually-hidden' }, 'Audit entries, newest first'),
+  function table(rows) {
+    return dataTable(
+      'audit-table',
+      'Audit entries, newest first',
+      ['Time', 'Cell', 'Seq', 'Actor', 'Role', 'Action', 'Target', 'From', 'Outcome'],
+      rows,
+      ({ cell, item: entry }) =>
         h(
-          'thead',
+          'tr',
           null,
+          h('td', { class: 'nowrap', title: entry.at }, formatTime(entry.at)),
+          h('td', null, cell.id),
+          h('td', { class: 'num' }, entry.seq ?? '—'),
+          h('td', { class: 'mono' }, entry.actor ?? '—'),
           h(
-            'tr',
+            'td',
+            { class: 'nowrap' },
+            Array.isArray(entry.role) ? entry.role.join(', ') : (entry.role ?? '—'),
+          ),
+          h('td', null, words(entry.action)),
+          h('td', { class: 'mono small' }, targetLabel(entry.target)),
+          h('td', { class: 'mono' }, entry.sourceIp ?? '—'),
+          h(
+            'td',
             null,
-            ['Time', 'Cell', 'Seq', 'Actor', 'Role', 'Action', 'Target', 'From', 'Outcome'].map((c) =>
-              h('th', { scope: 'col' }, c),
+            badge(
+              /^(ok|allowed|success|2\d\d)$/.test(String(entry.outcome)) ? 'ok' : 'warn',
+              String(entry.outcome ?? '—'),
             ),
           ),
         ),
-        h(
-          'tbody',
-          null,
-          rows.map(({ cell, entry }) =>
-            h(
-              'tr',
-              null,
-              h('td', { class: 'nowrap', title: entry.at }, formatTime(entry.at)),
-              h('td', null, cell.id),
-              h('td', { class: 'num' }, entry.seq ?? '—'),
-              h('td', { class: 'mono' }, entry.actor ?? '—'),
-              h(
-                'td',
-                { class: 'nowrap' },
-                Array.isArray(entry.role) ? entry.role.join(', ') : (entry.role ?? '—'),
-              ),
-              h('td', null, words(entry.action)),
-              h('td', { class: 'mono small' }, targetLabel(entry.target)),
-              h('td', { class: 'mono' }, entry.sourceIp ?? '—'),
-              h(
-                'td',
-                null,
-                badge(
-                  /^(ok|allowed|success|2\d\d)$/.test(String(entry.outcome)) ? 'ok' : 'warn',
-                  String(entry.outcome ?? '—'),
-                ),
-              ),
-            ),
-          ),
-        ),
-      ),
     );
   }
 

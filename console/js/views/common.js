@@ -62,6 +62,31 @@ export function labelled(id, label, control, hint) {
   );
 }
 
+/** A filter form: handled in the page by `onsubmit`, never sent anywhere by the browser. */
+export function filterForm(label, onsubmit, ...fields) {
+  return h(
+    'form',
+    { class: 'filters', method: 'post', action: '#', novalidate: true, 'aria-label': label, onsubmit },
+    ...fields,
+  );
+}
+
+/** The From / To (UTC) date-time inputs of a time-range filter, named `from` and `to`. */
+export function timeRangeFields(prefix) {
+  return [
+    labelled(
+      `${prefix}-from`,
+      'From (UTC)',
+      h('input', { id: `${prefix}-from`, name: 'from', type: 'datetime-local' }),
+    ),
+    labelled(
+      `${prefix}-to`,
+      'To (UTC)',
+      h('input', { id: `${prefix}-to`, name: 'to', type: 'datetime-local' }),
+    ),
+  ];
+}
+
 /** A `<select>` with an "any" option first. */
 export function select(id, name, options, anyLabel = 'Any') {
   return h(
@@ -74,3 +99,68 @@ export function select(id, name, options, anyLabel = 'Any') {
 
 /** A tone badge (`ok`, `warn`, `bad`, `neutral`). */
 export const badge = (tone, text, title) => h('span', { class: `badge ${tone}`, title }, text);
+
+/**
+ * A data table in its scrolling wrapper: a visually hidden caption, a header cell
+ * per column label, and the row `rowOf` draws for each of `rows`.
+ */
+export function dataTable(id, caption, columns, rows, rowOf) {
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'data-table', id },
+      h('caption', { class: 'visually-hidden' }, caption),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          columns.map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
+      h('tbody', null, rows.map(rowOf)),
+    ),
+  );
+}
+
+/** The "Load more" button when some cell has more to read (else nothing). */
+export const loadMore = (more, onclick) =>
+  more ? h('div', { class: 'more' }, h('button', { type: 'button', onclick }, 'Load more')) : null;
+
+/**
+ * Rows read page by page from every selected cell and merged newest first, each
+ * `{ cell, item }`. `load(true)` starts again from every cell's first page;
+ * `load(false)` reads the next page of the cells that have more. One cell failing
+ * does not hide the others: `load` resolves to the failures.
+ *
+ * @param ctx the view context (`cells()`)
+ * @param fetch `(cell, cursor) => Promise<page>`; a page carries `nextCursor` when there is more
+ * @param itemsOf the items of a page
+ * @param timeOf the ISO instant an item sorts by
+ */
+export function pagedRows(ctx, { fetch, itemsOf, timeOf }) {
+  let rows = [];
+  let cursors = new Map();
+  return {
+    rows: () => rows,
+    more: () => [...cursors.values()].some(Boolean),
+    async load(fresh) {
+      const cells = fresh ? ctx.cells() : ctx.cells().filter((c) => cursors.get(c.id));
+      if (fresh) {
+        rows = [];
+        cursors = new Map();
+      }
+      const { ok, failed } = await perCell(cells, (cell) => fetch(cell, cursors.get(cell.id)));
+      for (const { cell, value } of ok) {
+        rows.push(...(itemsOf(value) ?? []).map((item) => ({ cell, item })));
+        cursors.set(cell.id, value.nextCursor);
+      }
+      const time = (row) => String(timeOf(row.item));
+      rows.sort((a, b) => (time(a) < time(b) ? 1 : time(a) > time(b) ? -1 : 0));
+      return failed;
+    },
+  };
+}

@@ -5,7 +5,7 @@ import { plural } from '../format.js';
 import { corridorMatrix, matrixTable } from '../matrix.js';
 import { FilterError, rangeParams } from '../query.js';
 import { h } from '../vnode.js';
-import { empty, failures, labelled, loading, perCell, problemBox } from './common.js';
+import { empty, failures, filterForm, labelled, loading, perCell, problemBox } from './common.js';
 
 const READ = 'read the corridor summary';
 const DEFAULT_DAYS = 14;
@@ -21,16 +21,9 @@ export function corridorsView(root, ctx) {
   mount(
     root,
     h('h2', { class: 'visually-hidden' }, 'Corridors'),
-    h(
-      'form',
-      {
-        class: 'filters',
-        method: 'post',
-        action: '#',
-        novalidate: true,
-        'aria-label': 'Corridor range',
-        onsubmit: apply,
-      },
+    filterForm(
+      'Corridor range',
+      apply,
       labelled(
         'cf-from',
         'From day (UTC)',

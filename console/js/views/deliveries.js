@@ -4,7 +4,17 @@ import { attemptLabel, formatTime, noteLabel, outcomeLabel, plural, words } from
 import { DELIVERY_STATES, deliveriesParams, deliveryEvent, deliveryPath } from '../query.js';
 import { h } from '../vnode.js';
 import { bulkReplay } from './bulk-replay.js';
-import { empty, failures, labelled, loading, perCell, problemBox } from './common.js';
+import {
+  dataTable,
+  empty,
+  failures,
+  filterForm,
+  labelled,
+  loading,
+  loadMore,
+  pagedRows,
+  problemBox,
+} from './common.js';
 import { deliveryDetail, stateBadge } from './delivery-detail.js';
 
 const PAGE = 50;
@@ -15,21 +25,22 @@ const SETTLED = new Set(['delivered', 'parked', 'waiting']);
 /** Mounts the deliveries tab into `root`. */
 export function deliveriesView(root, ctx) {
   let state = 'parked';
-  let rows = [];
-  let cursors = new Map();
   let open;
+  const pages = pagedRows(ctx, {
+    fetch: (cell, cursor) =>
+      ctx.api.json(cell, 'deliveries', {
+        search: deliveriesParams(state, { limit: PAGE, cursor }),
+        action: READ,
+      }),
+    itemsOf: (page) => page.items,
+    timeOf: (item) => item.updatedAt ?? item.receivedAt,
+  });
   mount(
     root,
     h('h2', { class: 'visually-hidden' }, 'Deliveries'),
-    h(
-      'form',
-      {
-        class: 'filters',
-        method: 'post',
-        action: '#',
-        'aria-label': 'Delivery state',
-        onsubmit: (e) => e.preventDefault(),
-      },
+    filterForm(
+      'Delivery state',
+      (e) => e.preventDefault(),
       labelled(
         'df-state',
         'State',
@@ -56,122 +67,76 @@ export function deliveriesView(root, ctx) {
   }
 
   async function load(fresh) {
-    const cells = fresh ? ctx.cells() : ctx.cells().filter((c) => cursors.get(c.id));
-    if (fresh) {
-      rows = [];
-      cursors = new Map();
-      mount(resultsEl, loading('Loading deliveries…'));
-    }
+    if (fresh) mount(resultsEl, loading('Loading deliveries…'));
     bulk.show(state === 'parked' && ctx.can('integration-admin'));
-    const { ok, failed } = await perCell(cells, (cell) =>
-      ctx.api.json(cell, 'deliveries', {
-        search: deliveriesParams(state, { limit: PAGE, cursor: cursors.get(cell.id) }),
-        action: READ,
-      }),
-    );
-    for (const { cell, value } of ok) {
-      rows.push(...(value.items ?? []).map((item) => ({ cell, item })));
-      cursors.set(cell.id, value.nextCursor);
-    }
-    rows.sort((a, b) =>
-      String(b.item.updatedAt ?? b.item.receivedAt).localeCompare(
-        String(a.item.updatedAt ?? a.item.receivedAt),
-      ),
-    );
+    const failed = await pages.load(fresh);
     draw(failed);
-    ctx.announce(`${plural(rows.length, `${state} delivery`, `${state} deliveries`)} shown`);
+    ctx.announce(`${plural(pages.rows().length, `${state} delivery`, `${state} deliveries`)} shown`);
   }
 
   function draw(failed) {
-    const more = [...cursors.values()].some(Boolean);
+    const rows = pages.rows();
     mount(
       resultsEl,
       failures(failed),
-      rows.length ? table() : empty(`No ${state} deliveries in the selected cells.`),
-      more
-        ? h(
-            'div',
-            { class: 'more' },
-            h('button', { type: 'button', onclick: () => load(false) }, 'Load more'),
-          )
-        : null,
+      rows.length ? table(rows) : empty(`No ${state} deliveries in the selected cells.`),
+      loadMore(pages.more(), () => load(false)),
     );
   }
 
-  function table() {
+  function table(rows) {
     const admin = ctx.can('integration-admin');
-    return h(
-      'div',
-      { class: 'table-wrap' },
+    const columns = [
+      'Updated',
+      'Cell',
+      'Note',
+      'Event',
+      'State',
+      'EHR target',
+      'Attempts',
+      'Last attempt',
+      'Park reason',
+      'OperationOutcome',
+      'Actions',
+    ];
+    return dataTable('deliveries-table', `${state} deliveries`, columns, rows, ({ cell, item }) =>
       h(
-        'table',
-        { class: 'data-table', id: 'deliveries-table' },
-        h('caption', { class: 'visually-hidden' }, `${state} deliveries`),
+        'tr',
+        { 'data-note': item.noteId },
+        h('td', { class: 'nowrap' }, formatTime(item.updatedAt ?? item.receivedAt)),
+        h('td', null, cell.id),
+        h('td', { class: 'mono' }, noteLabel(item.noteId, item.version)),
+        h('td', null, words(item.eventKind)),
+        h('td', null, stateBadge(item.state)),
+        h('td', null, item.ehrTarget ?? '—'),
+        h('td', { class: 'num' }, item.attempts ?? 0),
+        h('td', null, attemptLabel(item.lastAttempt)),
+        h('td', null, words(item.parkReason)),
+        h('td', { class: 'outcome' }, outcomeLabel(item.operationOutcome)),
         h(
-          'thead',
-          null,
+          'td',
+          { class: 'row-actions' },
           h(
-            'tr',
-            null,
-            [
-              'Updated',
-              'Cell',
-              'Note',
-              'Event',
-              'State',
-              'EHR target',
-              'Attempts',
-              'Last attempt',
-              'Park reason',
-              'OperationOutcome',
-              'Actions',
-            ].map((c) => h('th', { scope: 'col' }, c)),
+            'button',
+            {
+              type: 'button',
+              onclick: () => detail(cell, item),
+              'aria-label': `Details of ${noteLabel(item.noteId, item.version)}`,
+            },
+            'Details',
           ),
-        ),
-        h(
-          'tbody',
-          null,
-          rows.map(({ cell, item }) =>
-            h(
-              'tr',
-              { 'data-note': item.noteId },
-              h('td', { class: 'nowrap' }, formatTime(item.updatedAt ?? item.receivedAt)),
-              h('td', null, cell.id),
-              h('td', { class: 'mono' }, noteLabel(item.noteId, item.version)),
-              h('td', null, words(item.eventKind)),
-              h('td', null, stateBadge(item.state)),
-              h('td', null, item.ehrTarget ?? '—'),
-              h('td', { class: 'num' }, item.attempts ?? 0),
-              h('td', null, attemptLabel(item.lastAttempt)),
-              h('td', null, words(item.parkReason)),
-              h('td', { class: 'outcome' }, outcomeLabel(item.operationOutcome)),
-              h(
-                'td',
-                { class: 'row-actions' },
-                h(
-                  'button',
-                  {
-                    type: 'button',
-                    onclick: () => detail(cell, item),
-                    'aria-label': `Details of ${noteLabel(item.noteId, item.version)}`,
-                  },
-                  'Details',
-                ),
-                admin && item.state === 'parked'
-                  ? h(
-                      'button',
-                      {
-                        type: 'button',
-                        class: 'primary',
-                        onclick: () => replay(cell, item),
-                        'aria-label': `Replay ${noteLabel(item.noteId, item.version)}`,
-                      },
-                      'Replay',
-                    )
-                  : null,
-              ),
-            ),
-          ),
+          admin && item.state === 'parked'
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'primary',
+                  onclick: () => replay(cell, item),
+                  'aria-label': `Replay ${noteLabel(item.noteId, item.version)}`,
+                },
+                'Replay',
+              )
+            : null,
         ),
       ),
     );

@@ -4,7 +4,21 @@ import { field, mount } from '../dom.js';
 import { corridorLabel, formatTime, mechanismLabel, noteLabel, plural, words } from '../format.js';
 import { DECISIONS, FilterError, ledgerParams, MOVEMENT_KINDS } from '../query.js';
 import { h } from '../vnode.js';
-import { badge, empty, failures, labelled, loading, perCell, problemBox, select } from './common.js';
+import {
+  badge,
+  dataTable,
+  empty,
+  failures,
+  filterForm,
+  labelled,
+  loading,
+  loadMore,
+  pagedRows,
+  perCell,
+  problemBox,
+  select,
+  timeRangeFields,
+} from './common.js';
 
 const PAGE = 50;
 const READ = 'read the transfers ledger';
@@ -13,20 +27,16 @@ const EXPORT = 'export the transfers ledger';
 /** Mounts the ledger tab into `root`; returns `refresh()` for when the cell selection changes. */
 export function ledgerView(root, ctx) {
   let filters = {};
-  let rows = [];
-  let cursors = new Map();
-  const form = h(
-    'form',
-    {
-      class: 'filters',
-      method: 'post',
-      action: '#',
-      novalidate: true,
-      'aria-label': 'Ledger filters',
-      onsubmit: apply,
-    },
-    labelled('lf-from', 'From (UTC)', h('input', { id: 'lf-from', name: 'from', type: 'datetime-local' })),
-    labelled('lf-to', 'To (UTC)', h('input', { id: 'lf-to', name: 'to', type: 'datetime-local' })),
+  const search = (cursor) => ledgerParams(filters, { limit: PAGE, ...(cursor ? { cursor } : {}) });
+  const pages = pagedRows(ctx, {
+    fetch: (cell, cursor) => ctx.api.json(cell, 'ledger', { search: search(cursor), action: READ }),
+    itemsOf: (page) => page.entries,
+    timeOf: (entry) => entry.at,
+  });
+  const form = filterForm(
+    'Ledger filters',
+    apply,
+    ...timeRangeFields('lf'),
     labelled('lf-kind', 'Kind', select('lf-kind', 'kind', MOVEMENT_KINDS)),
     labelled('lf-decision', 'Decision', select('lf-decision', 'decision', DECISIONS)),
     labelled(
@@ -80,9 +90,7 @@ export function ledgerView(root, ctx) {
   }
 
   async function load(fresh) {
-    let search;
     try {
-      search = (cursor) => ledgerParams(filters, { limit: PAGE, ...(cursor ? { cursor } : {}) });
       search();
     } catch (error) {
       if (!(error instanceof FilterError)) throw error;
@@ -90,26 +98,15 @@ export function ledgerView(root, ctx) {
       formEl.elements.namedItem(error.field)?.focus();
       return;
     }
-    const cells = fresh ? ctx.cells() : ctx.cells().filter((c) => cursors.get(c.id));
-    if (fresh) {
-      rows = [];
-      cursors = new Map();
-      mount(resultsEl, loading('Loading ledger entries…'));
-    }
-    const { ok, failed } = await perCell(cells, (cell) =>
-      ctx.api.json(cell, 'ledger', { search: search(cursors.get(cell.id)), action: READ }),
-    );
-    for (const { cell, value } of ok) {
-      rows.push(...(value.entries ?? []).map((entry) => ({ cell, entry })));
-      cursors.set(cell.id, value.nextCursor);
-    }
-    rows.sort((a, b) => (a.entry.at < b.entry.at ? 1 : a.entry.at > b.entry.at ? -1 : 0));
+    if (fresh) mount(resultsEl, loading('Loading ledger entries…'));
+    const failed = await pages.load(fresh);
     draw(failed);
-    ctx.announce(`${plural(rows.length, 'ledger entry', 'ledger entries')} shown`);
+    ctx.announce(`${plural(pages.rows().length, 'ledger entry', 'ledger entries')} shown`);
   }
 
   function draw(failed) {
-    const more = [...cursors.values()].some(Boolean);
+    const rows = pages.rows();
+    const more = pages.more();
     mount(
       toolbarEl,
       h('span', { class: 'count' }, plural(rows.length, 'entry', 'entries'), more ? ' (more available)' : ''),
@@ -120,77 +117,53 @@ export function ledgerView(root, ctx) {
     mount(
       resultsEl,
       failures(failed),
-      rows.length ? table() : empty('No ledger entries match these filters in the selected cells.'),
-      more
-        ? h(
-            'div',
-            { class: 'more' },
-            h('button', { type: 'button', onclick: () => load(false) }, 'Load more'),
-          )
-        : null,
+      rows.length ? table(rows) : empty('No ledger entries match these filters in the selected cells.'),
+      loadMore(more, () => load(false)),
     );
   }
 
-  function table() {
-    return h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        { class: 'data-table', id: 'ledger-table' },
-        h('caption', { class: 'visually-hidden' }, 'Ledger entries, newest first'),
+  function table(rows) {
+    return dataTable(
+      'ledger-table',
+      'Ledger entries, newest first',
+      ['Time', 'Cell', 'Kind', 'Decision', 'Corridor', 'Mechanism', 'Rule', 'Note', 'Review'],
+      rows,
+      ({ cell, item: entry }) =>
         h(
-          'thead',
-          null,
+          'tr',
+          { 'data-transfer': entry.transferId },
+          h('td', { class: 'nowrap', title: entry.at }, formatTime(entry.at)),
+          h('td', null, cell.id),
+          h('td', null, words(entry.kind)),
+          h('td', null, badge(entry.decision === 'denied' ? 'bad' : 'ok', entry.decision, entry.reason)),
+          h('td', { class: 'nowrap' }, corridorLabel(entry)),
+          h('td', null, mechanismLabel(entry.mechanism)),
+          h('td', null, entry.ruleId ?? 'built-in guard'),
+          h('td', { class: 'mono' }, noteLabel(entry.noteId, entry.noteVersion)),
           h(
-            'tr',
+            'td',
             null,
-            ['Time', 'Cell', 'Kind', 'Decision', 'Corridor', 'Mechanism', 'Rule', 'Note', 'Review'].map((c) =>
-              h('th', { scope: 'col' }, c),
-            ),
+            badge(entry.reviewState === 'flagged' ? 'warn' : 'neutral', words(entry.reviewState)),
           ),
         ),
-        h(
-          'tbody',
-          null,
-          rows.map(({ cell, entry }) =>
-            h(
-              'tr',
-              { 'data-transfer': entry.transferId },
-              h('td', { class: 'nowrap', title: entry.at }, formatTime(entry.at)),
-              h('td', null, cell.id),
-              h('td', null, words(entry.kind)),
-              h('td', null, badge(entry.decision === 'denied' ? 'bad' : 'ok', entry.decision, entry.reason)),
-              h('td', { class: 'nowrap' }, corridorLabel(entry)),
-              h('td', null, mechanismLabel(entry.mechanism)),
-              h('td', null, entry.ruleId ?? 'built-in guard'),
-              h('td', { class: 'mono' }, noteLabel(entry.noteId, entry.noteVersion)),
-              h(
-                'td',
-                null,
-                badge(entry.reviewState === 'flagged' ? 'warn' : 'neutral', words(entry.reviewState)),
-              ),
-            ),
-          ),
-        ),
-      ),
     );
   }
 
   async function exportAs(format) {
-    let search;
+    let params;
     try {
-      search = ledgerParams(filters, { format });
+      params = ledgerParams(filters, { format });
     } catch (error) {
       mount(resultsEl, problemBox({ title: 'Check the filters', detail: error.message }));
       return;
     }
     ctx.announce(`Exporting ${format.toUpperCase()}…`);
     const { ok, failed } = await perCell(ctx.cells(), (cell) =>
-      ctx.api.file(cell, 'ledger/export', { search, action: EXPORT }),
+      ctx.api.file(cell, 'ledger/export', { search: params, action: EXPORT }),
     );
     for (const { value } of ok) saveBlob(value.name, value.blob);
-    if (failed.length) mount(resultsEl, failures(failed), rows.length ? table() : null);
+    const rows = pages.rows();
+    if (failed.length) mount(resultsEl, failures(failed), rows.length ? table(rows) : null);
     ctx.announce(`${plural(ok.length, 'file', 'files')} exported`);
   }
 

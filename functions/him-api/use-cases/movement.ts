@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MovementKind } from '../../../shared/config/policy.js';
 import type { UnsealedEntry } from '../../../shared/domain/ledger/entry.js';
+import { ledgerMechanism } from '../../../shared/domain/ledger/movement-entry.js';
 import type { MovementDecision } from '../../../shared/domain/policy/decide.js';
 import type { HimDeps } from './context.js';
 
@@ -21,7 +22,6 @@ export interface MovementFacts {
 
 /** The ledger entry recording a movement the HIM API decided (allowed or denied). No PHI: refs and ids only. */
 export function movementEntry(deps: Pick<HimDeps, 'keyId' | 'keyRegion'>, f: MovementFacts): UnsealedEntry {
-  const m = f.decision.mechanism;
   return {
     transferId: `${f.kind}-${randomUUID()}`,
     at: f.at.toISOString(),
@@ -32,13 +32,7 @@ export function movementEntry(deps: Pick<HimDeps, 'keyId' | 'keyRegion'>, f: Mov
     recipient: f.recipient,
     purpose: f.purpose,
     dataCategories: ['health-data', `loinc:${f.loincType}`],
-    mechanism: m
-      ? {
-          type: m.type,
-          ...('reference' in m ? { reference: m.reference } : {}),
-          ...('expires' in m && m.expires ? { expires: m.expires } : {}),
-        }
-      : null,
+    mechanism: ledgerMechanism(f.decision.mechanism),
     ruleId: f.decision.ruleId ?? null,
     reason: f.decision.reason,
     safeguards: { keyId: deps.keyId, keyRegion: deps.keyRegion, pseudonymised: true },

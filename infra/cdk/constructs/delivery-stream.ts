@@ -55,7 +55,7 @@ export class DeliveryStream extends Construct {
     props.worker.addEventSource(
       new DynamoEventSource(props.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 10,
+        batchSize: 25,
         maxBatchingWindow: Duration.seconds(1),
         parallelizationFactor: 1,
         reportBatchItemFailures: true,

@@ -1,29 +1,13 @@
-import type { AttributeValue, QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import type { LedgerFilter } from '../../ports/ledger.js';
-import { LEDGER_GSI } from './ledger-items.js';
+import type { TimeRangeQuery } from './chain-table.js';
 
 /**
- * Query input on gsi1 for a ledger filter: the time range `[from, to)` is a key
- * condition on `<at ISO>#…` sort keys; the other criteria are a filter expression.
+ * A ledger filter's criteria other than its time range, added to a gsi1
+ * time-range query (`ChainTable.timeRangeQuery`) as a filter expression.
  */
-export function ledgerQueryInput(
-  tableName: string,
-  filter: LedgerFilter,
-  order: 'asc' | 'desc' = 'asc',
-): QueryCommandInput {
-  const names: Record<string, string> = { '#gpk': 'gsi1pk' };
-  const values: Record<string, AttributeValue> = { ':gpk': { S: LEDGER_GSI.pk } };
-  let keyCondition = '#gpk = :gpk';
-  const from = filter.from?.toISOString();
-  const to = filter.to?.toISOString();
-  if (from !== undefined) values[':from'] = { S: from };
-  // `<to>#shard#seq` sorts after `<to>`, so BETWEEN/`<` on the bare instant excludes entries at `to`.
-  if (to !== undefined) values[':to'] = { S: to };
-  if (from !== undefined || to !== undefined) names['#gsk'] = 'gsi1sk';
-  if (from !== undefined && to !== undefined) keyCondition += ' AND #gsk BETWEEN :from AND :to';
-  else if (from !== undefined) keyCondition += ' AND #gsk >= :from';
-  else if (to !== undefined) keyCondition += ' AND #gsk < :to';
-
+export function withLedgerFilter(query: TimeRangeQuery, filter: LedgerFilter): TimeRangeQuery {
+  const names = { ...query.ExpressionAttributeNames };
+  const values = { ...query.ExpressionAttributeValues };
   const conditions: string[] = [];
   const equal = (path: string[], value: string, placeholder: string) => {
     const expr = path
@@ -43,14 +27,10 @@ export function ledgerQueryInput(
   }
   if (filter.noteId) equal(['noteId'], filter.noteId, ':noteId');
   if (filter.patientRef) equal(['patientRef'], filter.patientRef, ':patientRef');
-
   return {
-    TableName: tableName,
-    IndexName: LEDGER_GSI.name,
-    KeyConditionExpression: keyCondition,
+    ...query,
     ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
-    ScanIndexForward: order === 'asc',
   };
 }

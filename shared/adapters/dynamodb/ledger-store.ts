@@ -1,9 +1,5 @@
 import {
   type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  type QueryCommandInput,
   type TransactWriteItem,
   TransactWriteItemsCommand,
   UpdateItemCommand,
@@ -31,25 +27,13 @@ import type {
   LedgerPageRequest,
   LedgerStore,
 } from '../../ports/ledger.js';
-import { isLedgerConflict, storageError } from './ledger-errors.js';
-import {
-  DIGEST_PK,
-  decodeCursor,
-  digestToItem,
-  encodeCursor,
-  entryIndexKey,
-  entryKey,
-  entryToItem,
-  headKey,
-  type Item,
-  itemToDigest,
-  itemToEntry,
-  itemToHead,
-  seqSk,
-  shardPk,
-} from './ledger-items.js';
+import { storageError } from './chain-errors.js';
+import { retryHeadRaces } from './chain-retry.js';
+import { ChainTable, PAGE_MAX } from './chain-table.js';
+import { LedgerDigests } from './ledger-digests.js';
+import { LEDGER_CHAIN } from './ledger-items.js';
 import { ShardLocks } from './ledger-lock.js';
-import { ledgerQueryInput } from './ledger-query.js';
+import { withLedgerFilter } from './ledger-query.js';
 
 export interface DynamoLedgerStoreOptions {
   client: DynamoDBClient;
@@ -65,7 +49,8 @@ export interface DynamoLedgerStoreOptions {
 
 /** TransactWriteItems holds at most 100 items. */
 const MAX_TRANSACTION_ITEMS = 100;
-const PAGE_MAX = 1000;
+/** Items read per query request at least: the filter expression may drop most of them. */
+const FILTERED_BATCH = 100;
 
 /**
  * The transfers ledger in the cell table. Appends are conditional on each
@@ -79,6 +64,8 @@ export class DynamoLedgerStore implements LedgerStore {
   readonly stats = { transactions: 0, headConflicts: 0 };
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
+  private readonly chain: ChainTable<LedgerEntry>;
+  private readonly digests: LedgerDigests;
   private readonly maxAttempts: number;
   private readonly random: () => number;
   private readonly locks = new ShardLocks();
@@ -92,6 +79,9 @@ export class DynamoLedgerStore implements LedgerStore {
     this.shardCount = options.shards ?? DEFAULT_LEDGER_SHARDS;
     this.maxAttempts = options.maxAttempts ?? 12;
     this.random = options.random ?? Math.random;
+    const { client, tableName } = options;
+    this.chain = new ChainTable({ client, tableName, layout: LEDGER_CHAIN, name: 'ledger' });
+    this.digests = new LedgerDigests(client, tableName, this.chain);
     if (!Number.isInteger(this.shardCount) || this.shardCount < 1) {
       throw new RangeError(`ledger shard count must be a positive integer, got ${this.shardCount}`);
     }
@@ -139,11 +129,10 @@ export class DynamoLedgerStore implements LedgerStore {
     const sealed: LedgerEntry[] = [];
     for (const [shard, shardEntries] of byShard) {
       const current =
-        (useKnownHeads ? this.knownHeads.get(shard) : undefined) ?? (await this.readHead(shard));
+        (useKnownHeads ? this.knownHeads.get(shard) : undefined) ?? (await this.chain.readHead(shard));
       const result = sealEntries(current ?? emptyHead(shard), shardEntries);
       sealed.push(...result.sealed);
-      for (const entry of result.sealed) items.push(this.putEntry(entry));
-      items.push(this.putHead(result.head, current));
+      items.push(...this.chain.appendItems(result.sealed, result.head, current));
     }
     return { items, sealed };
   }
@@ -154,7 +143,7 @@ export class DynamoLedgerStore implements LedgerStore {
    * Pass the items sent so a cancellation reason can be matched to its item.
    */
   isHeadConflict(error: unknown, items?: readonly TransactWriteItem[]): boolean {
-    return isLedgerConflict(error, items);
+    return this.chain.isHeadConflict(error, items);
   }
 
   /**
@@ -168,25 +157,28 @@ export class DynamoLedgerStore implements LedgerStore {
   async append(entries: readonly UnsealedEntry[]): Promise<LedgerEntry[]> {
     if (entries.length === 0) return [];
     const shards = entries.map((e) => this.shardOf(e));
-    return this.locks.with(shards, async () => {
-      for (let attempt = 1; ; attempt += 1) {
-        const { items, sealed } = await this.prepare(entries, true);
-        try {
+    return this.locks.with(shards, () => {
+      let sent: readonly TransactWriteItem[] = [];
+      return retryHeadRaces(
+        async () => {
+          const { items, sealed } = await this.prepare(entries, true);
+          sent = items;
           this.stats.transactions += 1;
           await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
           this.rememberHeads(sealed);
           return sealed;
-        } catch (error) {
-          for (const shard of shards) this.knownHeads.delete(shard);
-          if (!this.isHeadConflict(error, items)) throw storageError('ledger append failed', error);
-          this.stats.headConflicts += 1;
-          if (attempt >= this.maxAttempts) {
-            throw storageError(`ledger heads stayed contended after ${attempt} attempts`, error);
-          }
-          const ceiling = Math.min(400, 4 * 2 ** attempt);
-          await new Promise((resolve) => setTimeout(resolve, this.random() * ceiling));
-        }
-      }
+        },
+        {
+          name: 'ledger',
+          maxAttempts: this.maxAttempts,
+          random: this.random,
+          isConflict: (error) => this.isHeadConflict(error, sent),
+          onFailure: (conflict) => {
+            for (const shard of shards) this.knownHeads.delete(shard);
+            if (conflict) this.stats.headConflicts += 1;
+          },
+        },
+      );
     });
   }
 
@@ -194,60 +186,18 @@ export class DynamoLedgerStore implements LedgerStore {
     for (const e of sealed) this.knownHeads.set(e.shard, { shard: e.shard, seq: e.seq, hash: e.entryHash });
   }
 
-  async readShard(shard: number, options: { fromSeq?: number; limit?: number } = {}): Promise<LedgerEntry[]> {
-    const out: LedgerEntry[] = [];
-    let start: Item | undefined;
-    do {
-      const remaining =
-        options.limit === undefined ? PAGE_MAX : Math.min(PAGE_MAX, options.limit - out.length);
-      const page = await this.runQuery({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-        ExpressionAttributeValues: marshall({
-          ':pk': shardPk(shard),
-          ':lo': seqSk(options.fromSeq ?? 0),
-          ':hi': 'SEQ#~',
-        }),
-        ConsistentRead: true,
-        Limit: remaining,
-        ExclusiveStartKey: start,
-      });
-      out.push(...(page.Items ?? []).map(itemToEntry));
-      start = page.LastEvaluatedKey;
-    } while (start && (options.limit === undefined || out.length < options.limit));
-    return out;
+  readShard(shard: number, options: { fromSeq?: number; limit?: number } = {}): Promise<LedgerEntry[]> {
+    return this.chain.readShard(shard, options);
   }
 
-  async heads(): Promise<ShardHead[]> {
-    const shards = Array.from({ length: this.shardCount }, (_, shard) => shard);
-    return Promise.all(shards.map(async (shard) => (await this.readHead(shard)) ?? emptyHead(shard)));
+  heads(): Promise<ShardHead[]> {
+    return this.chain.heads(this.shardCount);
   }
 
-  async query(filter: LedgerFilter, page: LedgerPageRequest): Promise<LedgerPage> {
-    if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > PAGE_MAX) {
-      throw new AppError('invalid-query', `page limit must be 1-${PAGE_MAX}`);
-    }
-    let start = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
-    if (page.cursor !== undefined && !start)
-      throw new AppError(
-        'invalid-cursor',
-        'the page cursor is not valid for this ledger; start again without it',
-      );
-    const input = ledgerQueryInput(this.tableName, filter, page.order);
-    const entries: LedgerEntry[] = [];
-    do {
-      const result = await this.runQuery({
-        ...input,
-        Limit: Math.max(page.limit - entries.length, 100),
-        ExclusiveStartKey: start,
-      });
-      entries.push(...(result.Items ?? []).map(itemToEntry));
-      start = result.LastEvaluatedKey;
-    } while (start && entries.length < page.limit);
-    if (entries.length < page.limit || (entries.length === page.limit && !start)) return { entries };
-    // More may match: continue after the last entry returned (any surplus fetched is read again).
-    entries.length = page.limit;
-    return { entries, nextCursor: encodeCursor(entryIndexKey(entries[page.limit - 1] as LedgerEntry)) };
+  /** @throws AppError('invalid-query') for a bad limit; AppError('invalid-cursor') for a cursor it did not issue. */
+  query(filter: LedgerFilter, page: LedgerPageRequest): Promise<LedgerPage> {
+    const input = withLedgerFilter(this.chain.timeRangeQuery(filter, page.order), filter);
+    return this.chain.queryPage(input, page, FILTERED_BATCH);
   }
 
   async *entries(filter: LedgerFilter): AsyncIterable<LedgerEntry> {
@@ -264,7 +214,7 @@ export class DynamoLedgerStore implements LedgerStore {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
-          Key: marshall(entryKey(ref.shard, ref.seq)),
+          Key: marshall(LEDGER_CHAIN.entryKey(ref.shard, ref.seq)),
           UpdateExpression: 'SET reviewState = :state',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: marshall({ ':state': state }),
@@ -283,90 +233,11 @@ export class DynamoLedgerStore implements LedgerStore {
     }
   }
 
-  async putDigest(digest: LedgerDigest): Promise<void> {
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: digestToItem(digest),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') {
-        throw new AppError(
-          'version-conflict',
-          `a ledger digest for ${digest.at} already exists`,
-          {},
-          { cause: error },
-        );
-      }
-      throw storageError('ledger digest write failed', error);
-    }
+  putDigest(digest: LedgerDigest): Promise<void> {
+    return this.digests.put(digest);
   }
 
-  async latestDigest(): Promise<LedgerDigest | undefined> {
-    const page = await this.runQuery({
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: marshall({ ':pk': DIGEST_PK }),
-      ScanIndexForward: false,
-      ConsistentRead: true,
-      Limit: 1,
-    });
-    const item = page.Items?.[0];
-    return item ? itemToDigest(item) : undefined;
-  }
-
-  private async readHead(shard: number): Promise<ShardHead | undefined> {
-    try {
-      const out = await this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: marshall(headKey(shard)),
-          ConsistentRead: true,
-        }),
-      );
-      return itemToHead(shard, out.Item);
-    } catch (error) {
-      throw storageError('ledger head read failed', error);
-    }
-  }
-
-  private putEntry(entry: LedgerEntry): TransactWriteItem {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: entryToItem(entry),
-        ConditionExpression: 'attribute_not_exists(pk)',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-    };
-  }
-
-  private putHead(head: ShardHead, read: ShardHead | undefined): TransactWriteItem {
-    const condition = read
-      ? {
-          ConditionExpression: '#seq = :seq AND #hash = :hash',
-          ExpressionAttributeNames: { '#seq': 'seq', '#hash': 'hash' },
-          ExpressionAttributeValues: marshall({ ':seq': read.seq, ':hash': read.hash }),
-        }
-      : { ConditionExpression: 'attribute_not_exists(pk)' };
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: marshall({ ...headKey(head.shard), seq: head.seq, hash: head.hash }),
-        ...condition,
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-    };
-  }
-
-  private async runQuery(input: QueryCommandInput) {
-    try {
-      return await this.client.send(new QueryCommand(input));
-    } catch (error) {
-      throw storageError('ledger query failed', error);
-    }
+  latestDigest(): Promise<LedgerDigest | undefined> {
+    return this.digests.latest();
   }
 }

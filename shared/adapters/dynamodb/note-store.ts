@@ -176,6 +176,7 @@ export class DynamoNoteStore implements NoteStore {
         state: 'pending',
         ehrTarget: record.ehrTarget,
         encounterRef: record.encounterRef,
+        patientRef: record.patientRef,
         attempts: 0,
         gsi1pk: `DELIVERY#pending`,
         gsi1sk: `${record.receipt.receivedAt}#${record.senderId}#${record.noteId}#${record.version}`,

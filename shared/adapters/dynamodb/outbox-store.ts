@@ -8,7 +8,6 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DeliveredVersion } from '../../domain/delivery/plan.js';
 import { AppError } from '../../domain/errors.js';
 import type {
   AttemptUpdate,
@@ -47,16 +46,8 @@ export class DynamoOutbox implements Outbox {
     return item?.ciphertext instanceof Uint8Array ? item.ciphertext : undefined;
   }
 
-  async deliveredVersions(senderId: string, noteId: string): Promise<DeliveredVersion[]> {
-    const items = await this.query(outboxKey(senderId, noteId, 0, false).pk);
-    return items
-      .filter(
-        (i) => i.state === 'delivered' && i.eventKind !== 'retracted' && i.resourceIds?.documentReference,
-      )
-      .map((i) => ({
-        version: Number(i.version),
-        documentReferenceId: String(i.resourceIds.documentReference),
-      }));
+  async noteItems(senderId: string, noteId: string): Promise<OutboxItem[]> {
+    return (await this.query(outboxKey(senderId, noteId, 0, false).pk)).map(toOutboxItem);
   }
 
   async recordAttempt(
@@ -162,32 +153,13 @@ export class DynamoOutbox implements Outbox {
     );
   }
 
-  async wakeSuccessors(
-    senderId: string,
-    noteId: string,
-    deliveredVersion: number,
-    at: string,
-  ): Promise<number> {
-    const successors = [
-      { senderId, noteId, version: deliveredVersion + 1, eventKind: 'amended' as const },
-      { senderId, noteId, version: deliveredVersion, eventKind: 'retracted' as const },
-    ];
-    let woken = 0;
-    for (const key of successors) {
-      const ok = await this.update(
-        key,
-        'SET #state = :state, gsi1pk = :gsi, updatedAt = :at',
-        '#state = :waiting',
-        {
-          ':state': 'pending',
-          ':gsi': 'DELIVERY#pending',
-          ':waiting': 'waiting',
-          ':at': at,
-        },
-      );
-      if (ok) woken++;
-    }
-    return woken;
+  async wake(key: OutboxKey, at: string): Promise<boolean> {
+    return this.update(key, 'SET #state = :state, gsi1pk = :gsi, updatedAt = :at', '#state = :waiting', {
+      ':state': 'pending',
+      ':gsi': 'DELIVERY#pending',
+      ':waiting': 'waiting',
+      ':at': at,
+    });
   }
 
   async requeue(key: OutboxKey, at: string): Promise<boolean> {
@@ -302,6 +274,7 @@ export function toOutboxItem(item: Record<string, unknown>): OutboxItem {
     cell: String(item.cell),
     ehrTarget: String(item.ehrTarget),
     encounterRef: String(item.encounterRef),
+    patientRef: item.patientRef === undefined ? undefined : String(item.patientRef),
     receivedAt: String(item.receivedAt),
     attempts: Number(item.attempts ?? 0),
     attemptsSinceReplay: Number(item.attempts ?? 0) - replayBase,

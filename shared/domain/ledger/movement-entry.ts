@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { MovementKind, Organization } from '../../config/policy.js';
+import type { MovementKind, Organization, ResidencyPolicy } from '../../config/policy.js';
 import type { VisitNoteEvent } from '../event/schema.js';
-import type { MovementDecision } from '../policy/decide.js';
+import { decideMovement, type MovementDecision } from '../policy/decide.js';
 import type { UnsealedEntry } from './entry.js';
 
 /** The `cell` of a ledger place whose country belongs to no jurisdiction of the policy. */
@@ -33,6 +33,16 @@ export interface MovementEntryInput {
 
 const MAX_REASON = 1000;
 
+/** A decision's legal mechanism as the ledger records it (type, reference, expiry), or null when none applied. */
+export function ledgerMechanism(mechanism: MovementDecision['mechanism']): UnsealedEntry['mechanism'] {
+  if (!mechanism) return null;
+  return {
+    type: mechanism.type,
+    ...('reference' in mechanism ? { reference: mechanism.reference } : {}),
+    ...('expires' in mechanism && mechanism.expires ? { expires: mechanism.expires } : {}),
+  };
+}
+
 /**
  * The transfers-ledger entry for one movement decision of a note. PHI-free by
  * construction: it takes ids, countries, cells and the policy's words only
@@ -40,7 +50,6 @@ const MAX_REASON = 1000;
  */
 export function movementEntry(input: MovementEntryInput): UnsealedEntry {
   const { decision, event } = input;
-  const mechanism = decision.mechanism;
   return {
     transferId: randomUUID(),
     at: input.at.toISOString(),
@@ -54,13 +63,7 @@ export function movementEntry(input: MovementEntryInput): UnsealedEntry {
     },
     purpose: 'treatment',
     dataCategories: ['health-data', `loinc:${event.note.loincType}`],
-    mechanism: mechanism
-      ? {
-          type: mechanism.type,
-          ...('reference' in mechanism ? { reference: mechanism.reference } : {}),
-          ...('expires' in mechanism && mechanism.expires ? { expires: mechanism.expires } : {}),
-        }
-      : null,
+    mechanism: ledgerMechanism(decision.mechanism),
     ruleId: decision.ruleId ?? null,
     reason: decision.reason.slice(0, MAX_REASON),
     safeguards: { keyId: input.key.id, keyRegion: input.key.region, pseudonymised: true },
@@ -70,4 +73,31 @@ export function movementEntry(input: MovementEntryInput): UnsealedEntry {
     actor: input.actor ?? `sender:${input.senderId}`,
     reviewState: 'unreviewed',
   };
+}
+
+/** A movement from one cell to another, as `decideMovementEntry` takes it. */
+export type CellMovement = Omit<MovementEntryInput, 'decision' | 'key' | 'organization'> & {
+  organization: Pick<Organization, 'id' | 'ehrTarget' | 'dpfCertified'>;
+};
+
+/**
+ * Decides a movement between two cells by the residency policy (the organization
+ * as recipient) and returns the decision with a builder of its ledger entry. The
+ * builder takes the key that protects the note, which may be known only once the
+ * note has moved (a forwarded note rests under the home cell's key); each call
+ * builds a new entry with its own transfer id. Pure apart from that id.
+ */
+export function decideMovementEntry(
+  policy: ResidencyPolicy,
+  movement: CellMovement,
+): { decision: MovementDecision; entry: (key: KeyRef) => UnsealedEntry } {
+  const { kind, source, destination, organization, at } = movement;
+  const decision = decideMovement(policy, {
+    kind,
+    from: { country: source.country, jurisdiction: source.cell },
+    to: { country: destination.country, jurisdiction: destination.cell },
+    recipient: { organizationId: organization.id, dpfCertified: organization.dpfCertified },
+    at,
+  });
+  return { decision, entry: (key) => movementEntry({ ...movement, decision, key }) };
 }

@@ -1,36 +1,15 @@
 import { SAMPLE_PATIENTS } from '../../../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
-import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
+import { stackWithCapturedLogs } from '../../helpers/capture-output.js';
 import { findPhi, phiStrings } from '../../helpers/phi.js';
 import { himClient, postNote } from './helpers.js';
 
 describe('the HIM API keeps PHI out of its logs', () => {
-  let stack: TestStack;
-  const captured: string[] = [];
-  const writes = {
-    out: process.stdout.write.bind(process.stdout),
-    err: process.stderr.write.bind(process.stderr),
-  };
-
-  beforeAll(async () => {
-    stack = await startTestStack({ LOG_LEVEL: 'DEBUG' });
-    const capture =
-      (original: typeof process.stdout.write) =>
-      (chunk: unknown, ...rest: unknown[]): boolean => {
-        captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-        return (original as (c: unknown, ...r: unknown[]) => boolean)(chunk, ...rest);
-      };
-    process.stdout.write = capture(writes.out) as typeof process.stdout.write;
-    process.stderr.write = capture(writes.err) as typeof process.stderr.write;
-  });
-  afterAll(async () => {
-    process.stdout.write = writes.out;
-    process.stderr.write = writes.err;
-    await stack.dispose();
-  });
+  const suite = stackWithCapturedLogs();
 
   it('logs actions and codes of note views, patient searches and refusals but none of their PHI', async () => {
     // Prepare
+    const stack = suite.stack();
     const him = himClient(stack);
     const uk = await postNote(stack, 'uk', 'phi-him-uk');
     const au = await postNote(stack, 'au', 'phi-him-au');
@@ -50,7 +29,7 @@ describe('the HIM API keeps PHI out of its logs', () => {
     for (const call of calls) statuses.push((await call).status);
     // Assess
     expect(statuses).toEqual([200, 200, 451, 200, 200, 403, 200]);
-    const logs = captured.join('');
+    const logs = suite.logs();
     expect(logs).toContain('"action":"notes.view"');
     expect(logs).toContain('"code":"transfer-denied"');
     expect(findPhi(logs, [...phiStrings(uk), ...phiStrings(au)])).toEqual([]);
