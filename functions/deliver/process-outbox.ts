@@ -39,6 +39,8 @@ export interface DeliverDeps {
 export type ProcessOutcome = 'stale' | 'deferred' | AttemptUpdate['state'];
 
 const ACTIONABLE = new Set(['pending', 'retrying']);
+/** Shortest wait of a deferred attempt while the circuit is open or another call probes it. */
+const DEFER_MIN_MS = 250;
 
 /**
  * Makes one delivery attempt for the outbox item a stream record announced, if
@@ -71,36 +73,49 @@ export async function processOutboxRecord(deps: DeliverDeps, image: OutboxItem):
   const wait = current.nextAttemptAt ? Date.parse(current.nextAttemptAt) - deps.clock.now().getTime() : 0;
   if (wait > 0) await deps.sleep(Math.min(wait, deps.retry.maxMs));
 
+  let egressRecord: (() => Promise<void>) | undefined;
   const runtime = deps.targets.get(current.ehrTarget);
   if (!runtime) return record(deps, current, park(deps, current, 'target-not-configured'));
   if (!runtime.breaker.tryAcquire()) {
-    const next = new Date(deps.clock.now().getTime() + runtime.breaker.msUntilProbe()).toISOString();
+    // Not before the probe is due, and never in a tight loop while another call probes.
+    const delay = Math.max(runtime.breaker.msUntilProbe(), DEFER_MIN_MS);
+    const next = new Date(deps.clock.now().getTime() + delay).toISOString();
     await deps.outbox.defer(current, current.deferrals, next, deps.clock.now().toISOString());
     return 'deferred';
   }
-  const ciphertext = await deps.outbox.ciphertext(current);
-  if (!ciphertext) throw new Error('outbox item without its note');
-  const event = await deps.encryptor.decrypt(ciphertext, {
-    cell: current.cell,
-    tenant: current.tenant,
-    senderId: current.senderId,
-    noteId: current.noteId,
-    version: current.version,
-  });
-  const egress = await deps.egress.check(current, event, runtime.target);
-  if (!egress.allowed) return record(deps, current, park(deps, current, 'transfer-denied'));
-
-  const result = await deliverNote(
-    runtime.client,
-    { event, senderId: current.senderId, cell: deps.cell },
-    runtime.target,
-    {
-      attempts: current.attemptsSinceReplay,
-      delivered: deliveredVersions(items),
-      resourceIds: current.resourceIds,
-    },
-    { retry: deps.retry, clock: deps.clock },
-  );
+  let result: Awaited<ReturnType<typeof deliverNote>>;
+  try {
+    const ciphertext = await deps.outbox.ciphertext(current);
+    if (!ciphertext) throw new Error('outbox item without its note');
+    const event = await deps.encryptor.decrypt(ciphertext, {
+      cell: current.cell,
+      tenant: current.tenant,
+      senderId: current.senderId,
+      noteId: current.noteId,
+      version: current.version,
+    });
+    const egress = await deps.egress.check(current, event, runtime.target);
+    if (!egress.allowed) {
+      runtime.breaker.release();
+      return record(deps, current, park(deps, current, 'transfer-denied'));
+    }
+    result = await deliverNote(
+      runtime.client,
+      { event, senderId: current.senderId, cell: deps.cell },
+      runtime.target,
+      {
+        attempts: current.attemptsSinceReplay,
+        delivered: deliveredVersions(items),
+        resourceIds: current.resourceIds,
+      },
+      { retry: deps.retry, clock: deps.clock },
+    );
+    egressRecord = egress.record;
+  } catch (error) {
+    // Whatever failed here never reached the target: free the circuit for the next caller.
+    runtime.breaker.release();
+    throw error;
+  }
   if (isTargetFailure(result.attempt.outcome)) runtime.breaker.recordFailure();
   else runtime.breaker.recordSuccess();
 
@@ -132,7 +147,7 @@ export async function processOutboxRecord(deps: DeliverDeps, image: OutboxItem):
     };
   }
   const outcome = await record(deps, current, update);
-  if (outcome === 'delivered') await egress.record?.();
+  if (outcome === 'delivered') await egressRecord?.();
   return outcome;
 }
 

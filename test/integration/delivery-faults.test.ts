@@ -169,6 +169,11 @@ describe('delivery under EHR faults and runtime crashes', () => {
       us: new DynamoOutbox(ddb, health.cells.us?.table ?? ''),
     };
     const states = new Map<string, string>();
+    const histogram = () => {
+      const counts: Record<string, number> = {};
+      for (const value of states.values()) counts[value] = (counts[value] ?? 0) + 1;
+      return JSON.stringify(counts);
+    };
     await eventually(
       async () => {
         for (const note of notes) {
@@ -186,7 +191,11 @@ describe('delivery under EHR faults and runtime crashes', () => {
       },
       420_000,
       'every note delivered',
-    );
+    ).catch((error: Error) => {
+      throw new Error(
+        `${error.message}; outbox states ${histogram()}; runtime output: ${child.logs().slice(-1500)}`,
+      );
+    });
 
     // Over FHIR: exactly one DocumentReference per version, amendments replacing their predecessor.
     const readers = {

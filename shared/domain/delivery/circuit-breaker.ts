@@ -49,6 +49,14 @@ export class CircuitBreaker {
     return true;
   }
 
+  /**
+   * Gives back an acquired call that ended without reaching the target (parked by
+   * policy, a storage error): a half-open circuit lets the next caller probe.
+   */
+  release(): void {
+    this.probing = false;
+  }
+
   /** Milliseconds until an open circuit lets a probe through (0 when it would now). */
   msUntilProbe(): number {
     if (this.openedAt === undefined) return 0;

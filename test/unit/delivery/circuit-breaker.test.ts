@@ -89,3 +89,19 @@ describe('isTargetFailure', () => {
     expect(kinds.filter(isTargetFailure)).toEqual(['throttled', 'unavailable', 'unknown-outcome']);
   });
 });
+
+describe('CircuitBreaker.release', () => {
+  it('lets the next caller probe a half-open circuit when the probe never reached the target', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker({ failureThreshold: 1, coolDownMs: 100, now: () => now });
+    breaker.recordFailure();
+    now = 100;
+    expect(breaker.tryAcquire()).toBe(true);
+    expect(breaker.tryAcquire()).toBe(false);
+
+    breaker.release();
+
+    expect(breaker.state).toBe('half-open');
+    expect(breaker.tryAcquire()).toBe(true);
+  });
+});
