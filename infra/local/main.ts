@@ -14,7 +14,8 @@ if (values.help) {
   console.log(`usage: npm start [-- --in-memory]
 
 Environment: PORT (8080), HOST (127.0.0.1), VISITBRIDGE_DATA_DIR (./.visitbridge),
-VISITBRIDGE_POLICY_FILE, VISITBRIDGE_DEMO_SENDER_SECRET (whsec_…), LOG_LEVEL (WARN).`);
+VISITBRIDGE_POLICY_FILE, VISITBRIDGE_DEMO_SENDER_SECRET (whsec_…), VISITBRIDGE_EHR_ENDPOINTS,
+VISITBRIDGE_DYNAMODB_ENDPOINT, VISITBRIDGE_TABLE_SUFFIX, LOG_LEVEL (WARN).`);
   process.exit(0);
 }
 
@@ -24,6 +25,8 @@ try {
   const stack = await startLocalStack({
     settings,
     inMemory: values['in-memory'],
+    dynamoEndpoint: settings.VISITBRIDGE_DYNAMODB_ENDPOINT,
+    tableSuffix: settings.VISITBRIDGE_TABLE_SUFFIX,
     onProgress: (step) => process.stderr.write(`  … ${step}\n`),
   });
   printBanner(stack, Date.now() - started);

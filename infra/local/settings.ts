@@ -25,6 +25,13 @@ export const LocalSettings = z.object({
   VISITBRIDGE_EHR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** How often scheduled events (the signed ledger digest) run; hourly, as the AWS schedule. */
   VISITBRIDGE_SCHEDULE_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  /** Use this DynamoDB endpoint (e.g. a DynamoDB Local you run yourself) instead of starting one. */
+  VISITBRIDGE_DYNAMODB_ENDPOINT: z.url().optional(),
+  /** Appended to every table name, so several runtimes can share one DynamoDB endpoint. */
+  VISITBRIDGE_TABLE_SUFFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{0,32}$/)
+    .optional(),
   VISITBRIDGE_DYNAMODB_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
 });

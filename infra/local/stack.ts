@@ -185,7 +185,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamo: dynamoClient,
       dynamoEndpoint: dynamo.endpoint,
       dlqDir: resolve(dataDir, 'dlq'),
-      checkpointDir: options.inMemory || options.dynamoEndpoint ? undefined : resolve(dataDir, 'streams'),
+      checkpointDir: options.inMemory ? undefined : resolve(dataDir, 'streams'),
       onError:
         options.onWorkerError ??
         ((cell, error) =>

@@ -14,6 +14,7 @@ import { LOCAL_CREDENTIALS } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
 import { loadOrCreateSigningKey, publicJwks } from '../../shared/adapters/smart/signing-key.js';
 import { ChildStack } from '../helpers/child-stack.js';
+import { testDynamoEndpoint } from '../helpers/dynamo.js';
 import { ehrReader, eventually } from '../helpers/ehr-reader.js';
 import { signedHeaders } from '../helpers/signing.js';
 
@@ -21,8 +22,8 @@ import { signedHeaders } from '../helpers/signing.js';
  * The fault run: 500 notes (finalizations and amendments) into a generic-FHIR and
  * an Epic-like EHR that inject 5xx, 429 with Retry-After, timeouts after commit
  * and connection resets after commit, while the local runtime is killed (SIGKILL)
- * and restarted twice mid-run. The EHRs run in this test process, so they outlive
- * the runtime, as a real EHR would. Afterwards every note is in its EHR exactly
+ * and restarted twice mid-run. The EHRs and DynamoDB run outside the runtime, so
+ * they outlive it, as a real EHR and DynamoDB would. Afterwards every note is in its EHR exactly
  * once, amendments after the version they replace, and nothing is parked.
  */
 const NOTES = 500;
@@ -94,7 +95,9 @@ describe('delivery under EHR faults and runtime crashes', () => {
       VISITBRIDGE_DATA_DIR: dataDir,
       VISITBRIDGE_EHR_ENDPOINTS: JSON.stringify(endpoints),
       VISITBRIDGE_EHR_TIMEOUT_MS: '1000',
-      VISITBRIDGE_DYNAMODB_PORT: String(await freePort()),
+      // The database outlives the runtime, as DynamoDB does in AWS: only the runtime crashes.
+      VISITBRIDGE_DYNAMODB_ENDPOINT: testDynamoEndpoint(),
+      VISITBRIDGE_TABLE_SUFFIX: `-faults-${randomUUID().slice(0, 8)}`,
       LOG_LEVEL: 'ERROR',
     });
     await child.start();
