@@ -340,6 +340,8 @@ describe('bad input through the local stack', () => {
       stack.sendersFile,
       JSON.stringify({ senders: { [DEMO_SENDER_ID]: { secrets: [secret, next] } } }),
     );
+    // The local registry re-reads its file at most once a second.
+    await new Promise((r) => setTimeout(r, 1100));
     const body = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'rotation-1' }));
     const headers = signedHeaders({ secret: next, body });
     const ts = Number(headers['webhook-timestamp']);

@@ -18,18 +18,21 @@ export type SendersFile = z.infer<typeof SendersFile>;
 
 /**
  * Senders from a JSON file (`{"senders": {"<id>": {"secrets": ["whsec_…"]}}}`), the
- * local runtime's stand-in for Secrets Manager. Re-read when the file changes, so a
- * rotation needs no restart.
+ * local runtime's stand-in for Secrets Manager. Re-read at most once a second (not
+ * on every request), so a rotation needs no restart and the hot path does no I/O.
  */
 export class FileSenderRegistry implements SenderRegistry {
-  private cache?: { raw: string; senders: SendersFile['senders'] };
+  private cache?: { at: number; senders: SendersFile['senders'] };
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly ttlMs = 1000,
+  ) {}
 
   async get(senderId: string): Promise<Sender | undefined> {
-    const raw = await readFile(this.path, 'utf8');
-    if (this.cache?.raw !== raw) {
-      this.cache = { raw, senders: SendersFile.parse(JSON.parse(raw)).senders };
+    if (!this.cache || Date.now() - this.cache.at >= this.ttlMs) {
+      const raw = await readFile(this.path, 'utf8');
+      this.cache = { at: Date.now(), senders: SendersFile.parse(JSON.parse(raw)).senders };
     }
     const settings = Object.hasOwn(this.cache.senders, senderId) ? this.cache.senders[senderId] : undefined;
     return settings ? { id: senderId, ...settings } : undefined;

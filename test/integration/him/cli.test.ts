@@ -5,8 +5,8 @@ import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { main } from '../../../infra/cli/main.js';
 import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
-import { syntheticEntry } from '../../../shared/adapters/dynamodb/ledger-measure.js';
 import { CSV_COLUMNS } from '../../../shared/domain/ledger/export.js';
+import { syntheticEntry } from '../../helpers/ledger-measure.js';
 import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
 import { cellTable, ledgerOf, park, postNote } from './helpers.js';
 

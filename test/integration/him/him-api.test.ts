@@ -2,8 +2,8 @@ import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { SAMPLE_PATIENTS } from '../../../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
-import { syntheticEntry } from '../../../shared/adapters/dynamodb/ledger-measure.js';
 import { CSV_COLUMNS } from '../../../shared/domain/ledger/export.js';
+import { syntheticEntry } from '../../helpers/ledger-measure.js';
 import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
 import { cellTable, himClient, ledgerOf, outboxOf, park, postNote } from './helpers.js';
 

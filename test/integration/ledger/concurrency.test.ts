@@ -1,8 +1,8 @@
-import { measureAppendRate } from '../../../shared/adapters/dynamodb/ledger-measure.js';
 import { DynamoLedgerStore } from '../../../shared/adapters/dynamodb/ledger-store.js';
 import { DEFAULT_LEDGER_SHARDS } from '../../../shared/domain/ledger/chain.js';
 import { verifyChain } from '../../../shared/domain/ledger/verify-chain.js';
 import { createTestTable, testDynamoClient } from '../../helpers/dynamo.js';
+import { measureAppendRate } from '../../helpers/ledger-measure.js';
 
 const client = testDynamoClient();
 afterAll(() => client.destroy());

@@ -5,10 +5,10 @@ import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { ledgerCommand } from '../../../infra/cli/ledger.js';
 import { HmacDigestSigner } from '../../../shared/adapters/crypto/digest-hmac.js';
-import { syntheticEntry } from '../../../shared/adapters/dynamodb/ledger-measure.js';
 import { DynamoLedgerStore } from '../../../shared/adapters/dynamodb/ledger-store.js';
 import { CSV_COLUMNS } from '../../../shared/domain/ledger/export.js';
 import { createTestTable, testDynamoClient } from '../../helpers/dynamo.js';
+import { syntheticEntry } from '../../helpers/ledger-measure.js';
 
 const client = testDynamoClient();
 afterAll(() => client.destroy());

@@ -1,10 +1,10 @@
 import { GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { syntheticEntry } from '../../../shared/adapters/dynamodb/ledger-measure.js';
 import { DynamoLedgerStore } from '../../../shared/adapters/dynamodb/ledger-store.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import { verifyChain } from '../../../shared/domain/ledger/verify-chain.js';
 import { createTestTable, testDynamoClient } from '../../helpers/dynamo.js';
+import { syntheticEntry } from '../../helpers/ledger-measure.js';
 
 const client = testDynamoClient();
 afterAll(() => client.destroy());

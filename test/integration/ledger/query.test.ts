@@ -1,8 +1,8 @@
-import { syntheticEntry } from '../../../shared/adapters/dynamodb/ledger-measure.js';
 import { DynamoLedgerStore } from '../../../shared/adapters/dynamodb/ledger-store.js';
 import type { LedgerEntry, UnsealedEntry } from '../../../shared/domain/ledger/entry.js';
 import { toCsv, toNdjson } from '../../../shared/domain/ledger/export.js';
 import { createTestTable, testDynamoClient } from '../../helpers/dynamo.js';
+import { syntheticEntry } from '../../helpers/ledger-measure.js';
 
 const client = testDynamoClient();
 let store: DynamoLedgerStore;

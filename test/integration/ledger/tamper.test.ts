@@ -2,13 +2,13 @@ import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/c
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { HmacDigestSigner } from '../../../shared/adapters/crypto/digest-hmac.js';
 import { entryToItem } from '../../../shared/adapters/dynamodb/ledger-items.js';
-import { syntheticEntry } from '../../../shared/adapters/dynamodb/ledger-measure.js';
 import { DynamoLedgerStore } from '../../../shared/adapters/dynamodb/ledger-store.js';
 import { computeEntryHash, emptyHead, sealEntries } from '../../../shared/domain/ledger/chain.js';
 import { createDigest } from '../../../shared/domain/ledger/digest.js';
 import type { LedgerEntry } from '../../../shared/domain/ledger/entry.js';
 import { verifyLedger } from '../../../shared/domain/ledger/verify-ledger.js';
 import { createTestTable, testDynamoClient } from '../../helpers/dynamo.js';
+import { syntheticEntry } from '../../helpers/ledger-measure.js';
 
 const client = testDynamoClient();
 afterAll(() => client.destroy());

@@ -1,7 +1,7 @@
 import { summarizeCorridors } from '../../../functions/him-api/use-cases/corridors.js';
-import { syntheticEntry } from '../../../shared/adapters/dynamodb/ledger-measure.js';
 import { emptyHead, sealEntries } from '../../../shared/domain/ledger/chain.js';
 import type { LedgerEntry, UnsealedEntry } from '../../../shared/domain/ledger/entry.js';
+import { syntheticEntry } from '../../helpers/ledger-measure.js';
 
 const at = (iso: string) => new Date(iso);
 const seal = (entries: UnsealedEntry[]): LedgerEntry[] => sealEntries(emptyHead(0), entries).sealed;

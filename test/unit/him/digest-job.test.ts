@@ -1,7 +1,7 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { localContext } from '../../../infra/local/api-gateway.js';
-import { syntheticEntry } from '../../../shared/adapters/dynamodb/ledger-measure.js';
+import { syntheticEntry } from '../../helpers/ledger-measure.js';
 import { himFixture } from './fixture.js';
 
 /** Runs `work` and returns the structured log lines it wrote to stdout and stderr. */

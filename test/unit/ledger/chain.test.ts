@@ -1,6 +1,6 @@
-import { syntheticEntry } from '../../../shared/adapters/dynamodb/ledger-measure.js';
 import { computeEntryHash, emptyHead, sealEntries, shardFor } from '../../../shared/domain/ledger/chain.js';
 import { GENESIS_HASH } from '../../../shared/domain/ledger/entry.js';
+import { syntheticEntry } from '../../helpers/ledger-measure.js';
 
 const at = new Date('2026-11-25T10:00:00.000Z');
 

@@ -1,6 +1,6 @@
-import { syntheticEntry } from '../../../shared/adapters/dynamodb/ledger-measure.js';
 import { emptyHead, sealEntries } from '../../../shared/domain/ledger/chain.js';
 import { CSV_COLUMNS, csvField, toCsv, toNdjson } from '../../../shared/domain/ledger/export.js';
+import { syntheticEntry } from '../../helpers/ledger-measure.js';
 
 const at = new Date('2026-11-25T10:00:00.000Z');
 const entries = sealEntries(emptyHead(0), [

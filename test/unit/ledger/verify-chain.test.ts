@@ -1,7 +1,7 @@
-import { syntheticEntry } from '../../../shared/adapters/dynamodb/ledger-measure.js';
 import { computeEntryHash, emptyHead, sealEntries } from '../../../shared/domain/ledger/chain.js';
 import type { LedgerEntry } from '../../../shared/domain/ledger/entry.js';
 import { verifyChain } from '../../../shared/domain/ledger/verify-chain.js';
+import { syntheticEntry } from '../../helpers/ledger-measure.js';
 
 const at = new Date('2026-11-25T10:00:00.000Z');
 /** A valid 6-entry chain, seqs 1-6. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { UnsealedEntry } from '../../domain/ledger/entry.js';
-import type { LedgerStore } from '../../ports/ledger.js';
+import type { UnsealedEntry } from '../../shared/domain/ledger/entry.js';
+import type { LedgerStore } from '../../shared/ports/ledger.js';
 
 /**
  * A realistic, PHI-free ledger entry for measurements and tests: an allowed
