@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not-parked'
   | 'export-too-large'
+  | 'seal-refused'
   | 'ciphertext-mismatch'
   | 'storage-unavailable'
   | 'forward-failed'

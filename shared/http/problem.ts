@@ -33,6 +33,7 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
   forbidden: { status: 403, title: 'Forbidden' },
   'not-parked': { status: 409, title: 'Delivery is not parked' },
   'export-too-large': { status: 422, title: 'Export too large for one response' },
+  'seal-refused': { status: 409, title: 'Integrity check failed: nothing was sealed' },
   'ciphertext-mismatch': { status: 500, title: 'Internal error' },
   'storage-unavailable': { status: 503, title: 'Service unavailable' },
   'forward-failed': { status: 502, title: 'Home cell unreachable' },
