@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { KMS, KMSClient } from '@aws-sdk/client-kms';
+import { KMS } from '@aws-sdk/client-kms';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createRemoteJWKSet } from 'jose';
-import { HmacDigestSigner } from '../../shared/adapters/crypto/digest-hmac.js';
-import { KmsDigestSigner } from '../../shared/adapters/crypto/digest-kms.js';
+import { LambdaSealer } from '../../shared/adapters/aws/lambda-sealer.js';
 import { HmacPseudonymizer } from '../../shared/adapters/crypto/hmac-pseudonymizer.js';
 import { kmsKeyring, localKeyring } from '../../shared/adapters/crypto/keyrings.js';
 import { EsdkNoteEncryptor } from '../../shared/adapters/crypto/note-encryptor.js';
@@ -12,10 +12,12 @@ import { DynamoAuditLog } from '../../shared/adapters/dynamodb/audit-log-store.j
 import { dynamoClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoLedgerStore } from '../../shared/adapters/dynamodb/ledger-store.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
+import { integrityAdapters } from '../../shared/adapters/integrity.js';
 import { type Env, HimEnv, parseEnv } from '../../shared/config/env.js';
 import { jurisdictionById, loadPolicy } from '../../shared/config/load-policy.js';
+import { inProcessSealer } from '../../shared/domain/seal/seal.js';
 import { systemClock } from '../../shared/ports/clock.js';
-import type { DigestSigner } from '../../shared/ports/digest-signer.js';
+import type { Sealer } from '../../shared/ports/sealer.js';
 import { tokenVerifier } from './auth.js';
 import { type HimHandler, makeHimHandler } from './handler-factory.js';
 
@@ -41,10 +43,14 @@ export async function buildHimHandler(raw: Env): Promise<HimHandler> {
       () => new SecretsManagerClient({ region }),
     ),
   );
-  const signer: DigestSigner = env.LEDGER_SIGNING_KEY_ARN
-    ? new KmsDigestSigner(new KMSClient({ region }), env.LEDGER_SIGNING_KEY_ARN)
-    : await HmacDigestSigner.fromKeyFile(env.LEDGER_DIGEST_KEY_FILE ?? '');
   const client = dynamoClient(region, env.DYNAMODB_ENDPOINT);
+  const ledger = new DynamoLedgerStore({ client, tableName: env.TABLE_NAME, cellId: env.CELL_ID });
+  const audit = new DynamoAuditLog({ client, tableName: env.TABLE_NAME, cellId: env.CELL_ID });
+  const { signer, anchor } = await integrityAdapters(env, env.CELL_ID, region);
+  // Only the digest function may sign in AWS: the API asks it; locally the same use case runs here.
+  const sealer: Sealer = env.DIGEST_FUNCTION_NAME
+    ? new LambdaSealer(new LambdaClient({ region }), env.DIGEST_FUNCTION_NAME)
+    : inProcessSealer({ signer, anchor, clock: systemClock, chains: { ledger, audit } });
   const logger = new Logger({
     serviceName: 'visitbridge-him-api',
     logLevel: env.LOG_LEVEL,
@@ -63,9 +69,14 @@ export async function buildHimHandler(raw: Env): Promise<HimHandler> {
       cell: env.CELL_ID,
       jurisdiction,
       policy,
-      ledger: new DynamoLedgerStore({ client, tableName: env.TABLE_NAME, cellId: env.CELL_ID }),
-      signer,
-      audit: new DynamoAuditLog({ client, tableName: env.TABLE_NAME, cellId: env.CELL_ID }),
+      ledger,
+      audit,
+      integrity: {
+        anchor,
+        publicKey: async () => ({ keyId: signer.keyId, publicKeyPem: await signer.publicKeyPem() }),
+        sealer,
+        intervalMs: env.DIGEST_INTERVAL_MINUTES * 60_000,
+      },
       outbox: new DynamoOutbox(client, env.TABLE_NAME),
       encryptor: new EsdkNoteEncryptor(keyring, keyId),
       keyId,

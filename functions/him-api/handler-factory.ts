@@ -10,7 +10,6 @@ import { corsHeaders, preflight } from './cors.js';
 import { matchPath } from './router.js';
 import { type HimRequest, type HimRoute, ROUTES } from './routes.js';
 import type { HimDeps } from './use-cases/context.js';
-import { type DigestEvent, type DigestOutcome, isDigestEvent, runDigestJob } from './use-cases/digest-job.js';
 
 export interface HimHandlerDeps {
   him: HimDeps;
@@ -24,14 +23,7 @@ export interface HimHandlerDeps {
 export const HIM_ROUTE = 'ANY /v1/him/{proxy+}';
 export const HIM_ROUTES = [HIM_ROUTE] as const;
 
-/** What the function is invoked with: HTTP API v2 requests and the scheduled `{ "source": "visitbridge.digest" }`. */
-export type HimEvent = HttpEvent | DigestEvent;
-
-export interface HimHandler {
-  (event: HttpEvent, context: Context): Promise<HttpResult>;
-  (event: DigestEvent, context: Context): Promise<DigestOutcome>;
-  (event: HimEvent, context: Context): Promise<HttpResult | DigestOutcome>;
-}
+export type HimHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
 /**
  * The HIM API function: bearer token (jose), route, role, use case, audit entry.
@@ -90,16 +82,13 @@ export function makeHimHandler(deps: HimHandlerDeps): HimHandler {
       return result;
     });
 
-  const http = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
+  return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     if (event.requestContext.http.method === 'OPTIONS') return preflight(event, deps.corsOrigins);
     const result = await api(event, context);
     const headers = { ...result.headers, ...corsHeaders(event, deps.corsOrigins) };
     if (result.statusCode === 401) headers['www-authenticate'] = 'Bearer realm="visitbridge-him"';
     return { ...result, headers };
   };
-
-  return (async (event: HimEvent, context: Context) =>
-    isDigestEvent(event) ? runDigestJob(him, logger) : http(event, context)) as HimHandler;
 }
 
 const forbidden = (route: HimRoute) =>

@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
+import type { HttpEvent } from '../../shared/http/apigw.js';
 import { buildHimHandler } from './deps.js';
-import type { HimEvent } from './handler-factory.js';
 
 const ready = buildHimHandler(process.env);
 
-/** Lambda entry point: HTTP API v2 requests and the scheduled digest event. */
-export const handler = async (event: HimEvent, context: Context) => (await ready)(event, context);
+/** Lambda entry point: HTTP API v2 requests. */
+export const handler = async (event: HttpEvent, context: Context) => (await ready)(event, context);

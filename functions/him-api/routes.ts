@@ -4,11 +4,12 @@ import { type HttpEvent, type HttpResult, jsonResult } from '../../shared/http/a
 import type { Principal } from './auth.js';
 import { jsonBody } from './query.js';
 import type { PathRoute } from './router.js';
-import { listAudit, verifyAudit } from './use-cases/audit.js';
+import { listAudit } from './use-cases/audit.js';
 import type { HimDeps } from './use-cases/context.js';
 import { corridorSummary } from './use-cases/corridors.js';
 import { getDelivery, listDeliveries, replayDelivery, replayRange } from './use-cases/deliveries.js';
-import { exportLedger, listLedger, verifyLedgerReport, writeDigest } from './use-cases/ledger.js';
+import { listDigests, sealNow, verifyIntegrity } from './use-cases/integrity.js';
+import { exportLedger, listLedger } from './use-cases/ledger.js';
 import { noteKeyOf, noteTarget, viewNote } from './use-cases/notes.js';
 
 /** One HIM request after authentication and routing. */
@@ -103,15 +104,23 @@ export const ROUTES: readonly HimRoute[] = [
     roles: [R, P],
     action: 'ledger.verify',
     target: () => 'ledger',
-    run: json(200, ({ deps }) => verifyLedgerReport(deps)),
+    run: json(200, ({ deps }) => verifyIntegrity(deps, 'ledger')),
   },
   {
     method: 'POST',
     path: 'ledger/digest',
-    roles: [A],
+    roles: [P, A],
     action: 'ledger.digest',
     target: () => 'ledger',
-    run: json(200, ({ deps }) => writeDigest(deps)),
+    run: json(201, ({ deps }) => sealNow(deps, 'ledger')),
+  },
+  {
+    method: 'GET',
+    path: 'ledger/digests',
+    roles: [R, P],
+    action: 'ledger.digests',
+    target: () => 'ledger',
+    run: json(200, ({ deps }) => listDigests(deps, 'ledger')),
   },
   {
     method: 'GET',
@@ -177,7 +186,31 @@ export const ROUTES: readonly HimRoute[] = [
     roles: [R, P],
     action: 'audit.verify',
     target: () => 'audit',
-    run: json(200, ({ deps }) => verifyAudit(deps)),
+    run: json(200, ({ deps }) => verifyIntegrity(deps, 'audit')),
+  },
+  {
+    method: 'POST',
+    path: 'audit/digest',
+    roles: [P, A],
+    action: 'audit.digest',
+    target: () => 'audit',
+    run: json(201, ({ deps }) => sealNow(deps, 'audit')),
+  },
+  {
+    method: 'GET',
+    path: 'audit/digests',
+    roles: [R, P],
+    action: 'audit.digests',
+    target: () => 'audit',
+    run: json(200, ({ deps }) => listDigests(deps, 'audit')),
+  },
+  {
+    method: 'GET',
+    path: 'integrity/public-key',
+    roles: [R, P, A],
+    action: 'integrity.public-key',
+    target: () => 'digest-key',
+    run: json(200, ({ deps }) => deps.integrity.publicKey()),
   },
 ];
 

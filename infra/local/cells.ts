@@ -31,6 +31,8 @@ export function localCells(input: {
   /** EHR endpoint per target (sandboxes or real servers): the worker's EHR_ENDPOINTS. */
   ehrEndpoints: Record<string, { baseUrl: string; tokenUrl?: string }>;
   ehrTimeoutMs: number;
+  /** How often digests are made (DIGEST_INTERVAL_MINUTES). */
+  digestIntervalMinutes: number;
   /** Appended to table names so several stacks can share one DynamoDB Local (tests). */
   tableSuffix?: string;
 }): LocalCell[] {
@@ -60,7 +62,9 @@ export function localCells(input: {
         // Cell-to-cell forwarding credential: one per deployment locally.
         FORWARD_SECRET_FILE: join(keys, 'forwarding.secret'),
         SMART_KEY_FILE: join(keys, `${id}.smart-client.pem`),
-        LEDGER_DIGEST_KEY_FILE: join(keys, `${id}.ledger-digest.key`),
+        DIGEST_KEY_FILE: join(keys, `${id}.digest.pem`),
+        DIGEST_ANCHOR_DIR: resolve(input.dataDir, 'anchor'),
+        DIGEST_INTERVAL_MINUTES: String(input.digestIntervalMinutes),
         HIM_ISSUER: input.issuer.issuer,
         HIM_AUDIENCE: DEV_AUDIENCE,
         HIM_JWKS_URL: input.issuer.jwksUrl,

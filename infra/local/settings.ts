@@ -23,8 +23,8 @@ export const LocalSettings = z.object({
   VISITBRIDGE_EHR_ENDPOINTS: z.string().optional(),
   /** Budget of one EHR request of the delivery workers. */
   VISITBRIDGE_EHR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-  /** How often scheduled events (the signed ledger digest) run; hourly, as the AWS schedule. */
-  VISITBRIDGE_SCHEDULE_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  /** How often each cell seals its ledger and audit log with a signed digest (as the AWS schedule). */
+  VISITBRIDGE_DIGEST_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   /** Use this DynamoDB endpoint (e.g. a DynamoDB Local you run yourself) instead of starting one. */
   VISITBRIDGE_DYNAMODB_ENDPOINT: z.url().optional(),
   /** Appended to every table name, so several runtimes can share one DynamoDB endpoint. */

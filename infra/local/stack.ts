@@ -16,7 +16,7 @@ import { createDevIssuer, type DevIssuer } from './dev-issuer.js';
 import { serveDevIssuer } from './dev-issuer-http.js';
 import { type DynamoDbLocal, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { cellSmartJwks, ExternalEhrs, type LocalEhrs, registerBridgeKeys, startLocalEhrs } from './ehrs.js';
-import { HTTP_FUNCTIONS } from './functions.js';
+import { HTTP_FUNCTIONS, SCHEDULED_FUNCTIONS, startSchedule } from './functions.js';
 import { healthDocument } from './health.js';
 import { ensureSendersFile } from './senders.js';
 import { createGateway, type StaticRoute, sendJson, sendProblem } from './server.js';
@@ -145,6 +145,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       logLevel: settings.LOG_LEVEL,
       ehrEndpoints: ehrs.endpoints,
       ehrTimeoutMs: settings.VISITBRIDGE_EHR_TIMEOUT_MS,
+      digestIntervalMinutes: settings.VISITBRIDGE_DIGEST_INTERVAL_MINUTES,
       tableSuffix: options.tableSuffix,
     });
 
@@ -159,19 +160,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         const handler = await fn.build(cell.env);
         const functionName = `visitbridge-${cell.id}-${fn.name}`;
         routes.push(...fn.routes.map((routeKey) => ({ routeKey, handler, functionName })));
-        for (const event of fn.schedules ?? []) {
-          // As an EventBridge rule would: the same handler, invoked with the scheduled event.
-          const timer = setInterval(() => {
-            void (handler as (e: unknown, c: unknown) => Promise<unknown>)(
-              event,
-              localContext(functionName),
-            ).catch((error: unknown) =>
-              process.stderr.write(`scheduled ${functionName}: ${(error as Error).message}\n`),
-            );
-          }, settings.VISITBRIDGE_SCHEDULE_INTERVAL_MS);
-          timer.unref();
-          cleanup.push(async () => clearInterval(timer));
-        }
+      }
+      for (const fn of SCHEDULED_FUNCTIONS) {
+        progress(`cell ${cell.id}: ${fn.startMessage}`);
+        cleanup.push(await startSchedule(fn, cell, settings.VISITBRIDGE_DIGEST_INTERVAL_MINUTES * 60_000));
       }
       cellRoutes.set(cell.id, routes);
       deliverHandlers.set(cell.id, await buildDeliverHandler(cell.env));

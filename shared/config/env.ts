@@ -149,15 +149,49 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
   return result.data;
 }
 
+/**
+ * Where digests are signed and anchored: an asymmetric KMS key and an Object Lock
+ * bucket in AWS, a P-256 key file and an append-only folder locally.
+ */
+const IntegrityFields = {
+  /** Asymmetric KMS key (ECC_NIST_P256, SIGN_VERIFY) that signs digests (AWS). */
+  DIGEST_KEY_ARN: z.string().startsWith('arn:aws').optional(),
+  /** PKCS#8 PEM file of the local P-256 digest key, created on first start (local runtime). */
+  DIGEST_KEY_FILE: z.string().min(1).optional(),
+  /** S3 bucket (Object Lock, compliance mode) holding the digest chains (AWS). */
+  DIGEST_BUCKET: z.string().min(3).optional(),
+  /** Append-only folder holding the digest chains (local runtime). */
+  DIGEST_ANCHOR_DIR: z.string().min(1).optional(),
+  /** How often digests are made; verification fails on records unsealed for two intervals. */
+  DIGEST_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+};
+
+/** Exactly one key and one anchor, each from the same environment. */
+function checkIntegrity(env: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (Boolean(env.DIGEST_KEY_ARN) === Boolean(env.DIGEST_KEY_FILE)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'set exactly one of DIGEST_KEY_ARN and DIGEST_KEY_FILE',
+      path: ['DIGEST_KEY_ARN'],
+    });
+  }
+  if (Boolean(env.DIGEST_BUCKET) === Boolean(env.DIGEST_ANCHOR_DIR)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'set exactly one of DIGEST_BUCKET and DIGEST_ANCHOR_DIR',
+      path: ['DIGEST_BUCKET'],
+    });
+  }
+}
+
 /** The HIM API's settings. */
 export const HimEnv = z.intersection(
   CellEnv,
   z
     .object({
-      /** HMAC key file that signs ledger digests (local runtime). Exactly one of these two. */
-      LEDGER_DIGEST_KEY_FILE: z.string().min(1).optional(),
-      /** Asymmetric KMS key (ECC_NIST_P256) that signs ledger digests (AWS). */
-      LEDGER_SIGNING_KEY_ARN: z.string().startsWith('arn:aws').optional(),
+      ...IntegrityFields,
+      /** The digest function the API invokes to seal on demand (AWS; locally sealing runs in process). */
+      DIGEST_FUNCTION_NAME: z.string().min(1).optional(),
       /** OIDC issuer of HIM tokens (`iss`). */
       HIM_ISSUER: Url,
       /** Expected `aud` (or Cognito access-token `client_id`). */
@@ -178,9 +212,14 @@ export const HimEnv = z.intersection(
         .pipe(z.array(z.url())),
       LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']).default('INFO'),
     })
-    .refine((env) => Boolean(env.LEDGER_DIGEST_KEY_FILE) !== Boolean(env.LEDGER_SIGNING_KEY_ARN), {
-      message: 'set exactly one of LEDGER_DIGEST_KEY_FILE and LEDGER_SIGNING_KEY_ARN',
-      path: ['LEDGER_SIGNING_KEY_ARN'],
+    .superRefine(checkIntegrity)
+    .refine((env) => !env.DIGEST_KEY_ARN || Boolean(env.DIGEST_FUNCTION_NAME), {
+      message: 'DIGEST_FUNCTION_NAME is required with DIGEST_KEY_ARN',
+      path: ['DIGEST_FUNCTION_NAME'],
     }),
 );
 export type HimEnv = z.infer<typeof HimEnv>;
+
+/** The digest function's settings. */
+export const DigestEnv = z.intersection(CellEnv, z.object(IntegrityFields).superRefine(checkIntegrity));
+export type DigestEnv = z.infer<typeof DigestEnv>;

@@ -1,5 +1,6 @@
 import type { AuditEntry, UnsealedAuditEntry } from '../domain/audit/entry.js';
 import type { ShardHead } from '../domain/ledger/entry.js';
+import type { SealableChain } from './sealable-chain.js';
 
 /** Time range `[from, to)` of an audit query. */
 export interface AuditFilter {
@@ -18,13 +19,12 @@ export interface AuditPage {
  * action, appended with a conditional head so two writers cannot fork a chain.
  * Every method throws AppError('storage-unavailable') when the store fails.
  */
-export interface AuditLog {
-  readonly cellId: string;
-  readonly shardCount: number;
+export interface AuditLog extends SealableChain {
+  readonly name: 'audit';
   /** Seals and appends one entry (retrying a contended head); returns it sealed. */
   append(entry: UnsealedAuditEntry): Promise<AuditEntry>;
-  /** A shard's entries in seq order. */
-  readShard(shard: number): Promise<AuditEntry[]>;
+  /** A shard's entries in seq order, from `fromSeq` (inclusive), at most `limit` (all when absent). */
+  readShard(shard: number, options?: { fromSeq?: number; limit?: number }): Promise<AuditEntry[]>;
   /** Every shard's head as recorded by the store (seq 0 for an empty shard). */
   heads(): Promise<ShardHead[]>;
   /**

@@ -1,4 +1,5 @@
-import type { LedgerEntry, ReviewState, ShardHead, UnsealedEntry } from '../domain/ledger/entry.js';
+import type { LedgerEntry, ShardHead, UnsealedEntry } from '../domain/ledger/entry.js';
+import type { SealableChain } from './sealable-chain.js';
 
 /** Which entries to return. Time range is `[from, to)`; corridor names jurisdiction (cell) ids. */
 export interface LedgerFilter {
@@ -25,23 +26,12 @@ export interface LedgerPage {
   nextCursor?: string;
 }
 
-/** A signed statement of every shard head of a cell at one instant. */
-export interface LedgerDigest {
-  cell: string;
-  at: string;
-  shards: ShardHead[];
-  alg: string;
-  keyId: string;
-  signature: string;
-}
-
 /**
  * The transfers ledger of one cell: N shards, each its own hash chain.
  * Every method throws AppError('storage-unavailable') when the store fails.
  */
-export interface LedgerStore {
-  readonly cellId: string;
-  readonly shardCount: number;
+export interface LedgerStore extends SealableChain {
+  readonly name: 'ledger';
   /** Seals and appends entries (retrying contended heads); returns them sealed. */
   append(entries: readonly UnsealedEntry[]): Promise<LedgerEntry[]>;
   /** A shard's entries in seq order, from `fromSeq` (inclusive), at most `limit` (all when absent). */
@@ -56,14 +46,4 @@ export interface LedgerStore {
   query(filter: LedgerFilter, page: LedgerPageRequest): Promise<LedgerPage>;
   /** Every matching entry in time order, fetched page by page (for exports). */
   entries(filter: LedgerFilter): AsyncIterable<LedgerEntry>;
-  /**
-   * Sets the HIM review state of one entry (outside the hash; audited elsewhere).
-   *
-   * @throws AppError('not-found') when no entry has that shard and seq.
-   */
-  setReviewState(ref: { shard: number; seq: number }, state: ReviewState): Promise<void>;
-  /** Stores a signed digest; at most one per instant. */
-  putDigest(digest: LedgerDigest): Promise<void>;
-  /** The most recent digest, if any. */
-  latestDigest(): Promise<LedgerDigest | undefined>;
 }

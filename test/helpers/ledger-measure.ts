@@ -27,7 +27,6 @@ export function syntheticEntry(i: number, at: Date = new Date()): UnsealedEntry 
     noteId: `note-${i}`,
     noteVersion: 1,
     actor: 'system:measure',
-    reviewState: 'unreviewed',
   };
 }
 

@@ -126,7 +126,7 @@ export function ledgerView(root, ctx) {
     return dataTable(
       'ledger-table',
       'Ledger entries, newest first',
-      ['Time', 'Cell', 'Kind', 'Decision', 'Corridor', 'Mechanism', 'Rule', 'Note', 'Review'],
+      ['Time', 'Cell', 'Kind', 'Decision', 'Corridor', 'Mechanism', 'Rule', 'Note'],
       rows,
       ({ cell, item: entry }) =>
         h(
@@ -140,11 +140,6 @@ export function ledgerView(root, ctx) {
           h('td', null, mechanismLabel(entry.mechanism)),
           h('td', null, entry.ruleId ?? 'built-in guard'),
           h('td', { class: 'mono' }, noteLabel(entry.noteId, entry.noteVersion)),
-          h(
-            'td',
-            null,
-            badge(entry.reviewState === 'flagged' ? 'warn' : 'neutral', words(entry.reviewState)),
-          ),
         ),
     );
   }

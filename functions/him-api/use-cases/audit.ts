@@ -1,9 +1,7 @@
 import * as z from 'zod';
 import type { AuditEntry } from '../../../shared/domain/audit/entry.js';
-import { verifyAuditLog } from '../../../shared/domain/audit/verify-audit.js';
 import { Instant, Limit, parseInput } from '../query.js';
 import type { HimDeps } from './context.js';
-import { shardReport, type VerifyReport } from './verify-report.js';
 
 const AuditQuery = z.object({
   from: Instant.optional(),
@@ -22,16 +20,4 @@ export async function listAudit(
     { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) },
     { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) },
   );
-}
-
-/** Verifies every audit chain against its head (the audit log has no signed digest: `digest: 'absent'`). */
-export async function verifyAudit(deps: HimDeps): Promise<VerifyReport> {
-  const result = await verifyAuditLog(deps.audit);
-  return {
-    ok: result.ok,
-    cell: result.cell,
-    shards: result.shards.map((s) => shardReport(s.shard, s.result, s.count)),
-    digest: 'absent',
-    checkedAt: deps.clock.now().toISOString(),
-  };
 }

@@ -1,11 +1,23 @@
 import type { Jurisdiction, ResidencyPolicy } from '../../../shared/config/policy.js';
 import type { AuditLog } from '../../../shared/ports/audit-log.js';
 import type { Clock } from '../../../shared/ports/clock.js';
-import type { DigestSigner } from '../../../shared/ports/digest-signer.js';
+import type { DigestAnchor } from '../../../shared/ports/digest-anchor.js';
 import type { LedgerStore } from '../../../shared/ports/ledger.js';
 import type { NoteEncryptor } from '../../../shared/ports/note-encryptor.js';
 import type { Outbox } from '../../../shared/ports/outbox.js';
 import type { Pseudonymizer } from '../../../shared/ports/pseudonymizer.js';
+import type { Sealer } from '../../../shared/ports/sealer.js';
+
+/** What verification and on-demand sealing need. */
+export interface IntegrityDeps {
+  /** Where the signed digests are (outside the table). */
+  anchor: DigestAnchor;
+  /** The key that verifies digests: its id and SPKI PEM (the same an auditor uses offline). */
+  publicKey(): Promise<{ keyId: string; publicKeyPem: string }>;
+  sealer: Sealer;
+  /** How often digests are made; records must be sealed within two intervals. */
+  intervalMs: number;
+}
 
 /** Everything the HIM use cases need; built once per cold start by deps.ts. */
 export interface HimDeps {
@@ -13,7 +25,7 @@ export interface HimDeps {
   jurisdiction: Jurisdiction;
   policy: ResidencyPolicy;
   ledger: LedgerStore;
-  signer: DigestSigner;
+  integrity: IntegrityDeps;
   audit: AuditLog;
   outbox: Outbox;
   encryptor: NoteEncryptor;

@@ -1,14 +1,11 @@
 import * as z from 'zod';
 import { MOVEMENT_KINDS } from '../../../shared/config/policy.js';
 import { AppError } from '../../../shared/domain/errors.js';
-import { createDigest } from '../../../shared/domain/ledger/digest.js';
-import type { LedgerEntry, ShardHead } from '../../../shared/domain/ledger/entry.js';
+import type { LedgerEntry } from '../../../shared/domain/ledger/entry.js';
 import { csvHeader, csvRow, ndjsonLine } from '../../../shared/domain/ledger/export.js';
-import { verifyLedger } from '../../../shared/domain/ledger/verify-ledger.js';
 import type { LedgerFilter } from '../../../shared/ports/ledger.js';
 import { Instant, Limit, parseInput } from '../query.js';
 import type { HimDeps } from './context.js';
-import { shardReport, type VerifyReport } from './verify-report.js';
 
 const Filters = {
   from: Instant.optional(),
@@ -97,23 +94,4 @@ export async function exportLedger(
     contentType: csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
     filename: `ledger-${deps.cell}-${date}.${csv ? 'csv' : 'ndjson'}`,
   };
-}
-
-/** Verifies every shard chain, its head and the latest signed digest. */
-export async function verifyLedgerReport(deps: HimDeps): Promise<VerifyReport> {
-  const [result, heads] = await Promise.all([verifyLedger(deps.ledger, deps.signer), deps.ledger.heads()]);
-  const recorded = new Map(heads.map((h) => [h.shard, h.seq]));
-  return {
-    ok: result.ok,
-    cell: result.cell,
-    shards: result.shards.map((s) => shardReport(s.shard, s.result, recorded.get(s.shard) ?? 0)),
-    digest: result.digest.status,
-    checkedAt: deps.clock.now().toISOString(),
-  };
-}
-
-/** Signs and stores a digest pinning every shard head now. */
-export async function writeDigest(deps: HimDeps): Promise<{ at: string; heads: ShardHead[] }> {
-  const digest = await createDigest(deps.ledger, deps.signer, deps.clock.now());
-  return { at: digest.at, heads: digest.shards };
 }

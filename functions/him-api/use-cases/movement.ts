@@ -40,6 +40,5 @@ export function movementEntry(deps: Pick<HimDeps, 'keyId' | 'keyRegion'>, f: Mov
     noteId: f.noteId,
     noteVersion: f.noteVersion,
     actor: f.actor,
-    reviewState: 'unreviewed',
   };
 }

@@ -7,6 +7,8 @@ import type { AuditEntry, UnsealedAuditEntry } from '../../domain/audit/entry.js
 import { emptyHead, sealEntries, shardFor } from '../../domain/ledger/chain.js';
 import type { ShardHead } from '../../domain/ledger/entry.js';
 import type { AuditFilter, AuditLog, AuditPage } from '../../ports/audit-log.js';
+import type { ChainInventory } from '../../ports/sealable-chain.js';
+import { scanInventory } from './chain-inventory.js';
 import { chainLayout } from './chain-items.js';
 import { retryHeadRaces } from './chain-retry.js';
 import { ChainTable } from './chain-table.js';
@@ -36,15 +38,18 @@ export interface DynamoAuditLogOptions {
  * re-reads and retries.
  */
 export class DynamoAuditLog implements AuditLog {
+  readonly name = 'audit' as const;
   readonly cellId: string;
   readonly shardCount: number;
   private readonly client: DynamoDBClient;
+  private readonly tableName: string;
   private readonly chain: ChainTable<AuditEntry>;
   private readonly maxAttempts: number;
   private readonly locks = new ShardLocks();
 
   constructor(options: DynamoAuditLogOptions) {
     this.client = options.client;
+    this.tableName = options.tableName;
     this.chain = new ChainTable({
       client: options.client,
       tableName: options.tableName,
@@ -83,8 +88,12 @@ export class DynamoAuditLog implements AuditLog {
   }
 
   /** A shard's entries in seq order. @throws AppError('storage-unavailable') when DynamoDB fails. */
-  readShard(shard: number): Promise<AuditEntry[]> {
-    return this.chain.readShard(shard);
+  readShard(shard: number, options: { fromSeq?: number; limit?: number } = {}): Promise<AuditEntry[]> {
+    return this.chain.readShard(shard, options);
+  }
+
+  inventory(): Promise<ChainInventory> {
+    return scanInventory(this.client, this.tableName, AUDIT_CHAIN, this.shardCount);
   }
 
   heads(): Promise<ShardHead[]> {

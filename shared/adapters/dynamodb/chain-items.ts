@@ -32,6 +32,8 @@ export interface ChainLayout<E extends ChainLink> {
   entryIndexKey(link: Pick<E, 'shard' | 'seq' | 'at'>): LinkIndexKey;
   /** Whether a partition key is one of this family's shards (not a digest or any other item). */
   holdsShard(pk: string): boolean;
+  /** The shard a partition key names (`P#<n>`, n in decimal without leading zeros), or undefined. */
+  shardOfPk(pk: string): number | undefined;
   entryToItem(link: E): Item;
   /**
    * The link an item holds: every attribute except the keys, so an attribute added
@@ -76,6 +78,10 @@ export function chainLayout<E extends ChainLink>(prefix: string): ChainLayout<E>
     headKey: (shard) => ({ pk: shardPk(shard), sk: HEAD_SK }),
     entryIndexKey,
     holdsShard: (pk) => pk.startsWith(`${prefix}#`) && /^\d+$/.test(pk.slice(prefix.length + 1)),
+    shardOfPk: (pk) => {
+      const match = new RegExp(`^${prefix}#(0|[1-9]\\d{0,5})$`).exec(pk);
+      return match ? Number(match[1]) : undefined;
+    },
     entryToItem: (link) => marshall({ ...entryIndexKey(link), ...link }, { removeUndefinedValues: true }),
     itemToEntry: (item) => {
       const data = unmarshall(item);

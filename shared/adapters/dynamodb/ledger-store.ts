@@ -2,9 +2,7 @@ import {
   type DynamoDBClient,
   type TransactWriteItem,
   TransactWriteItemsCommand,
-  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { AppError } from '../../domain/errors.js';
 import {
   DEFAULT_LEDGER_SHARDS,
@@ -15,22 +13,15 @@ import {
 } from '../../domain/ledger/chain.js';
 import {
   type LedgerEntry,
-  type ReviewState,
   type ShardHead,
   type UnsealedEntry,
   UnsealedEntrySchema,
 } from '../../domain/ledger/entry.js';
-import type {
-  LedgerDigest,
-  LedgerFilter,
-  LedgerPage,
-  LedgerPageRequest,
-  LedgerStore,
-} from '../../ports/ledger.js';
-import { storageError } from './chain-errors.js';
+import type { LedgerFilter, LedgerPage, LedgerPageRequest, LedgerStore } from '../../ports/ledger.js';
+import type { ChainInventory } from '../../ports/sealable-chain.js';
+import { scanInventory } from './chain-inventory.js';
 import { retryHeadRaces } from './chain-retry.js';
 import { ChainTable, PAGE_MAX } from './chain-table.js';
-import { LedgerDigests } from './ledger-digests.js';
 import { LEDGER_CHAIN } from './ledger-items.js';
 import { ShardLocks } from './ledger-lock.js';
 import { withLedgerFilter } from './ledger-query.js';
@@ -58,6 +49,7 @@ const FILTERED_BATCH = 100;
  * the loser's transaction is cancelled and retried on the new head.
  */
 export class DynamoLedgerStore implements LedgerStore {
+  readonly name = 'ledger' as const;
   readonly cellId: string;
   readonly shardCount: number;
   /** Counters for measurements: transactions sent and head conflicts retried. */
@@ -65,7 +57,6 @@ export class DynamoLedgerStore implements LedgerStore {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
   private readonly chain: ChainTable<LedgerEntry>;
-  private readonly digests: LedgerDigests;
   private readonly maxAttempts: number;
   private readonly random: () => number;
   private readonly locks = new ShardLocks();
@@ -81,7 +72,6 @@ export class DynamoLedgerStore implements LedgerStore {
     this.random = options.random ?? Math.random;
     const { client, tableName } = options;
     this.chain = new ChainTable({ client, tableName, layout: LEDGER_CHAIN, name: 'ledger' });
-    this.digests = new LedgerDigests(client, tableName, this.chain);
     if (!Number.isInteger(this.shardCount) || this.shardCount < 1) {
       throw new RangeError(`ledger shard count must be a positive integer, got ${this.shardCount}`);
     }
@@ -209,35 +199,7 @@ export class DynamoLedgerStore implements LedgerStore {
     } while (cursor);
   }
 
-  async setReviewState(ref: { shard: number; seq: number }, state: ReviewState): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: marshall(LEDGER_CHAIN.entryKey(ref.shard, ref.seq)),
-          UpdateExpression: 'SET reviewState = :state',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: marshall({ ':state': state }),
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') {
-        throw new AppError(
-          'not-found',
-          `no ledger entry at shard ${ref.shard} seq ${ref.seq}`,
-          {},
-          { cause: error },
-        );
-      }
-      throw storageError('ledger review update failed', error);
-    }
-  }
-
-  putDigest(digest: LedgerDigest): Promise<void> {
-    return this.digests.put(digest);
-  }
-
-  latestDigest(): Promise<LedgerDigest | undefined> {
-    return this.digests.latest();
+  inventory(): Promise<ChainInventory> {
+    return scanInventory(this.client, this.tableName, LEDGER_CHAIN, this.shardCount);
   }
 }

@@ -3,11 +3,11 @@ import { canonicalJson } from './canonical.js';
 import { GENESIS_HASH, type ShardHead, type UnsealedEntry } from './entry.js';
 
 /**
- * Fields outside the hash. `reviewState` is HIM workflow state that changes after
- * the fact (every change is written to the HIM audit chain instead); hashing it
- * would make every review look like tampering.
+ * The one field outside the hash: the hash itself. Every other attribute of a
+ * stored record is hashed, so nothing in a record can change unnoticed; state that
+ * changes after the fact (HIM reviews) lives in records of its own.
  */
-export const UNHASHED_FIELDS = ['entryHash', 'reviewState'] as const;
+export const UNHASHED_FIELDS = ['entryHash'] as const;
 
 /** The fields a chain adds to what a caller supplies: position and hashes. */
 export interface ChainFields {

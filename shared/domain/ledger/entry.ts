@@ -12,9 +12,6 @@ const Place = z.object({
   cell: z.string().min(1),
 });
 
-export const REVIEW_STATES = ['unreviewed', 'reviewed', 'flagged'] as const;
-export type ReviewState = (typeof REVIEW_STATES)[number];
-
 /**
  * What the caller supplies for one ledger entry. Carries no PHI in clear: the
  * patient is a keyed hash, the note only its id and version.
@@ -54,7 +51,6 @@ export const UnsealedEntrySchema = z.object({
   noteVersion: z.int().min(1).nullable(),
   /** Who caused the movement, e.g. `sender:acme`, `system:deliver`, `him:<subject>`. */
   actor: z.string().min(1).max(256),
-  reviewState: z.enum(REVIEW_STATES),
 });
 export type UnsealedEntry = z.infer<typeof UnsealedEntrySchema>;
 

@@ -28,7 +28,6 @@ const COLUMNS: readonly Column[] = [
   ['noteId', (e) => e.noteId],
   ['noteVersion', (e) => e.noteVersion],
   ['actor', (e) => e.actor],
-  ['reviewState', (e) => e.reviewState],
   ['shard', (e) => e.shard],
   ['seq', (e) => e.seq],
   ['prevHash', (e) => e.prevHash],

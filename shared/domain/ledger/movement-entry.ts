@@ -71,7 +71,6 @@ export function movementEntry(input: MovementEntryInput): UnsealedEntry {
     noteId: event.note.id,
     noteVersion: event.note.version,
     actor: input.actor ?? `sender:${input.senderId}`,
-    reviewState: 'unreviewed',
   };
 }
 

@@ -1,5 +1,4 @@
 import type { LedgerEntry } from './entry.js';
-import type { LedgerVerification } from './verify-ledger.js';
 
 const COLUMNS: Array<[string, (e: LedgerEntry) => string]> = [
   ['AT', (e) => e.at],
@@ -10,7 +9,6 @@ const COLUMNS: Array<[string, (e: LedgerEntry) => string]> = [
   ['RULE', (e) => e.ruleId ?? '-'],
   ['NOTE', (e) => (e.noteId ? `${e.noteId}@${e.noteVersion ?? '?'}` : '-')],
   ['SHARD:SEQ', (e) => `${e.shard}:${e.seq}`],
-  ['REVIEW', (e) => e.reviewState],
 ];
 
 /** Entries as an aligned text table for a terminal. */
@@ -26,23 +24,4 @@ export function entryTable(entries: readonly LedgerEntry[]): string {
           .trimEnd()}\n`,
     )
     .join('');
-}
-
-/** A verification result for a terminal: one line per shard, then the digest. */
-export function verificationReport(result: LedgerVerification): string {
-  const lines = result.shards.map(({ shard, result: r }) =>
-    r.ok
-      ? `shard ${shard}: ok, ${r.count} entries, head seq ${r.head.seq} ${r.head.hash.slice(0, 12)}…`
-      : `shard ${shard}: FAILED, ${r.problem} at seq ${r.firstBadSeq}: ${r.detail}`,
-  );
-  const d = result.digest;
-  lines.push(
-    d.status === 'absent'
-      ? 'digest: none yet (chains checked against their heads only)'
-      : d.status === 'valid'
-        ? `digest: signature valid (${d.at}, key ${d.keyId}), pinned heads present`
-        : `digest: BAD SIGNATURE (${d.at}, key ${d.keyId})`,
-  );
-  lines.push(`ledger of cell ${result.cell}: ${result.ok ? 'OK' : 'TAMPERED'}`);
-  return `${lines.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { DigestAnchor } from '../../ports/digest-anchor.js';
 import type { DigestSigner } from '../../ports/digest-signer.js';
 import type { SealableChain } from '../../ports/sealable-chain.js';
+import type { Sealer, SealSummary } from '../../ports/sealer.js';
 import { AppError } from '../errors.js';
 import { emptyHead } from '../ledger/chain.js';
 import { verifyChain } from '../ledger/verify-chain.js';
@@ -11,6 +12,7 @@ import {
   digestHash,
   digestSignatureValid,
   digestSigningBytes,
+  type SealedChainName,
   type SealedHead,
   type SignedDigest,
   type UnsignedDigest,
@@ -117,4 +119,27 @@ async function sealOnce({ chain, signer, anchor, clock }: SealDeps): Promise<Sea
   const digest: SignedDigest = { ...unsigned, signature };
   await anchor.put(chain.name, digest.seq, digestBody(digest));
   return { digest, newlySealed };
+}
+
+/** What a seal made, as the API and the digest function report it (PHI-free). */
+export const sealSummary = ({ digest, newlySealed }: SealResult): SealSummary => ({
+  chain: digest.chain,
+  cell: digest.cell,
+  seq: digest.seq,
+  at: digest.at,
+  keyId: digest.keyId,
+  shards: digest.shards,
+  newlySealed,
+});
+
+/**
+ * A Sealer that seals in this process: the digest function's own use, and the local
+ * runtime's on-demand path (in AWS the HIM API invokes the digest function instead).
+ */
+export function inProcessSealer(
+  deps: Omit<SealDeps, 'chain'> & { chains: Readonly<Record<SealedChainName, SealableChain>> },
+): Sealer {
+  return {
+    seal: async (chain) => sealSummary(await sealChain({ ...deps, chain: deps.chains[chain] })),
+  };
 }

@@ -39,7 +39,10 @@ export function verifyExportBundle(bundle: ExportBundle, publicKeyPem: string, n
   const strays: StrayItem[] = [];
   bundle.records.forEach((record, line) => {
     if (!isRecord(record)) {
-      strays.push({ key: `record ${line + 1}`, reason: 'is not a chained record (shard, seq, prevHash, entryHash, at)' });
+      strays.push({
+        key: `record ${line + 1}`,
+        reason: 'is not a chained record (shard, seq, prevHash, entryHash, at)',
+      });
       return;
     }
     shards.set(record.shard, [...(shards.get(record.shard) ?? []), record]);

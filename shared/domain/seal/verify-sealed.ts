@@ -82,7 +82,8 @@ export function verifySealed(input: VerifySealedInput): SealReport {
   );
   for (const s of shards) if (!s.ok) problems.push(`shard ${s.shard}: ${s.detail}`);
   for (const shard of input.inventory.shards.keys()) {
-    if (shard >= shards.length) problems.push(`records in shard ${shard}, which no digest or configuration has`);
+    if (shard >= shards.length)
+      problems.push(`records in shard ${shard}, which no digest or configuration has`);
   }
   for (const stray of input.inventory.strays) problems.push(`item ${stray.key}: ${stray.reason}`);
   const unsealed = unsealedCheck(input, latest);

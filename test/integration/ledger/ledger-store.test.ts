@@ -115,38 +115,7 @@ describe('DynamoLedgerStore prepareAppend inside a caller transaction', () => {
   });
 });
 
-describe('DynamoLedgerStore review state and digests', () => {
-  it('changes the review state without breaking the chain', async () => {
-    const { store } = await newStore(1);
-    const [entry] = await store.append([syntheticEntry(1)]);
-    await store.setReviewState({ shard: 0, seq: 1 }, 'flagged');
-    const [stored] = await store.readShard(0);
-    expect(stored?.reviewState).toBe('flagged');
-    expect(stored?.entryHash).toBe(entry?.entryHash);
-    expect(verifyChain(await store.readShard(0)).ok).toBe(true);
-  });
-
-  it('answers not-found for the review of a missing entry', async () => {
-    const { store } = await newStore(1);
-    await expect(store.setReviewState({ shard: 0, seq: 9 }, 'reviewed')).rejects.toMatchObject({
-      code: 'not-found',
-    });
-  });
-
-  it('returns the latest of several digests', async () => {
-    const { store } = await newStore(1);
-    const digest = {
-      cell: 'uk',
-      shards: [{ shard: 0, seq: 0, hash: '0'.repeat(64) }],
-      alg: 'x',
-      keyId: 'k',
-      signature: 's',
-    };
-    await store.putDigest({ ...digest, at: '2026-11-25T10:00:00.000Z' });
-    await store.putDigest({ ...digest, at: '2026-11-25T11:00:00.000Z' });
-    expect((await store.latestDigest())?.at).toBe('2026-11-25T11:00:00.000Z');
-  });
-
+describe('DynamoLedgerStore heads and failures', () => {
   it('keeps the HEAD item in step with the chain', async () => {
     const { tableName, store } = await newStore(1);
     const sealed = await store.append([syntheticEntry(1), syntheticEntry(2)]);

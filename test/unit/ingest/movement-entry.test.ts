@@ -43,7 +43,6 @@ describe('movementEntry', () => {
       noteId: 'entry-1',
       noteVersion: 1,
       actor: 'sender:acme',
-      reviewState: 'unreviewed',
     });
   });
 

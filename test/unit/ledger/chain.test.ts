@@ -30,11 +30,12 @@ describe('sealEntries', () => {
     expect(computeEntryHash({ ...entry, prevHash: '1'.repeat(64) })).not.toBe(entry.entryHash);
   });
 
-  it('keeps the review state outside the hash', () => {
+  it('hashes every field but the hash, so an attribute added later is a change', () => {
     const { sealed } = sealEntries(emptyHead(0), [syntheticEntry(1, at)]);
     const entry = sealed[0];
     if (!entry) throw new Error('no entry');
-    expect(computeEntryHash({ ...entry, reviewState: 'flagged' })).toBe(entry.entryHash);
+    expect(computeEntryHash({ ...entry, reviewState: 'flagged' })).not.toBe(entry.entryHash);
+    expect(computeEntryHash({ ...entry, entryHash: 'x' })).toBe(entry.entryHash);
   });
 });
 
