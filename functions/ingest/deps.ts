@@ -88,6 +88,7 @@ export async function buildIngestHandler(raw: Env, overrides: IngestOverrides = 
             cellEndpoints,
             ledger,
             key,
+            bodyHash: (body) => pseudonymizer.hash('body', body),
             forward: forwardClient({
               secret: forwardingSecrets[0] as string,
               timeoutMs: env.FORWARD_TIMEOUT_MS,

@@ -13,7 +13,9 @@ export interface ForwardMisroutedOptions {
   cell: string;
   /** Every cell's public base URL, with trailing slashes. */
   cellEndpoints: Record<string, string>;
-  ledger: Pick<LedgerStore, 'append'>;
+  ledger: Pick<LedgerStore, 'append' | 'appendOnce' | 'recordedMovement'>;
+  /** Keyed hash of a raw body (the pseudonymiser's), to tell a repeat from a reused webhook-id. */
+  bodyHash: (body: string) => string;
   /** This cell's wrapping key, named in denied entries. */
   key: KeyRef;
   forward: Forwarder;
@@ -42,6 +44,17 @@ export function forwardMisrouted(options: ForwardMisroutedOptions): MisroutedHan
   if (missing.length) throw new Error(`CELL_ENDPOINTS has no URL for cell(s) ${missing.join(', ')}`);
 
   return async ({ event, webhook, homeCell, organization, patientRef, at }) => {
+    // Idempotent on the webhook-id: a repeat is answered from the record of the first
+    // forward, so the note does not cross again and the ledger holds one entry.
+    const onceKey = `forward#${webhook.sender.id}#${webhook.webhookId}`;
+    const bodyHash = options.bodyHash(webhook.body);
+    const earlier = await options.ledger.recordedMovement(onceKey);
+    if (earlier) {
+      if (earlier.bodyHash !== bodyHash) {
+        throw new AppError('webhook-id-reused', 'this webhook-id was already used for a different body');
+      }
+      return { status: 200, receipt: earlier.receipt };
+    }
     const home = jurisdictionById(policy, homeCell);
     if (!home) throw new AppError('internal', `home cell "${homeCell}" is not in the policy`);
     const source = { country: sourceCountry(here, event.clinician.locationCountry), cell };
@@ -70,8 +83,12 @@ export function forwardMisrouted(options: ForwardMisroutedOptions): MisroutedHan
       body: webhook.body,
       fromCell: cell,
     });
-    // The note now rests under the home cell's key, in the home cell's region.
-    await options.ledger.append([entryFor({ id: `cell-key:${home.id}`, region: home.region })]);
+    // The note now rests under the home cell's key, in the home cell's region. A concurrent
+    // repeat that forwarded too finds the record taken and writes nothing.
+    await options.ledger.appendOnce(onceKey, [entryFor({ id: `cell-key:${home.id}`, region: home.region })], {
+      bodyHash,
+      receipt: result.receipt,
+    });
     return result;
   };
 }

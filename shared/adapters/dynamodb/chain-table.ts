@@ -51,17 +51,18 @@ export class ChainTable<E extends ChainLink> {
 
   /** @throws AppError('storage-unavailable') when the head cannot be read. */
   async readHead(shard: number): Promise<ShardHead | undefined> {
+    return this.layout.itemToHead(shard, await this.getItem(this.layout.headKey(shard)));
+  }
+
+  /** One item by key, read consistently. @throws AppError('storage-unavailable') when DynamoDB fails. */
+  async getItem(key: { pk: string; sk: string }): Promise<Item | undefined> {
     try {
       const out = await this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: marshall(this.layout.headKey(shard)),
-          ConsistentRead: true,
-        }),
+        new GetItemCommand({ TableName: this.tableName, Key: marshall(key), ConsistentRead: true }),
       );
-      return this.layout.itemToHead(shard, out.Item);
+      return out.Item;
     } catch (error) {
-      throw storageError(`${this.name} head read failed`, error);
+      throw storageError(`${this.name} read failed`, error);
     }
   }
 

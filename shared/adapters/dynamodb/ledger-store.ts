@@ -17,13 +17,20 @@ import {
   type UnsealedEntry,
   UnsealedEntrySchema,
 } from '../../domain/ledger/entry.js';
-import type { LedgerFilter, LedgerPage, LedgerPageRequest, LedgerStore } from '../../ports/ledger.js';
+import type {
+  LedgerFilter,
+  LedgerPage,
+  LedgerPageRequest,
+  LedgerStore,
+  RecordedMovement,
+} from '../../ports/ledger.js';
 import type { ChainInventory } from '../../ports/sealable-chain.js';
 import { scanInventory } from './chain-inventory.js';
 import { retryHeadRaces } from './chain-retry.js';
 import { ChainTable, PAGE_MAX } from './chain-table.js';
 import { LEDGER_CHAIN } from './ledger-items.js';
 import { ShardLocks } from './ledger-lock.js';
+import { itemToRecorded, onceItem, onceKey, onceTaken } from './ledger-once.js';
 import { withLedgerFilter } from './ledger-query.js';
 
 export interface DynamoLedgerStoreOptions {
@@ -146,15 +153,45 @@ export class DynamoLedgerStore implements LedgerStore {
    */
   async append(entries: readonly UnsealedEntry[]): Promise<LedgerEntry[]> {
     if (entries.length === 0) return [];
+    return (await this.appendWith(entries)) ?? [];
+  }
+
+  /** @throws AppError('storage-unavailable') when DynamoDB fails or the heads stay contended. */
+  async appendOnce(
+    key: string,
+    entries: readonly UnsealedEntry[],
+    recorded: RecordedMovement,
+  ): Promise<boolean> {
+    return (
+      (await this.appendWith(entries, onceItem(this.tableName, key, recorded, new Date()))) !== undefined
+    );
+  }
+
+  /** @throws AppError('storage-unavailable') when DynamoDB fails. */
+  async recordedMovement(key: string): Promise<RecordedMovement | undefined> {
+    const item = await this.chain.getItem(onceKey(key));
+    return item ? itemToRecorded(item) : undefined;
+  }
+
+  /** Appends entries, after `once` when given; undefined when `once`'s key was taken. */
+  private appendWith(
+    entries: readonly UnsealedEntry[],
+    once?: TransactWriteItem,
+  ): Promise<LedgerEntry[] | undefined> {
     const shards = entries.map((e) => this.shardOf(e));
     return this.locks.with(shards, () => {
       let sent: readonly TransactWriteItem[] = [];
       return retryHeadRaces(
         async () => {
           const { items, sealed } = await this.prepare(entries, true);
-          sent = items;
+          sent = once ? [once, ...items] : items;
           this.stats.transactions += 1;
-          await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+          try {
+            await this.client.send(new TransactWriteItemsCommand({ TransactItems: [...sent] }));
+          } catch (error) {
+            if (once && onceTaken(error)) return undefined;
+            throw error;
+          }
           this.rememberHeads(sealed);
           return sealed;
         },

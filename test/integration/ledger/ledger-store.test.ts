@@ -132,3 +132,40 @@ describe('DynamoLedgerStore heads and failures', () => {
     expect(error).toMatchObject({ code: 'storage-unavailable' });
   });
 });
+
+describe('DynamoLedgerStore appendOnce', () => {
+  const recorded = {
+    bodyHash: 'b'.repeat(64),
+    receipt: {
+      noteId: 'note-1',
+      version: 1,
+      cell: 'uk',
+      receivedAt: '2026-11-25T10:00:00.000Z',
+      deliveryStatusUrl: 'https://uk.example/v1/status',
+    },
+  };
+
+  it('appends a movement and its record once; a repeat writes nothing', async () => {
+    // Prepare
+    const { store } = await newStore(1);
+    // Act
+    const first = await store.appendOnce('forward#acme#msg_1', [syntheticEntry(1)], recorded);
+    const again = await store.appendOnce('forward#acme#msg_1', [syntheticEntry(2)], recorded);
+    // Assess
+    expect([first, again]).toEqual([true, false]);
+    expect((await store.readShard(0)).map((e) => e.seq)).toEqual([1]);
+    expect(await store.recordedMovement('forward#acme#msg_1')).toEqual(recorded);
+    expect(await store.recordedMovement('forward#acme#msg_2')).toBeUndefined();
+  });
+
+  it('keeps the record out of the ledger’s partitions, so verification has nothing stray', async () => {
+    // Prepare
+    const { store } = await newStore(2);
+    await store.appendOnce('forward#acme#msg_1', [syntheticEntry(1)], recorded);
+    // Act
+    const inventory = await store.inventory();
+    // Assess
+    expect(inventory.strays).toEqual([]);
+    expect([...inventory.shards.values()].flat()).toHaveLength(1);
+  });
+});

@@ -6,6 +6,7 @@ import { loadPolicy } from '../../../shared/config/load-policy.js';
 import type { Organization } from '../../../shared/config/policy.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import type { UnsealedEntry } from '../../../shared/domain/ledger/entry.js';
+import type { RecordedMovement } from '../../../shared/ports/ledger.js';
 
 const policy = loadPolicy('policy/default-policy.json');
 const endpoints = Object.fromEntries(policy.jurisdictions.map((j) => [j.id, `https://${j.id}.example/`]));
@@ -20,6 +21,7 @@ const RECEIPT = {
 function setup(cell: string, answer: (request: ForwardRequest) => Promise<IngestResult>) {
   const appended: UnsealedEntry[] = [];
   const forwarded: ForwardRequest[] = [];
+  const recorded = new Map<string, RecordedMovement>();
   const handler = forwardMisrouted({
     policy,
     cell,
@@ -29,15 +31,24 @@ function setup(cell: string, answer: (request: ForwardRequest) => Promise<Ingest
         appended.push(...entries);
         return [];
       },
+      appendOnce: async (key, entries, movement) => {
+        if (recorded.has(key)) return false;
+        recorded.set(key, movement);
+        appended.push(...entries);
+        return true;
+      },
+      recordedMovement: async (key) => recorded.get(key),
     },
+    bodyHash: (body) => `h:${body.length}:${body.slice(-40)}`,
     key: { id: `local:cell-${cell}`, region: 'us-east-1' },
     forward: async (request) => {
       forwarded.push(request);
       return answer(request);
     },
   });
-  const misrouted = (patient: SamplePatient, homeCell: string, clinicianCountry?: string) => {
-    const event = sampleEvent({ patient, noteId: 'n', clinicianCountry });
+  const misrouted = (patient: SamplePatient, homeCell: string, clinicianCountry?: string, title?: string) => {
+    const base = sampleEvent({ patient, noteId: 'n', clinicianCountry });
+    const event = title ? { ...base, note: { ...base.note, title } } : base;
     return handler({
       event,
       webhook: {
@@ -77,6 +88,31 @@ describe('forwardMisrouted', () => {
         ruleId: 'us-uk.treatment',
       }),
     ]);
+  });
+
+  it('answers a repeat of the same webhook-id from the first forward: 200, one entry, no second crossing', async () => {
+    // Prepare
+    const { appended, forwarded, misrouted } = setup('us', async () => ({ status: 202, receipt: RECEIPT }));
+    // Act
+    await misrouted(SAMPLE_PATIENTS.uk, 'uk', 'US');
+    const second = await misrouted(SAMPLE_PATIENTS.uk, 'uk', 'US');
+    const third = await misrouted(SAMPLE_PATIENTS.uk, 'uk', 'US');
+    // Assess
+    expect(second).toEqual({ status: 200, receipt: RECEIPT });
+    expect(third).toEqual({ status: 200, receipt: RECEIPT });
+    expect(forwarded).toHaveLength(1);
+    expect(appended.filter((e) => e.kind === 'forward')).toHaveLength(1);
+  });
+
+  it('refuses a webhook-id reused for another body with 409 and forwards nothing more', async () => {
+    // Prepare
+    const { forwarded, misrouted } = setup('us', async () => ({ status: 202, receipt: RECEIPT }));
+    await misrouted(SAMPLE_PATIENTS.uk, 'uk', 'US');
+    // Act
+    const reused = misrouted(SAMPLE_PATIENTS.uk, 'uk', 'US', 'Another title');
+    // Assess
+    await expect(reused).rejects.toMatchObject({ code: 'webhook-id-reused' });
+    expect(forwarded).toHaveLength(1);
   });
 
   it('leaves from the cell’s first country when the clinician is elsewhere', async () => {
@@ -121,7 +157,12 @@ describe('forwardMisrouted', () => {
         policy,
         cell: 'us',
         cellEndpoints: { us: 'https://us.example/' },
-        ledger: { append: async () => [] },
+        ledger: {
+          append: async () => [],
+          appendOnce: async () => true,
+          recordedMovement: async () => undefined,
+        },
+        bodyHash: () => 'h',
         key: { id: 'k', region: 'us-east-1' },
         forward: async () => ({ status: 202, receipt: RECEIPT }),
       });
