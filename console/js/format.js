@@ -38,26 +38,31 @@ export function words(label) {
   return label ? String(label).replaceAll('-', ' ') : '—';
 }
 
-/**
- * Status of a chain verification (`ledger/verify`, `audit/verify`) as a badge.
- * @returns {{ tone: 'ok' | 'bad', text: string, detail: string }}
- */
-export function chainBadge(result) {
-  const shards = result.shards ?? [];
+/** Verdict of one chain's verification (a SealReport): intact, or where it first broke. */
+export function chainBadge(report) {
+  const shards = report.shards ?? [];
   const count = shards.reduce((sum, s) => sum + (s.count ?? 0), 0);
+  if (report.ok) return { tone: 'ok', text: 'Intact', detail: `${count} records verified` };
   const bad = shards.find((s) => !s.ok);
-  if (result.ok && !bad) return { tone: 'ok', text: 'Intact', detail: `${count} entries verified` };
-  if (!bad) return { tone: 'bad', text: 'Broken', detail: 'verification failed' };
-  const where = bad.firstBadSeq !== undefined ? `Broken at seq ${bad.firstBadSeq}` : 'Broken';
-  return { tone: 'bad', text: where, detail: `shard ${bad.shard}${bad.problem ? `: ${bad.problem}` : ''}` };
+  const text = bad?.firstBadSeq !== undefined ? `Broken at seq ${bad.firstBadSeq}` : 'Failed';
+  const detail = report.problems?.[0] ?? (bad ? `shard ${bad.shard}: ${bad.problem}` : 'verification failed');
+  return { tone: 'bad', text, detail };
 }
 
-/** Status of the signed digest that pins the chain head. */
-export function digestBadge(digest) {
-  if (digest === 'valid') return { tone: 'ok', text: 'Digest valid' };
-  if (digest === 'absent') return { tone: 'warn', text: 'No digest yet' };
-  if (digest === 'bad-signature') return { tone: 'bad', text: 'Digest signature bad' };
-  return { tone: 'warn', text: `Digest ${words(digest)}` };
+/** State of the digest chain that seals the records (the `digests` part of a SealReport). */
+export function digestBadge(digests) {
+  if (!digests) return { tone: 'warn', text: 'Digests unknown' };
+  if (!digests.ok) return { tone: 'bad', text: 'Digest chain broken' };
+  if (!digests.count) return { tone: 'warn', text: 'No digest yet' };
+  return { tone: 'ok', text: `${digests.count} digest${digests.count === 1 ? '' : 's'} valid` };
+}
+
+/** Records made since the latest digest, and whether they are still within the sealing deadline. */
+export function unsealedBadge(unsealed) {
+  if (!unsealed) return { tone: 'warn', text: 'Unsealed unknown' };
+  if (!unsealed.ok) return { tone: 'bad', text: `${unsealed.count} unsealed too long` };
+  if (!unsealed.count) return { tone: 'ok', text: 'All sealed' };
+  return { tone: 'neutral', text: `${unsealed.count} awaiting the next digest` };
 }
 
 /** One OperationOutcome issue summary: `error · invalid · ERR-12 · at DocumentReference.subject`. */

@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import { SAMPLE_PATIENTS, sampleEvent } from '../../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../../infra/local/settings.js';
-import { HmacDigestSigner } from '../../shared/adapters/crypto/digest-hmac.js';
 import { DynamoLedgerStore } from '../../shared/adapters/dynamodb/ledger-store.js';
 import type { LedgerEntry, ShardHead } from '../../shared/domain/ledger/entry.js';
 import { verifyChain } from '../../shared/domain/ledger/verify-chain.js';
-import { type LedgerVerification, verifyLedger } from '../../shared/domain/ledger/verify-ledger.js';
+import type { SealReport } from '../../shared/domain/seal/verify-sealed.js';
+import { verifyLocalChain } from '../helpers/integrity.js';
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { signedHeaders } from '../helpers/signing.js';
 
@@ -16,7 +15,7 @@ describe(`${NOTES} cross-border notes from ${SENDERS} concurrent senders`, () =>
   let stack: TestStack;
   let statuses: number[];
   let shards: Array<{ head: ShardHead; entries: LedgerEntry[] }>;
-  let verification: LedgerVerification;
+  let verification: SealReport;
 
   beforeAll(async () => {
     // Prepare
@@ -53,10 +52,7 @@ describe(`${NOTES} cross-border notes from ${SENDERS} concurrent senders`, () =>
     shards = await Promise.all(
       heads.map(async (head) => ({ head, entries: await store.readShard(head.shard) })),
     );
-    verification = await verifyLedger(
-      store,
-      await HmacDigestSigner.fromKeyFile(join(stack.dataDir, 'keys', 'uk.ledger-digest.key')),
-    );
+    verification = await verifyLocalChain({ client: stack.dynamoClient, dataDir: stack.dataDir, cell: uk });
   }, 120_000);
   afterAll(async () => stack.dispose());
 

@@ -8,7 +8,7 @@ import { freePort } from '../../infra/local/dynamodb-local.js';
 import { SAMPLE_PATIENTS, sampleEvent } from '../../infra/local/sample-notes.js';
 import { readDemoSecret } from '../../infra/local/senders.js';
 import { DEMO_SENDER_ID } from '../../infra/local/settings.js';
-import { DynamoLedgerStore } from '../../shared/adapters/dynamodb/ledger-store.js';
+import { FileDigestAnchor } from '../../shared/adapters/fs/file-digest-anchor.js';
 import { ChildStack } from '../helpers/child-stack.js';
 import { eventually } from '../helpers/ehr-reader.js';
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
@@ -109,17 +109,19 @@ describe('the local runtime in process', () => {
     expect(JSON.stringify(jwks)).not.toMatch(/"d"|"p"|"q"/);
   });
 
-  it('signs a ledger digest on schedule, as the hourly rule does in AWS', async () => {
-    const cell = stack.cells.find((c) => c.id === 'eu');
-    const ledger = new DynamoLedgerStore({
-      client: stack.dynamoClient,
-      tableName: cell?.tableName ?? '',
-      cellId: 'eu',
+  it('seals the ledger and the audit log at start-up, outside the table', async () => {
+    const anchor = new FileDigestAnchor(join(stack.dataDir, 'anchor'), 'eu');
+
+    const [ledger, audit] = await Promise.all([anchor.list('ledger'), anchor.list('audit')]);
+
+    expect(ledger[0]?.name).toBe('000000000001.json');
+    expect(JSON.parse(ledger[0]?.body ?? '{}')).toMatchObject({
+      chain: 'ledger',
+      cell: 'eu',
+      seq: 1,
+      alg: 'ECDSA_SHA_256',
     });
-
-    const digest = await eventually(() => ledger.latestDigest(), 10_000, 'a scheduled digest');
-
-    expect(digest).toMatchObject({ cell: 'eu', alg: 'HMAC-SHA256', shards: expect.any(Array) });
+    expect(audit[0]?.name).toBe('000000000001.json');
   });
 
   it('tells the sender by a signed callback, retried after a failure, when the note is delivered', async () => {

@@ -1,13 +1,14 @@
-/** Integrity tab: hash-chain verification of each selected cell's ledger and audit log. */
+/** Integrity tab: each selected cell's ledger and audit log verified against their signed digest chains. */
 import { mount } from '../dom.js';
-import { chainBadge, digestBadge, formatTime } from '../format.js';
+import { chainBadge, digestBadge, formatTime, unsealedBadge } from '../format.js';
 import { h } from '../vnode.js';
 import { badge, loading, perCell, problemBox } from './common.js';
 
 const CHAINS = [
-  { path: 'ledger/verify', label: 'Transfers ledger', action: 'verify the transfers ledger' },
-  { path: 'audit/verify', label: 'Audit log', action: 'verify the audit log' },
+  { id: 'ledger', label: 'Transfers ledger', action: 'verify the transfers ledger' },
+  { id: 'audit', label: 'Audit log', action: 'verify the audit log' },
 ];
+const SEALERS = ['privacy-officer', 'integration-admin'];
 
 /** Mounts the integrity tab into `root`. */
 export function integrityView(root, ctx) {
@@ -20,7 +21,7 @@ export function integrityView(root, ctx) {
       h(
         'p',
         { class: 'lead' },
-        'Each cell keeps its ledger and audit log as hash chains pinned by a signed digest.',
+        'Each cell keeps its ledger and audit log as hash chains, sealed every few minutes by a signed digest stored outside its table.',
       ),
       h('span', { class: 'spacer' }),
       h('button', { type: 'button', class: 'primary', onclick: load }, 'Verify again'),
@@ -35,11 +36,63 @@ export function integrityView(root, ctx) {
     const checks = await Promise.all(
       cells.map(async (cell) => ({
         cell,
-        results: await perCell(CHAINS, (chain) => ctx.api.json(cell, chain.path, { action: chain.action })),
+        results: await perCell(CHAINS, (chain) =>
+          ctx.api.json(cell, `${chain.id}/verify`, { action: chain.action }),
+        ),
       })),
     );
     mount(resultsEl, checks.map(card));
     ctx.announce('Chain verification finished');
+  }
+
+  async function seal(cell, chain) {
+    ctx.announce(`Sealing the ${chain.label.toLowerCase()} of ${cell.name}…`);
+    try {
+      const summary = await ctx.api.json(cell, `${chain.id}/digest`, {
+        method: 'POST',
+        action: `seal the ${chain.label.toLowerCase()}`,
+      });
+      ctx.announce(`Digest ${summary.seq} sealed ${summary.newlySealed} new records of ${cell.name}`);
+      await load();
+    } catch (error) {
+      mount(resultsEl, problemBox(error, cell.name));
+    }
+  }
+
+  function chainBlock(cell, chain, report) {
+    const status = chainBadge(report);
+    const digests = digestBadge(report.digests);
+    const unsealed = unsealedBadge(report.unsealed);
+    const latest = report.digests?.latest;
+    return h(
+      'div',
+      { class: 'chain', 'data-chain': chain.id, 'data-ok': String(report.ok) },
+      h('h4', null, chain.label),
+      h(
+        'p',
+        { class: 'badges' },
+        badge(status.tone, status.text),
+        ' ',
+        badge(digests.tone, digests.text),
+        ' ',
+        badge(unsealed.tone, unsealed.text),
+      ),
+      h(
+        'p',
+        { class: 'muted' },
+        `${status.detail} · ${latest ? `latest digest ${latest.seq} at ${formatTime(latest.at)}` : 'no digest'} · checked ${formatTime(report.checkedAt)}`,
+      ),
+      report.problems?.length
+        ? h(
+            'ol',
+            { class: 'problems', 'aria-label': `${chain.label} problems` },
+            report.problems.map((p) => h('li', null, p)),
+          )
+        : null,
+      SEALERS.some((role) => ctx.can?.(role))
+        ? h('button', { type: 'button', onclick: () => seal(cell, chain) }, 'Seal now')
+        : null,
+    );
   }
 
   function card({ cell, results }) {
@@ -50,16 +103,7 @@ export function integrityView(root, ctx) {
       CHAINS.map((chain) => {
         const failed = results.failed.find((f) => f.cell === chain);
         if (failed) return h('div', { class: 'chain' }, h('h4', null, chain.label), problemBox(failed.error));
-        const value = results.ok.find((o) => o.cell === chain)?.value ?? {};
-        const status = chainBadge(value);
-        const digest = digestBadge(value.digest);
-        return h(
-          'div',
-          { class: 'chain', 'data-chain': chain.path },
-          h('h4', null, chain.label),
-          h('p', { class: 'badges' }, badge(status.tone, status.text), ' ', badge(digest.tone, digest.text)),
-          h('p', { class: 'muted' }, `${status.detail} · checked ${formatTime(value.checkedAt)}`),
-        );
+        return chainBlock(cell, chain, results.ok.find((o) => o.cell === chain)?.value ?? {});
       }),
     );
   }

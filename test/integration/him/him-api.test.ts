@@ -81,17 +81,29 @@ describe('HIM API ledger', () => {
     expect(lines[0].entryHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('verifies the ledger, then finds the digest an integration admin signed valid', async () => {
+  it('verifies the ledger against its digest chain, seals it on demand, and serves the digests and key', async () => {
+    // Prepare: entries written since the start-up digest are unsealed
     const before = await (await him('uk', 'GET', 'ledger/verify', { roles: [...R] })).json();
-    expect(before).toMatchObject({ ok: true, cell: 'uk', digest: 'absent' });
-    expect(before.shards.reduce((n: number, s: { count: number }) => n + s.count, 0)).toBeGreaterThanOrEqual(
-      7,
-    );
-    const digest = await him('uk', 'POST', 'ledger/digest', { roles: [...A] });
-    expect(digest.status).toBe(200);
-    expect((await digest.json()).heads).toHaveLength(4);
+    expect(before).toMatchObject({ ok: true, chain: 'ledger', cell: 'uk', digests: { ok: true } });
+    expect(before.unsealed.count).toBeGreaterThanOrEqual(7);
+    // Act
+    const sealed = await him('uk', 'POST', 'ledger/digest', { roles: [...A] });
     const after = await (await him('uk', 'GET', 'ledger/verify', { roles: [...R] })).json();
-    expect(after).toMatchObject({ ok: true, digest: 'valid' });
+    const digests = await (await him('uk', 'GET', 'ledger/digests', { roles: [...R] })).json();
+    const key = await (await him('uk', 'GET', 'integrity/public-key', { roles: [...R] })).json();
+    // Assess
+    expect(sealed.status).toBe(201);
+    const summary = await sealed.json();
+    expect(summary).toMatchObject({ chain: 'ledger', cell: 'uk', seq: before.digests.count + 1 });
+    expect(summary.shards).toHaveLength(4);
+    expect(after).toMatchObject({ ok: true, unsealed: { count: 0 }, digests: { count: summary.seq } });
+    expect(digests.objects.at(-1).name).toBe(`${String(summary.seq).padStart(12, '0')}.json`);
+    expect(key.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+  });
+
+  it('refuses sealing to a reviewer with 403', async () => {
+    const res = await him('uk', 'POST', 'ledger/digest', { roles: [...R] });
+    expect(res.status).toBe(403);
   });
 
   it('summarises corridors per day', async () => {
@@ -265,7 +277,7 @@ describe('HIM API audit log', () => {
     // Prepare: a few audited calls in the us cell
     for (let i = 0; i < 3; i += 1) await him('us', 'GET', 'ledger', { roles: [...R] });
     const ok = await (await him('us', 'GET', 'audit/verify', { roles: [...R] })).json();
-    expect(ok).toMatchObject({ ok: true, cell: 'us', digest: 'absent' });
+    expect(ok).toMatchObject({ ok: true, chain: 'audit', cell: 'us' });
     // Act: someone with table access rewrites who made audit entry 2
     await stack.dynamoClient.send(
       new UpdateItemCommand({

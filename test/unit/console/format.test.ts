@@ -5,7 +5,8 @@ interface FormatModule {
   corridorLabel(entry: unknown): string;
   mechanismLabel(mechanism: unknown): string;
   chainBadge(result: unknown): { tone: string; text: string; detail: string };
-  digestBadge(digest: string): { tone: string; text: string };
+  digestBadge(digests: unknown): { tone: string; text: string };
+  unsealedBadge(unsealed: unknown): { tone: string; text: string };
   outcomeLabel(issues: unknown[]): string;
   filenameFromDisposition(header: string | null, fallback: string): string;
   forbiddenMessage(action: string): string;
@@ -40,19 +41,45 @@ describe('console formatting', () => {
         { shard: 1, ok: true, count: 2 },
       ],
     });
-    expect(badge).toEqual({ tone: 'ok', text: 'Intact', detail: '5 entries verified' });
+    expect(badge).toEqual({ tone: 'ok', text: 'Intact', detail: '5 records verified' });
   });
 
   it('reports a broken chain at its first bad seq', () => {
     const badge = f.chainBadge({
       ok: false,
-      shards: [{ shard: 1, ok: false, count: 9, firstBadSeq: 4, problem: 'hash mismatch' }],
+      shards: [{ shard: 1, ok: false, count: 9, firstBadSeq: 4, problem: 'edited' }],
+      problems: ['shard 1: entry at seq 4 no longer matches its entryHash'],
     });
-    expect(badge).toEqual({ tone: 'bad', text: 'Broken at seq 4', detail: 'shard 1: hash mismatch' });
+    expect(badge).toEqual({
+      tone: 'bad',
+      text: 'Broken at seq 4',
+      detail: 'shard 1: entry at seq 4 no longer matches its entryHash',
+    });
   });
 
-  it('flags a digest with a bad signature', () => {
-    expect(f.digestBadge('bad-signature').tone).toBe('bad');
+  it('fails a chain with intact shards when something else is wrong, saying what', () => {
+    const badge = f.chainBadge({
+      ok: false,
+      shards: [{ shard: 0, ok: true, count: 2 }],
+      problems: [
+        'item LEDGER#9 / SEQ#000000000001: partition LEDGER#9 is not one of the 4 shard(s) of this chain',
+      ],
+    });
+    expect(badge).toMatchObject({ tone: 'bad', text: 'Failed', detail: expect.stringMatching(/LEDGER#9/) });
+  });
+
+  it('tells unsealed records awaiting a digest from ones unsealed too long', () => {
+    expect(f.unsealedBadge({ ok: true, count: 3 })).toEqual({
+      tone: 'neutral',
+      text: '3 awaiting the next digest',
+    });
+    expect(f.unsealedBadge({ ok: false, count: 3 }).tone).toBe('bad');
+  });
+
+  it('flags a broken digest chain and an absent one', () => {
+    expect(f.digestBadge({ ok: false, count: 3 }).tone).toBe('bad');
+    expect(f.digestBadge({ ok: true, count: 0 })).toEqual({ tone: 'warn', text: 'No digest yet' });
+    expect(f.digestBadge({ ok: true, count: 2 })).toEqual({ tone: 'ok', text: '2 digests valid' });
   });
 
   it('summarises OperationOutcome issues by code and location', () => {

@@ -9,14 +9,16 @@ import { makeHimHandler } from '../../../functions/him-api/handler-factory.js';
 import type { HimDeps } from '../../../functions/him-api/use-cases/context.js';
 import { localContext } from '../../../infra/local/api-gateway.js';
 import { DEFAULT_POLICY_FILE } from '../../../infra/local/settings.js';
-import { HmacDigestSigner } from '../../../shared/adapters/crypto/digest-hmac.js';
+import { LocalDigestSigner } from '../../../shared/adapters/crypto/digest-local.js';
 import { HmacPseudonymizer } from '../../../shared/adapters/crypto/hmac-pseudonymizer.js';
 import { localKeyring } from '../../../shared/adapters/crypto/keyrings.js';
 import { EsdkNoteEncryptor } from '../../../shared/adapters/crypto/note-encryptor.js';
 import { DynamoAuditLog } from '../../../shared/adapters/dynamodb/audit-log-store.js';
 import { DynamoLedgerStore } from '../../../shared/adapters/dynamodb/ledger-store.js';
 import { DynamoOutbox } from '../../../shared/adapters/dynamodb/outbox-store.js';
+import { FileDigestAnchor } from '../../../shared/adapters/fs/file-digest-anchor.js';
 import { jurisdictionById, loadPolicy } from '../../../shared/config/load-policy.js';
+import { inProcessSealer } from '../../../shared/domain/seal/seal.js';
 import type { HttpEvent } from '../../../shared/http/apigw.js';
 import { createTestTable, testDynamoClient } from '../../helpers/dynamo.js';
 
@@ -55,19 +57,29 @@ export async function himFixture(logLevel: 'SILENT' | 'INFO' = 'SILENT') {
   const dir = await mkdtemp(join(tmpdir(), 'vb-him-'));
   const { keyring, keyId } = await localKeyring('uk', join(dir, 'uk.key'));
   const tokens = await tokenFactory();
+  const ledger = new DynamoLedgerStore({ client, tableName, cellId: 'uk' });
+  const audit = new DynamoAuditLog({ client, tableName, cellId: 'uk' });
+  const signer = await LocalDigestSigner.fromKeyFile(join(dir, 'uk.digest.pem'));
+  const anchor = new FileDigestAnchor(join(dir, 'anchor'), 'uk');
+  const clock = { now: () => new Date() };
   const deps: HimDeps = {
     cell: 'uk',
     jurisdiction: jurisdictionById(policy, 'uk') as NonNullable<ReturnType<typeof jurisdictionById>>,
     policy,
-    ledger: new DynamoLedgerStore({ client, tableName, cellId: 'uk' }),
-    signer: new HmacDigestSigner(Buffer.alloc(32, 7)),
-    audit: new DynamoAuditLog({ client, tableName, cellId: 'uk' }),
+    ledger,
+    audit,
+    integrity: {
+      anchor,
+      publicKey: async () => ({ keyId: signer.keyId, publicKeyPem: await signer.publicKeyPem() }),
+      sealer: inProcessSealer({ signer, anchor, clock, chains: { ledger, audit } }),
+      intervalMs: 5 * 60_000,
+    },
     outbox: new DynamoOutbox(client, tableName),
     encryptor: new EsdkNoteEncryptor(keyring, keyId),
     keyId,
     keyRegion: 'eu-west-2',
     pseudonymizer: new HmacPseudonymizer(Buffer.alloc(32, 9)),
-    clock: { now: () => new Date() },
+    clock,
   };
   const handler = makeHimHandler({
     him: deps,
