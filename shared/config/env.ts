@@ -149,6 +149,43 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
   return result.data;
 }
 
+/**
+ * Where a cell's digests are signed and anchored. In AWS: the asymmetric KMS key and the
+ * Object Lock bucket; locally: a P-256 key file and an append-only folder under the data dir.
+ */
+const DigestSources = z.object({
+  /** Asymmetric single-Region KMS key (ECC_NIST_P256, SIGN_VERIFY) that signs digests (AWS). */
+  DIGEST_KEY_ARN: z.string().startsWith('arn:aws').optional(),
+  /** PKCS#8 PEM file of the local P-256 digest key, created on first use (local runtime). */
+  DIGEST_KEY_FILE: z.string().min(1).optional(),
+  /** S3 bucket (versioned, Object Lock in compliance mode) that anchors the digests (AWS). */
+  DIGEST_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
+    .optional(),
+  /** Append-only folder that anchors the digests (local runtime). */
+  DIGEST_ANCHOR_DIR: z.string().min(1).optional(),
+});
+
+/** The digest function's settings: only what sealing needs (no note key, no secrets). */
+export const DigestEnv = DigestSources.extend({
+  CELL_ID: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/),
+  TABLE_NAME: z.string().min(3),
+  POLICY_FILE: z.string().min(1),
+  DYNAMODB_ENDPOINT: Url.optional(),
+  AWS_REGION: z.string().min(1),
+  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']).default('INFO'),
+})
+  .refine((env) => Boolean(env.DIGEST_KEY_ARN) !== Boolean(env.DIGEST_KEY_FILE), {
+    message: 'set exactly one of DIGEST_KEY_ARN and DIGEST_KEY_FILE',
+    path: ['DIGEST_KEY_ARN'],
+  })
+  .refine((env) => Boolean(env.DIGEST_BUCKET) !== Boolean(env.DIGEST_ANCHOR_DIR), {
+    message: 'set exactly one of DIGEST_BUCKET and DIGEST_ANCHOR_DIR',
+    path: ['DIGEST_BUCKET'],
+  });
+export type DigestEnv = z.infer<typeof DigestEnv>;
+
 /** The HIM API's settings. */
 export const HimEnv = z.intersection(
   CellEnv,
@@ -158,6 +195,11 @@ export const HimEnv = z.intersection(
       LEDGER_DIGEST_KEY_FILE: z.string().min(1).optional(),
       /** Asymmetric KMS key (ECC_NIST_P256) that signs ledger digests (AWS). */
       LEDGER_SIGNING_KEY_ARN: z.string().startsWith('arn:aws').optional(),
+      ...DigestSources.shape,
+      /** The digest function the HIM API invokes to seal on demand (AWS); absent, it seals in process. */
+      DIGEST_FUNCTION_NAME: z.string().min(1).optional(),
+      /** Minutes between scheduled digests: verification fails when records stay unsealed for two. */
+      DIGEST_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
       /** OIDC issuer of HIM tokens (`iss`). */
       HIM_ISSUER: Url,
       /** Expected `aud` (or Cognito access-token `client_id`). */
