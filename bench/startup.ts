@@ -19,7 +19,8 @@ export interface ProbeRun {
 
 /**
  * The environment the local runtime gives the UK cell's functions (as in
- * infra/local/cells.ts), with its key and senders files under `dataDir`.
+ * infra/local/cells.ts), with its key and senders files under `dataDir`, and the
+ * digest key file and anchor folder there unless the local runtime names its own.
  * Endpoints point at an unused port: init reads files and builds clients only.
  */
 export async function cellEnvironment(dataDir: string): Promise<Env> {
@@ -45,7 +46,11 @@ export async function cellEnvironment(dataDir: string): Promise<Env> {
   });
   const uk = cells.find((c) => c.id === 'uk');
   if (!uk) throw new Error('the default policy has no uk cell');
-  return uk.env;
+  return {
+    DIGEST_KEY_FILE: join(dataDir, 'keys', 'uk.digest.pem'),
+    DIGEST_ANCHOR_DIR: join(dataDir, 'digests'),
+    ...uk.env,
+  };
 }
 
 /**
