@@ -8,6 +8,7 @@ export const FUNCTIONS = [
   { name: 'ingest', build: 'buildIngestHandler' },
   { name: 'deliver', build: 'buildDeliverHandler' },
   { name: 'him-api', build: 'buildHimHandler' },
+  { name: 'digest', build: 'buildDigestHandler' },
 ] as const;
 export type FunctionName = (typeof FUNCTIONS)[number]['name'];
 

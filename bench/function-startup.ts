@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../infra/local/settings.js';
-import { bundleFunctions, type FunctionName } from './bundles.js';
+import { bundleFunctions, FUNCTIONS, type FunctionName } from './bundles.js';
 import { cellEnvironment, median, probe } from './startup.js';
 
 export const BUNDLE_LIMIT_BYTES = 600 * 1024;
@@ -36,7 +36,7 @@ export async function measureStartup(runs: number, log: (line: string) => void):
   const dir = await mkdtemp(join(tmpdir(), 'vb-bundles-'));
   try {
     await symlink(join(PROJECT_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    log('bundling functions/{ingest,deliver,him-api}/handler.ts as CDK does');
+    log(`bundling functions/{${FUNCTIONS.map((f) => f.name).join(',')}}/handler.ts as CDK does`);
     const bundles = await bundleFunctions(dir);
     const env = await cellEnvironment(join(dir, 'data'));
     const empty = join(dir, 'empty', 'index.mjs');

@@ -19,7 +19,7 @@ export interface ProbeRun {
 
 /**
  * The environment the local runtime gives the UK cell's functions (as in
- * infra/local/cells.ts), with its key and senders files under `dataDir`.
+ * infra/local/cells.ts), with its key, senders and digest files under `dataDir`.
  * Endpoints point at an unused port: init reads files and builds clients only.
  */
 export async function cellEnvironment(dataDir: string): Promise<Env> {
@@ -42,6 +42,7 @@ export async function cellEnvironment(dataDir: string): Promise<Env> {
       ]),
     ),
     ehrTimeoutMs: 5_000,
+    digestIntervalMinutes: 5,
   });
   const uk = cells.find((c) => c.id === 'uk');
   if (!uk) throw new Error('the default policy has no uk cell');

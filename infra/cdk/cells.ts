@@ -34,10 +34,11 @@ export function addCells(app: App, settings: DeploySettings, projectRoot: string
     const stateful = new StatefulStack(app, `visitbridge-${j.id}-stateful`, {
       env,
       tags,
-      description: `visitbridge cell ${j.id} (${j.name}): keys, table, secrets, HIM users`,
+      description: `visitbridge cell ${j.id} (${j.name}): keys, table, digest bucket, secrets, HIM users`,
       terminationProtection: true,
       jurisdiction: j,
       createUserPool: him === undefined,
+      digestRetentionYears: settings.digestRetentionYears,
     });
     const stateless = new StatelessStack(app, `visitbridge-${j.id}-stateless`, {
       env,
@@ -57,6 +58,7 @@ export function addCells(app: App, settings: DeploySettings, projectRoot: string
       consoleDir: settings.consoleDir,
       consoleOrigins: settings.consoleOrigins,
       logLevel: settings.logLevel,
+      digestIntervalMinutes: settings.digestIntervalMinutes,
     });
     return { cellId: j.id, region: j.region, stateful, stateless };
   });

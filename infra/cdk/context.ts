@@ -33,7 +33,16 @@ export interface DeploySettings {
   consoleDir: string;
   /** Powertools log level of every function. */
   logLevel: string;
+  /** Minutes between scheduled digests of the ledger and the audit log (context `digestIntervalMinutes`). */
+  digestIntervalMinutes: number;
+  /** Object Lock retention of the digests, in years, COMPLIANCE mode (context `digestRetentionYears`). */
+  digestRetentionYears: number;
 }
+
+/** Digests must outlive the six years HIPAA keeps its documentation (45 CFR 164.316(b)(2)). */
+export const MIN_DIGEST_RETENTION_YEARS = 6;
+/** S3 Object Lock's longest default retention. */
+const MAX_DIGEST_RETENTION_YEARS = 100;
 
 const DEFAULT_POLICY_FILE = 'policy/default-policy.json';
 
@@ -117,10 +126,27 @@ function optionalHttpsUrl(node: Node, key: string): string | undefined {
   return parsed.data;
 }
 
+/** A whole-number context value within bounds, or its default when absent. */
+function intContext(
+  node: Node,
+  key: string,
+  fallback: number,
+  min: number,
+  max: number,
+  why: string,
+): number {
+  const raw: unknown = node.tryGetContext(key);
+  if (raw === undefined || raw === null || raw === '') return fallback;
+  const parsed = z.coerce.number().int().min(min).max(max).safeParse(raw);
+  if (!parsed.success) throw new Error(`context "${key}" must be a whole number from ${min} to ${max}${why}`);
+  return parsed.data;
+}
+
 /**
  * Reads the deploy settings from the app's context (see docs/deploy.md).
  * @throws Error on a bad policy, an unknown cell in `cells`, malformed `cellEndpoints`
- *   or `ehrEndpoints`, a HIM issuer without audience (or the reverse), or an unknown log level.
+ *   or `ehrEndpoints`, a HIM issuer without audience (or the reverse), an unknown log level,
+ *   a digest interval outside 1..1440 minutes or a digest retention under six years.
  */
 export function readDeploySettings(node: Node, cwd: string = process.cwd()): DeploySettings {
   const policyFile = resolve(cwd, String(node.tryGetContext('policyFile') ?? DEFAULT_POLICY_FILE));
@@ -168,6 +194,15 @@ export function readDeploySettings(node: Node, cwd: string = process.cwd()): Dep
     consoleDir: resolve(cwd, String(node.tryGetContext('consoleDir') ?? 'console')),
     consoleOrigins: stringList(jsonContext(node, 'consoleOrigins')) ?? [],
     logLevel: logLevel.data,
+    digestIntervalMinutes: intContext(node, 'digestIntervalMinutes', 5, 1, 1440, ''),
+    digestRetentionYears: intContext(
+      node,
+      'digestRetentionYears',
+      MIN_DIGEST_RETENTION_YEARS,
+      MIN_DIGEST_RETENTION_YEARS,
+      MAX_DIGEST_RETENTION_YEARS,
+      ': digests are evidence and must be kept at least six years',
+    ),
   };
 }
 

@@ -1,5 +1,5 @@
-/** The three Lambda functions of a cell. */
-export type FunctionKind = 'ingest' | 'deliver' | 'him-api';
+/** The Lambda functions of a cell. */
+export type FunctionKind = 'ingest' | 'deliver' | 'him-api' | 'digest';
 
 /** What each function runs and how it is sized; entries are relative to the repository root and export `handler`. */
 export const FUNCTION_SPECS: Record<
@@ -27,6 +27,15 @@ export const FUNCTION_SPECS: Record<
     timeout: 29,
     concurrency: 5,
     what: 'HIM API',
+  },
+  digest: {
+    entry: 'functions/digest/handler.ts',
+    memory: 512,
+    // Reads every new record of both chains since the last digest, one KMS Sign and one S3 put per chain.
+    timeout: 120,
+    // The schedule and on-demand seals; the domain retries when two take the same digest position.
+    concurrency: 2,
+    what: 'digest sealer',
   },
 };
 
@@ -57,8 +66,14 @@ export interface CellResources {
   tableName: string;
   /** Symmetric single-Region key that wraps note data keys. */
   keyArn: string;
-  /** Asymmetric key that signs ledger digests. */
-  ledgerSigningKeyArn: string;
+  /** Asymmetric key (ECC_NIST_P256) that signs ledger and audit digests. */
+  digestKeyArn: string;
+  /** Object Lock bucket that anchors the digests. */
+  digestBucketName: string;
+  /** Minutes between scheduled digests. */
+  digestIntervalMinutes: number;
+  /** The digest function, which the HIM API invokes to seal on demand (unset while it is being defined). */
+  digestFunctionName?: string;
   pseudonymKeySecretArn: string;
   /** Secret holding `{"ES384": "<PKCS8 PEM>", "RS384": "<PKCS8 PEM>"}`. */
   smartPrivateKeySecretArn: string;
@@ -87,19 +102,25 @@ export const senderSecretsPrefix = (cellId: string): string => `visitbridge/${ce
  * Token URLs (an API's own endpoint) survive `JSON.stringify`: CloudFormation joins them in.
  */
 export function functionEnvironment(kind: FunctionKind, cell: CellResources): Record<string, string> {
-  const common = {
+  const base = {
     CELL_ID: cell.cellId,
     TABLE_NAME: cell.tableName,
     POLICY_FILE: BUNDLED_POLICY_FILE,
-    KMS_KEY_ARN: cell.keyArn,
-    PSEUDONYM_KEY_SECRET_ARN: cell.pseudonymKeySecretArn,
-    PUBLIC_BASE_URL: cell.publicBaseUrl,
-    CELL_ENDPOINTS: JSON.stringify(cell.cellEndpoints),
     POWERTOOLS_SERVICE_NAME: `visitbridge-${kind}`,
     LOG_LEVEL: cell.logLevel,
     NODE_OPTIONS: '--enable-source-maps',
   };
+  const common = {
+    ...base,
+    KMS_KEY_ARN: cell.keyArn,
+    PSEUDONYM_KEY_SECRET_ARN: cell.pseudonymKeySecretArn,
+    PUBLIC_BASE_URL: cell.publicBaseUrl,
+    CELL_ENDPOINTS: JSON.stringify(cell.cellEndpoints),
+  };
+  const digests = { DIGEST_KEY_ARN: cell.digestKeyArn, DIGEST_BUCKET: cell.digestBucketName };
   switch (kind) {
+    case 'digest':
+      return { ...base, ...digests };
     case 'ingest':
       return {
         ...common,
@@ -118,9 +139,14 @@ export function functionEnvironment(kind: FunctionKind, cell: CellResources): Re
           : {}),
       };
     case 'him-api':
+      if (!cell.digestFunctionName) throw new Error('the HIM API needs the digest function defined first');
       return {
         ...common,
-        LEDGER_SIGNING_KEY_ARN: cell.ledgerSigningKeyArn,
+        ...digests,
+        DIGEST_FUNCTION_NAME: cell.digestFunctionName,
+        DIGEST_INTERVAL_MINUTES: String(cell.digestIntervalMinutes),
+        // Read by the HIM API until it verifies with DIGEST_KEY_ARN's public key; the same key.
+        LEDGER_SIGNING_KEY_ARN: cell.digestKeyArn,
         HIM_ISSUER: cell.him.issuer,
         HIM_AUDIENCE: cell.him.audience,
         HIM_JWKS_URL: cell.him.jwksUrl,

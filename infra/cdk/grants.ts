@@ -3,11 +3,13 @@ import { type ITableV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { cellTableName } from '../../shared/adapters/dynamodb/table-definition.js';
+import { digestBucketName } from './constructs/digest-bucket.js';
 import { senderSecretsPrefix } from './function-environment.js';
-import { nagArn } from './nag.js';
+import { nagAccount, nagArn } from './nag.js';
 import type { StatefulStack } from './stateful-stack.js';
 
 /**
@@ -18,7 +20,8 @@ import type { StatefulStack } from './stateful-stack.js';
 export interface CellView {
   cellId: string;
   key: IKey;
-  ledgerSigningKey: IKey;
+  digestSigningKey: IKey;
+  digestBucket: IBucket;
   table: ITableV2;
   pseudonymKeySecret: ISecret;
   smartPrivateKeySecret: ISecret;
@@ -33,7 +36,12 @@ export function importCell(scope: Construct, cell: StatefulStack): CellView {
   return {
     cellId: cell.cellId,
     key,
-    ledgerSigningKey: Key.fromKeyArn(scope, 'LedgerSigningKey', cell.ledgerSigningKey.keyArn),
+    digestSigningKey: Key.fromKeyArn(scope, 'DigestSigningKey', cell.digestSigningKey.keyArn),
+    digestBucket: Bucket.fromBucketName(
+      scope,
+      'DigestBucket',
+      digestBucketName(cell.cellId, Stack.of(scope).account, Stack.of(scope).region),
+    ),
     table: TableV2.fromTableAttributes(scope, 'Table', {
       tableName: cellTableName(cell.cellId),
       tableStreamArn: streamArn,
@@ -62,17 +70,17 @@ export interface CellFunctions {
   ingest: IFunction;
   deliver: IFunction;
   himApi: IFunction;
+  digest: IFunction;
 }
 
 /**
  * Grants each function exactly the cell resources it uses, and nothing of any
  * other cell: the cell's table and key, the secrets it reads (ingest: the
- * forwarding secret; worker: the SMART keys), and for the HIM API the ledger signing key. Secrets are encrypted with the cell key, which
- * every function may already decrypt with.
+ * forwarding secret; worker: the SMART keys), and the digest chain (below).
+ * Secrets are encrypted with the cell key, which every function may already decrypt with.
  */
 export function grantCellAccess(cell: CellView, fns: CellFunctions): void {
-  const all = [fns.ingest, fns.deliver, fns.himApi];
-  for (const fn of all) {
+  for (const fn of [fns.ingest, fns.deliver, fns.himApi]) {
     cell.table.grantReadWriteData(fn);
     cell.pseudonymKeySecret.grantRead(fn);
   }
@@ -81,7 +89,7 @@ export function grantCellAccess(cell: CellView, fns: CellFunctions): void {
   cell.key.grantDecrypt(fns.himApi);
   cell.smartPrivateKeySecret.grantRead(fns.deliver);
   cell.forwardingSecret.grantRead(fns.ingest);
-  cell.ledgerSigningKey.grant(fns.himApi, 'kms:Sign', 'kms:Verify', 'kms:GetPublicKey');
+  grantDigestAccess(cell, fns);
 
   const senderSecrets = Stack.of(fns.ingest).formatArn({
     service: 'secretsmanager',
@@ -103,12 +111,59 @@ export function grantCellAccess(cell: CellView, fns: CellFunctions): void {
         'Sender secrets are created per sender by the operator under the cell’s prefix; the wildcard stays inside this cell’s sender namespace.',
     });
   }
+  const all = [fns.ingest, fns.deliver, fns.himApi, fns.digest];
   confineToRegion(fns.ingest, all);
   for (const fn of all) acknowledgeGrantWildcards(fn, cell.cellId);
 }
 
+/**
+ * The digest chain's grants. Only the digest function may sign (`kms:Sign`) and write
+ * digests (`s3:PutObject`), and it only reads the table; the HIM API reads the public
+ * key and the digests and asks the digest function to seal (`lambda:InvokeFunction`).
+ * Nobody gets `kms:Verify`: digests are verified offline with the public key.
+ */
+function grantDigestAccess(cell: CellView, fns: CellFunctions): void {
+  cell.table.grantReadData(fns.digest);
+  cell.digestSigningKey.grant(fns.digest, 'kms:Sign', 'kms:GetPublicKey');
+  cell.digestSigningKey.grant(fns.himApi, 'kms:GetPublicKey');
+  const bucket = cell.digestBucket;
+  const digests = bucket.arnForObjects(`${cell.cellId}/*`);
+  for (const fn of [fns.digest, fns.himApi]) {
+    fn.addToRolePolicy(
+      new PolicyStatement({ sid: 'ListDigests', actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({ sid: 'ReadDigests', actions: ['s3:GetObject'], resources: [digests] }),
+    );
+    Validations.of(fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${digestBucketName(cell.cellId, nagAccount(fn), Stack.of(fn).region)}/${cell.cellId}/*]`,
+      reason:
+        'Digests are one object per position under the cell’s folder of the cell’s digest bucket; their names are not known in advance.',
+    });
+  }
+  fns.digest.addToRolePolicy(
+    new PolicyStatement({ sid: 'WriteDigests', actions: ['s3:PutObject'], resources: [digests] }),
+  );
+  fns.himApi.addToRolePolicy(
+    new PolicyStatement({
+      sid: 'SealOnDemand',
+      actions: ['lambda:InvokeFunction'],
+      resources: [fns.digest.functionArn],
+    }),
+  );
+}
+
 /** Services that hold or protect a cell's data. */
-const REGIONAL_DATA_SERVICES = ['dynamodb:*', 'kms:*', 'secretsmanager:*', 'sqs:*', 'sns:*', 'logs:*'];
+const REGIONAL_DATA_SERVICES = [
+  'dynamodb:*',
+  'kms:*',
+  'secretsmanager:*',
+  's3:*',
+  'lambda:*',
+  'sqs:*',
+  'sns:*',
+  'logs:*',
+];
 
 /**
  * Attaches one managed policy to every function role: an explicit Deny of the

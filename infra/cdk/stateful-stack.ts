@@ -6,24 +6,28 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { CELL_TABLE, cellTableName } from '../../shared/adapters/dynamodb/table-definition.js';
 import type { Jurisdiction } from '../../shared/config/policy.js';
+import { DigestBucket, digestBucketName } from './constructs/digest-bucket.js';
 import { HimUserPool } from './constructs/him-user-pool.js';
 
 export interface StatefulStackProps extends StackProps {
   jurisdiction: Jurisdiction;
   /** Create a Cognito user pool for HIM sign-in (when no external issuer is configured). */
   createUserPool: boolean;
+  /** Object Lock retention of the digests in COMPLIANCE mode, in years (at least six). */
+  digestRetentionYears: number;
 }
 
 const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
 
 /**
- * What a cell keeps: its single-Region keys, its table, its secrets and (by
- * default) its HIM user pool. Everything is retained on stack deletion.
+ * What a cell keeps: its single-Region keys, its table, its digest bucket, its
+ * secrets and (by default) its HIM user pool. Everything is retained on stack deletion.
  */
 export class StatefulStack extends Stack {
   readonly cellId: string;
   readonly key: Key;
-  readonly ledgerSigningKey: Key;
+  readonly digestSigningKey: Key;
+  readonly digestBucket: DigestBucket;
   readonly table: TableV2;
   readonly pseudonymKeySecret: Secret;
   readonly smartPrivateKeySecret: Secret;
@@ -43,13 +47,19 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.ledgerSigningKey = new Key(this, 'LedgerSigningKey', {
-      description: `visitbridge ${cell}: signs transfers-ledger digests`,
-      alias: `alias/visitbridge/${cell}/ledger-signing`,
+    // The logical id predates the audit-log digests: keeping it keeps the deployed key.
+    this.digestSigningKey = new Key(this, 'LedgerSigningKey', {
+      description: `visitbridge ${cell}: signs the digests of the transfers ledger and the HIM audit log (ECDSA P-256); only the digest function may sign`,
+      alias: `alias/visitbridge/${cell}/digest-signing`,
       keySpec: KeySpec.ECC_NIST_P256,
       keyUsage: KeyUsage.SIGN_VERIFY,
       multiRegion: false,
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.digestBucket = new DigestBucket(this, 'Digests', {
+      cellId: cell,
+      bucketName: digestBucketName(cell, this.account, this.region),
+      retentionYears: props.digestRetentionYears,
     });
 
     const [gsi1, gsi2] = CELL_TABLE.globalIndexes;

@@ -48,12 +48,14 @@ export interface StatelessStackProps extends StackProps {
   consoleDir: string;
   consoleOrigins: string[];
   logLevel: string;
+  /** Minutes between scheduled digests of the ledger and the audit log. */
+  digestIntervalMinutes: number;
 }
 
 /**
- * What a cell runs: three functions, the HTTP API, the delivery stream
- * mapping, queues, alarms and the console. Replaceable at any time; the data
- * lives in the stateful stack of the same cell and region.
+ * What a cell runs: four functions, the HTTP API, the delivery stream mapping,
+ * the digest schedule, queues, alarms and the console. Replaceable at any time;
+ * the data lives in the stateful stack of the same cell and region.
  */
 export class StatelessStack extends Stack {
   readonly api: CellApi;
@@ -107,7 +109,9 @@ export class StatelessStack extends Stack {
       cellId: cell,
       tableName: view.table.tableName,
       keyArn: view.key.keyArn,
-      ledgerSigningKeyArn: view.ledgerSigningKey.keyArn,
+      digestKeyArn: view.digestSigningKey.keyArn,
+      digestBucketName: view.digestBucket.bucketName,
+      digestIntervalMinutes: props.digestIntervalMinutes,
       pseudonymKeySecretArn: view.pseudonymKeySecret.secretArn,
       smartPrivateKeySecretArn: view.smartPrivateKeySecret.secretArn,
       forwardSecretArn: view.forwardingSecret.secretArn,
@@ -131,7 +135,7 @@ export class StatelessStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    const make = (kind: FunctionKind): CellFunction => {
+    const make = (kind: FunctionKind, digestFunctionName?: string): CellFunction => {
       const spec = FUNCTION_SPECS[kind];
       return new CellFunction(this, `Fn-${kind}`, {
         kind,
@@ -139,18 +143,24 @@ export class StatelessStack extends Stack {
         entry: resolve(props.projectRoot, spec.entry),
         projectRoot: props.projectRoot,
         policyFile: props.policyFile,
-        environment: functionEnvironment(kind, resources),
+        environment: functionEnvironment(kind, { ...resources, digestFunctionName }),
         logKey: opsKey,
         memorySize: spec.memory,
         timeout: Duration.seconds(spec.timeout),
         reservedConcurrency: spec.concurrency,
-        deadLetterQueue: kind === 'him-api' ? digestDlq : undefined,
+        deadLetterQueue: kind === 'digest' ? digestDlq : undefined,
       });
     };
-    this.functions = { ingest: make('ingest'), deliver: make('deliver'), 'him-api': make('him-api') };
+    const digest = make('digest');
+    this.functions = {
+      ingest: make('ingest'),
+      deliver: make('deliver'),
+      'him-api': make('him-api', digest.fn.functionName),
+      digest,
+    };
     const { ingest, deliver } = this.functions;
     const himApi = this.functions['him-api'];
-    grantCellAccess(view, { ingest: ingest.fn, deliver: deliver.fn, himApi: himApi.fn });
+    grantCellAccess(view, { ingest: ingest.fn, deliver: deliver.fn, himApi: himApi.fn, digest: digest.fn });
     this.api.route(ingest.fn, himApi.fn);
 
     const delivery = new DeliveryStream(this, 'Delivery', {
@@ -159,12 +169,12 @@ export class StatelessStack extends Stack {
       queueKey: opsKey,
     });
 
-    himApi.fn.configureAsyncInvoke({ retryAttempts: 2 });
-    new Rule(this, 'LedgerDigest', {
-      description: `visitbridge ${cell}: sign the transfers-ledger head hourly`,
-      schedule: Schedule.rate(Duration.hours(1)),
+    digest.fn.configureAsyncInvoke({ retryAttempts: 2 });
+    new Rule(this, 'DigestSchedule', {
+      description: `visitbridge ${cell}: seal the transfers ledger and the HIM audit log every ${props.digestIntervalMinutes} min`,
+      schedule: Schedule.rate(Duration.minutes(props.digestIntervalMinutes)),
       targets: [
-        new LambdaFunction(himApi.fn, {
+        new LambdaFunction(digest.fn, {
           event: RuleTargetInput.fromObject({ source: 'visitbridge.digest' }),
           retryAttempts: 2,
         }),
@@ -177,9 +187,13 @@ export class StatelessStack extends Stack {
         { name: 'Ingest', fn: ingest.fn },
         { name: 'Deliver', fn: deliver.fn },
         { name: 'HimApi', fn: himApi.fn },
+        { name: 'Digest', fn: digest.fn },
       ],
       deliverLogs: deliver.logGroup,
-      himApiLogs: himApi.logGroup,
+      verificationLogs: [
+        { name: 'HimApi', logGroup: himApi.logGroup },
+        { name: 'Digest', logGroup: digest.logGroup },
+      ],
       deadLetterQueues: [
         { name: 'DeliveryDlq', queue: delivery.deadLetterQueue },
         { name: 'DigestDlq', queue: digestDlq },

@@ -31,7 +31,7 @@ export async function integrityAdapters(
     ? new KmsDigestSigner(new KMSClient({ region }), settings.DIGEST_KEY_ARN)
     : await LocalDigestSigner.fromKeyFile(required(settings.DIGEST_KEY_FILE, 'DIGEST_KEY_FILE'));
   const anchor = settings.DIGEST_BUCKET
-    ? new S3DigestAnchor({ client: new S3Client({ region }), bucket: settings.DIGEST_BUCKET, cell })
+    ? new S3DigestAnchor({ client: new S3Client({ region }), bucket: settings.DIGEST_BUCKET, cellId: cell })
     : new FileDigestAnchor(required(settings.DIGEST_ANCHOR_DIR, 'DIGEST_ANCHOR_DIR'), cell);
   return { signer, anchor };
 }

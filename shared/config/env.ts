@@ -159,7 +159,10 @@ const IntegrityFields = {
   /** PKCS#8 PEM file of the local P-256 digest key, created on first start (local runtime). */
   DIGEST_KEY_FILE: z.string().min(1).optional(),
   /** S3 bucket (Object Lock, compliance mode) holding the digest chains (AWS). */
-  DIGEST_BUCKET: z.string().min(3).optional(),
+  DIGEST_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
+    .optional(),
   /** Append-only folder holding the digest chains (local runtime). */
   DIGEST_ANCHOR_DIR: z.string().min(1).optional(),
   /** How often digests are made; verification fails on records unsealed for two intervals. */
@@ -183,6 +186,20 @@ function checkIntegrity(env: Record<string, unknown>, ctx: z.RefinementCtx): voi
     });
   }
 }
+
+/** The digest function's settings: only what sealing needs (no note key, no secrets). */
+export const DigestEnv = z
+  .object({
+    ...IntegrityFields,
+    CELL_ID: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/),
+    TABLE_NAME: z.string().min(3),
+    POLICY_FILE: z.string().min(1),
+    DYNAMODB_ENDPOINT: Url.optional(),
+    AWS_REGION: z.string().min(1),
+    LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']).default('INFO'),
+  })
+  .superRefine(checkIntegrity);
+export type DigestEnv = z.infer<typeof DigestEnv>;
 
 /** The HIM API's settings. */
 export const HimEnv = z.intersection(
@@ -219,7 +236,3 @@ export const HimEnv = z.intersection(
     }),
 );
 export type HimEnv = z.infer<typeof HimEnv>;
-
-/** The digest function's settings. */
-export const DigestEnv = z.intersection(CellEnv, z.object(IntegrityFields).superRefine(checkIntegrity));
-export type DigestEnv = z.infer<typeof DigestEnv>;

@@ -119,10 +119,10 @@ test('function roles may not touch data services outside the cell region', () =>
     const statement = prop<{ Statement: unknown[] }>(policy, 'PolicyDocument').Statement[0];
     expect(statement).toMatchObject({
       Effect: 'Deny',
-      Action: expect.arrayContaining(['dynamodb:*', 'kms:*', 'secretsmanager:*']),
+      Action: expect.arrayContaining(['dynamodb:*', 'kms:*', 'secretsmanager:*', 's3:*', 'lambda:*']),
       Condition: { StringNotEquals: { 'aws:RequestedRegion': region } },
     });
-    expect(prop<unknown[]>(policy, 'Roles').length).toBe(3);
+    expect(prop<unknown[]>(policy, 'Roles').length).toBe(4);
   }
 });
 

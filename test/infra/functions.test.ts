@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DeliverEnv, HimEnv, IngestEnv } from '../../shared/config/env.js';
+import { DeliverEnv, DigestEnv, HimEnv, IngestEnv } from '../../shared/config/env.js';
 import { prop, resourcesOfType, type SynthesisedCells, synthCells } from './synth-cells.js';
 
 let synth: SynthesisedCells;
@@ -8,7 +8,7 @@ beforeAll(() => {
   synth = synthCells();
 });
 
-const SCHEMAS = { ingest: IngestEnv, deliver: DeliverEnv, himapi: HimEnv } as const;
+const SCHEMAS = { ingest: IngestEnv, deliver: DeliverEnv, himapi: HimEnv, digest: DigestEnv } as const;
 
 /** Read by Node, Powertools or the composition roots from the raw environment, not by the zod schemas. */
 const RUNTIME_VARIABLES = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL'];
@@ -35,7 +35,7 @@ function resourcesAllowed(cellId: string, kind: string, action: string): string[
     .flatMap((s) => [s.Resource].flat().map((r) => synth.render(r, region)));
 }
 
-test.each(['ingest', 'deliver', 'himapi'] as const)(
+test.each(['ingest', 'deliver', 'himapi', 'digest'] as const)(
   'the %s environment of every cell parses with its own schema once deployed values are filled in',
   (kind) => {
     for (const { cellId } of synth.cells) {
@@ -50,7 +50,7 @@ test.each(['ingest', 'deliver', 'himapi'] as const)(
   },
 );
 
-test.each(['ingest', 'deliver', 'himapi'] as const)(
+test.each(['ingest', 'deliver', 'himapi', 'digest'] as const)(
   'every variable the %s function gets is one its schema or runtime reads (no typos)',
   (kind) => {
     // Prepare

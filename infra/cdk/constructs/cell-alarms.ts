@@ -3,7 +3,7 @@ import {
   Alarm,
   ComparisonOperator,
   type IMetric,
-  type Metric,
+  Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -19,8 +19,9 @@ export const METRIC_NAMESPACE = 'visitbridge';
 
 /**
  * Structured log fields the alarms count. The delivery worker logs
- * `{"outcome":"parked"}` when it parks a delivery; the HIM API logs
- * `{"outcome":"ledger-verification-failed"}` when a ledger check fails.
+ * `{"outcome":"parked"}` when it parks a delivery; the HIM API (a failed
+ * verification) and the digest function (a chain it refused to seal) log
+ * `{"outcome":"ledger-verification-failed"}`.
  */
 export const ALARM_LOG_OUTCOMES = {
   ParkedDeliveries: 'parked',
@@ -31,7 +32,8 @@ export interface CellAlarmsProps {
   cellId: string;
   functions: { name: string; fn: IFunction }[];
   deliverLogs: ILogGroup;
-  himApiLogs: ILogGroup;
+  /** Log groups of the functions that log verification failures; one metric counts them all. */
+  verificationLogs: { name: string; logGroup: ILogGroup }[];
   /** Queues that hold failed work; any message in them is an alarm. */
   deadLetterQueues: { name: string; queue: IQueue }[];
   streamConsumer: IFunction;
@@ -65,24 +67,36 @@ export class CellAlarms extends Construct {
       }).addAlarmAction(action);
     };
 
-    const countOutcome = (metricName: keyof typeof ALARM_LOG_OUTCOMES, logGroup: ILogGroup): Metric =>
-      new MetricFilter(this, `${metricName}Filter`, {
-        logGroup,
-        filterPattern: FilterPattern.stringValue('$.outcome', '=', ALARM_LOG_OUTCOMES[metricName]),
-        metricNamespace: METRIC_NAMESPACE,
+    const countOutcome = (metricName: keyof typeof ALARM_LOG_OUTCOMES, logGroups: ILogGroup[]): Metric => {
+      logGroups.forEach((logGroup, index) => {
+        new MetricFilter(this, `${metricName}Filter${index === 0 ? '' : index + 1}`, {
+          logGroup,
+          filterPattern: FilterPattern.stringValue('$.outcome', '=', ALARM_LOG_OUTCOMES[metricName]),
+          metricNamespace: METRIC_NAMESPACE,
+          metricName,
+          metricValue: '1',
+        });
+      });
+      return new Metric({
+        namespace: METRIC_NAMESPACE,
         metricName,
-        metricValue: '1',
-      }).metric({ statistic: 'Sum', period: Duration.minutes(5) });
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      });
+    };
 
     alarm(
       'ParkedDeliveries',
-      countOutcome('ParkedDeliveries', props.deliverLogs),
+      countOutcome('ParkedDeliveries', [props.deliverLogs]),
       'A delivery was parked: the EHR rejected it or retries ran out. Review it in the HIM console and replay.',
     );
     alarm(
       'LedgerVerificationFailures',
-      countOutcome('LedgerVerificationFailures', props.himApiLogs),
-      'The transfers ledger failed verification: an entry was edited, removed, inserted or reordered.',
+      countOutcome(
+        'LedgerVerificationFailures',
+        props.verificationLogs.map((v) => v.logGroup),
+      ),
+      'The transfers ledger or the HIM audit log failed verification, or the digest function refused to seal one: an entry or digest was edited, removed, inserted or reordered.',
     );
     for (const { name, queue } of props.deadLetterQueues) {
       alarm(

@@ -88,6 +88,17 @@ const PUBLIC_PEERS: Record<FunctionKind, string> = {
   ingest: 'the other cells’ public APIs (forwarding misrouted notes, signed with the forwarding secret)',
   deliver: 'EHR FHIR and SMART token endpoints and senders’ signed callback URLs',
   'him-api': 'its HIM issuer’s JWKS',
+  digest: 'nothing outside AWS',
+};
+
+/** Why a function without a dead-letter queue needs none. */
+const NO_DLQ_REASON: Partial<Record<FunctionKind, string>> = {
+  ingest:
+    'Ingest is only invoked synchronously by API Gateway; the sender gets the error and retries, so there are no asynchronous events to dead-letter.',
+  deliver:
+    'The worker is invoked by a DynamoDB stream event source mapping whose on-failure destination is an SQS queue; a function DLQ applies only to asynchronous invocations.',
+  'him-api':
+    'The HIM API is only invoked synchronously by API Gateway; the caller gets the error, so there are no asynchronous events to dead-letter.',
 };
 
 function acknowledgeFunctionFindings(fn: IFunction, kind: FunctionKind, hasDlq: boolean): void {
@@ -109,15 +120,8 @@ function acknowledgeFunctionFindings(fn: IFunction, kind: FunctionKind, hasDlq: 
   });
   on.acknowledge({
     id: 'HIPAA.Security-LambdaInsideVPC',
-    reason: `The function reaches only regional AWS endpoints (DynamoDB, KMS, Secrets Manager) over TLS with IAM auth and ${PUBLIC_PEERS[kind]} over HTTPS; a VPC would add NAT egress without narrowing who can reach the data.`,
+    reason: `The function reaches only regional AWS endpoints (DynamoDB, KMS, Secrets Manager, S3, Lambda) over TLS with IAM auth and ${PUBLIC_PEERS[kind]} over HTTPS; a VPC would add NAT egress without narrowing who can reach the data.`,
   });
-  if (!hasDlq) {
-    on.acknowledge({
-      id: 'HIPAA.Security-LambdaDLQ',
-      reason:
-        kind === 'ingest'
-          ? 'Ingest is only invoked synchronously by API Gateway; the sender gets the error and retries, so there are no asynchronous events to dead-letter.'
-          : 'The worker is invoked by a DynamoDB stream event source mapping whose on-failure destination is an SQS queue; a function DLQ applies only to asynchronous invocations.',
-    });
-  }
+  const noDlq = NO_DLQ_REASON[kind];
+  if (!hasDlq && noDlq) on.acknowledge({ id: 'HIPAA.Security-LambdaDLQ', reason: noDlq });
 }

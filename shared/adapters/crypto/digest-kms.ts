@@ -1,77 +1,90 @@
-import { createHash } from 'node:crypto';
-import {
-  type KMSClient,
-  KMSInvalidSignatureException,
-  SignCommand,
-  VerifyCommand,
-} from '@aws-sdk/client-kms';
+import { createHash, createPublicKey } from 'node:crypto';
+import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { AppError } from '../../domain/errors.js';
 import type { DigestSignature, DigestSigner } from '../../ports/digest-signer.js';
 
 const ALG = 'ECDSA_SHA_256';
 
 /**
- * Digest signer on an asymmetric KMS key (ECC_NIST_P256, ECDSA_SHA_256). The
- * SHA-256 of the digest is sent (`MessageType: 'DIGEST'`), never the digest
- * itself, so any number of shards fits KMS's 4 KB message limit. Anyone with
- * the public key can check a signature offline.
+ * Digest signer on the cell's asymmetric single-Region KMS key (ECC_NIST_P256,
+ * SIGN_VERIFY). KMS is sent the SHA-256 of the bytes (`MessageType: 'DIGEST'`), so
+ * any number of shards fits KMS's 4 KB message limit, and the signature is the same
+ * DER ECDSA P-256/SHA-256 a local key makes. Nothing here asks KMS to verify:
+ * verification runs offline with the public key, as an outside auditor does, so
+ * only the digest function needs `kms:Sign` and readers need `kms:GetPublicKey`.
+ *
+ * @example
+ * const signer = new KmsDigestSigner(new KMSClient({ region }), env.DIGEST_KEY_ARN);
  */
 export class KmsDigestSigner implements DigestSigner {
+  private publicKey: Promise<string> | undefined;
+
+  /** @param keyId the key ARN: it is written into every digest, so use the ARN, not an alias. */
   constructor(
     private readonly kms: KMSClient,
-    private readonly keyId: string,
+    readonly keyId: string,
   ) {}
 
-  /** @throws AppError('storage-unavailable') when KMS fails. */
+  /** @throws AppError('storage-unavailable') when KMS fails or returns no signature. */
   async sign(bytes: Uint8Array): Promise<DigestSignature> {
-    const out = await this.call(() =>
-      this.kms.send(
+    let signature: Uint8Array | undefined;
+    try {
+      const out = await this.kms.send(
         new SignCommand({
           KeyId: this.keyId,
           Message: sha256(bytes),
           MessageType: 'DIGEST',
           SigningAlgorithm: ALG,
         }),
-      ),
-    );
-    if (!out.Signature) throw new AppError('storage-unavailable', 'KMS Sign returned no signature');
-    return {
-      alg: ALG,
-      keyId: out.KeyId ?? this.keyId,
-      signature: Buffer.from(out.Signature).toString('base64'),
-    };
+      );
+      signature = out.Signature;
+    } catch (error) {
+      throw new AppError('storage-unavailable', 'KMS Sign failed', {}, { cause: error });
+    }
+    if (!signature) throw new AppError('storage-unavailable', 'KMS Sign returned no signature');
+    return { alg: ALG, keyId: this.keyId, signature: Buffer.from(signature).toString('base64') };
   }
 
   /**
-   * Checks against this signer's key, whatever key id the digest names, so a
-   * digest signed with any other key fails.
+   * The key's public half as SPKI PEM, fetched once per instance (a failed fetch is retried next time).
    *
-   * @throws AppError('storage-unavailable') when KMS fails for another reason than a bad signature.
+   * @throws AppError('storage-unavailable') when KMS fails or the key is not an ECC_NIST_P256 signing key.
    */
-  async verify(bytes: Uint8Array, signature: DigestSignature): Promise<boolean> {
-    if (signature.alg !== ALG) return false;
-    try {
-      const out = await this.kms.send(
-        new VerifyCommand({
-          KeyId: this.keyId,
-          Message: sha256(bytes),
-          MessageType: 'DIGEST',
-          Signature: Buffer.from(signature.signature, 'base64'),
-          SigningAlgorithm: ALG,
-        }),
-      );
-      return out.SignatureValid === true;
-    } catch (error) {
-      if (error instanceof KMSInvalidSignatureException) return false;
-      throw new AppError('storage-unavailable', 'KMS Verify failed', {}, { cause: error });
-    }
+  publicKeyPem(): Promise<string> {
+    this.publicKey ??= this.fetchPublicKey().catch((error: unknown) => {
+      this.publicKey = undefined;
+      throw error;
+    });
+    return this.publicKey;
   }
 
-  private async call<T>(send: () => Promise<T>): Promise<T> {
+  private async fetchPublicKey(): Promise<string> {
+    let der: Uint8Array | undefined;
+    let spec: string | undefined;
     try {
-      return await send();
+      const out = await this.kms.send(new GetPublicKeyCommand({ KeyId: this.keyId }));
+      der = out.PublicKey;
+      spec = out.KeySpec;
     } catch (error) {
-      throw new AppError('storage-unavailable', 'KMS Sign failed', {}, { cause: error });
+      throw new AppError('storage-unavailable', 'KMS GetPublicKey failed', {}, { cause: error });
+    }
+    if (!der || spec !== 'ECC_NIST_P256') {
+      throw new AppError(
+        'storage-unavailable',
+        `the digest key is not an ECC_NIST_P256 key (${spec ?? 'no key'})`,
+      );
+    }
+    try {
+      return createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' })
+        .export({ type: 'spki', format: 'pem' })
+        .toString();
+    } catch (error) {
+      throw new AppError(
+        'storage-unavailable',
+        'KMS returned an unreadable public key',
+        {},
+        { cause: error },
+      );
     }
   }
 }

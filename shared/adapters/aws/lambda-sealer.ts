@@ -1,0 +1,80 @@
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import * as z from 'zod';
+import { AppError } from '../../domain/errors.js';
+import { SEALED_CHAINS, type SealedChainName, SealedHeadSchema } from '../../domain/seal/digest.js';
+import type { Sealer, SealSummary } from '../../ports/sealer.js';
+
+const SummarySchema = z.object({
+  chain: z.enum(SEALED_CHAINS),
+  cell: z.string(),
+  seq: z.int().min(1),
+  at: z.string(),
+  keyId: z.string(),
+  shards: z.array(SealedHeadSchema),
+  newlySealed: z.int().min(0),
+});
+const FailureSchema = z.object({
+  chain: z.enum(SEALED_CHAINS),
+  error: z.object({ code: z.string(), detail: z.string() }),
+});
+const ResponseSchema = z.object({ results: z.array(z.union([SummarySchema, FailureSchema])) });
+
+/**
+ * Seals on demand by invoking the cell's digest function (synchronously), the only
+ * holder of `kms:Sign` and `s3:PutObject` on the digest bucket: the HIM API needs
+ * neither.
+ *
+ * @example
+ * const sealer = new LambdaSealer(new LambdaClient({ region }), env.DIGEST_FUNCTION_NAME);
+ */
+export class LambdaSealer implements Sealer {
+  constructor(
+    private readonly lambda: LambdaClient,
+    private readonly functionName: string,
+  ) {}
+
+  /**
+   * @throws AppError('seal-refused') with the digest function's detail when the chain
+   *   fails its integrity check; AppError('storage-unavailable') when the invocation fails,
+   *   the function fails, or it answers anything but a summary of this chain.
+   */
+  async seal(chain: SealedChainName): Promise<SealSummary> {
+    let payload: Uint8Array | undefined;
+    let functionError: string | undefined;
+    try {
+      const out = await this.lambda.send(
+        new InvokeCommand({
+          FunctionName: this.functionName,
+          InvocationType: 'RequestResponse',
+          Payload: new TextEncoder().encode(
+            JSON.stringify({ source: 'visitbridge.digest', chains: [chain] }),
+          ),
+        }),
+      );
+      payload = out.Payload;
+      functionError = out.FunctionError;
+    } catch (error) {
+      throw new AppError('storage-unavailable', 'invoking the digest function failed', {}, { cause: error });
+    }
+    if (functionError)
+      throw new AppError('storage-unavailable', `the digest function failed (${functionError})`);
+    const result = parseResponse(payload)?.results.find((r) => r.chain === chain);
+    if (!result) throw new AppError('storage-unavailable', `the digest function returned no ${chain} result`);
+    if ('error' in result) {
+      if (result.error.code === 'seal-refused') throw new AppError('seal-refused', result.error.detail);
+      throw new AppError(
+        'storage-unavailable',
+        `the digest function could not seal the ${chain} (${result.error.code})`,
+      );
+    }
+    return result;
+  }
+}
+
+function parseResponse(payload: Uint8Array | undefined): z.infer<typeof ResponseSchema> | undefined {
+  try {
+    return ResponseSchema.parse(JSON.parse(new TextDecoder().decode(payload)));
+  } catch {
+    return undefined;
+  }
+}
