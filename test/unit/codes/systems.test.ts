@@ -1,15 +1,6 @@
-import { CHECKED_SYSTEMS, codingProblem } from '../../../shared/domain/codes/systems.js';
+import { codingProblem } from '../../../shared/domain/codes/systems.js';
 
 describe('codingProblem', () => {
-  it('checks ICD-10, ICD-10-CM, SNOMED CT and LOINC by their FHIR system URIs', () => {
-    expect(CHECKED_SYSTEMS).toEqual([
-      'http://hl7.org/fhir/sid/icd-10',
-      'http://hl7.org/fhir/sid/icd-10-cm',
-      'http://snomed.info/sct',
-      'http://loinc.org',
-    ]);
-  });
-
   it.each([
     ['http://hl7.org/fhir/sid/icd-10', 'J069'],
     ['http://hl7.org/fhir/sid/icd-10-cm', 's72.001a'],
