@@ -30,14 +30,16 @@ export function codingErrors(event: VisitNoteEvent): FieldError[] {
 export function dateErrors(event: VisitNoteEvent, now: Date): FieldError[] {
   const errors: FieldError[] = [];
   const latest = now.getTime() + CLOCK_SKEW_MS;
-  const birthDay = new Date(`${event.patient.birthDate}T00:00:00Z`);
-  const born = birthDay.getTime() - EARLIEST_ZONE_MS;
+  const birthDay = Date.parse(`${event.patient.birthDate}T00:00:00Z`);
+  const born = birthDay - EARLIEST_ZONE_MS;
+  const tooOld = new Date(birthDay);
+  tooOld.setUTCFullYear(tooOld.getUTCFullYear() + MAX_AGE_YEARS);
   const start = Date.parse(event.visit.start);
   if (born > now.getTime()) {
     errors.push({ path: 'patient.birthDate', message: 'must not be in the future' });
   } else if (start < born) {
     errors.push({ path: 'visit.start', message: 'must not be before patient.birthDate' });
-  } else if (start >= birthDay.setUTCFullYear(birthDay.getUTCFullYear() + MAX_AGE_YEARS)) {
+  } else if (start >= tooOld.getTime()) {
     errors.push({
       path: 'patient.birthDate',
       message: `must be less than ${MAX_AGE_YEARS} years before the visit`,
