@@ -1,6 +1,7 @@
 import { jurisdictionOfCountry } from '../../shared/config/load-policy.js';
 import type { Organization, ResidencyPolicy } from '../../shared/config/policy.js';
 import { AppError } from '../../shared/domain/errors.js';
+import { assertEventQuality } from '../../shared/domain/event/quality.js';
 import { fieldErrors, type Receipt, VisitNoteEvent } from '../../shared/domain/event/schema.js';
 import { canonicalJson } from '../../shared/domain/ledger/canonical.js';
 import type { VerifiedWebhook } from '../../shared/http/middleware/verify-webhook.js';
@@ -78,6 +79,7 @@ export async function acceptNote(deps: IngestDeps, webhook: VerifiedWebhook): Pr
   // record (no read before every write); the stored receipt is returned then.
   const bodyHash = deps.pseudonymizer.hash('body', webhook.body);
   const event = parseEvent(webhook.body);
+  assertEventQuality(event, deps.clock.now());
   const allowed = webhook.sender.organizations;
   if (allowed && !allowed.includes(event.organization.id)) {
     throw new AppError(

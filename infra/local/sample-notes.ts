@@ -55,6 +55,35 @@ export const SAMPLE_PATIENTS = {
   },
 } satisfies Record<string, SamplePatient>;
 
+const ACUTE_PHARYNGITIS = {
+  snomed: { system: 'http://snomed.info/sct', code: '363746003', display: 'Acute pharyngitis' },
+  icd10: {
+    system: 'http://hl7.org/fhir/sid/icd-10',
+    code: 'J02.9',
+    display: 'Acute pharyngitis, unspecified',
+  },
+  icd10Cm: {
+    system: 'http://hl7.org/fhir/sid/icd-10-cm',
+    code: 'J02.9',
+    display: 'Acute pharyngitis, unspecified',
+  },
+  /** A code system visitbridge does not check (German modification): kept as sent. */
+  icd10Gm: {
+    system: 'http://fhir.de/CodeSystem/bfarm/icd-10-gm',
+    code: 'J02.9',
+    display: 'Akute Pharyngitis, nicht näher bezeichnet',
+  },
+};
+
+/** The sample visit's diagnosis as each country's records code it (valid under the ingest checks). */
+const DIAGNOSES_BY_COUNTRY: Record<string, VisitNoteEvent['diagnoses']> = {
+  GB: [ACUTE_PHARYNGITIS.snomed, ACUTE_PHARYNGITIS.icd10],
+  DE: [ACUTE_PHARYNGITIS.icd10Gm],
+  US: [ACUTE_PHARYNGITIS.icd10Cm, ACUTE_PHARYNGITIS.snomed],
+  CA: [ACUTE_PHARYNGITIS.snomed],
+  AU: [ACUTE_PHARYNGITIS.snomed, ACUTE_PHARYNGITIS.icd10],
+};
+
 /** Patient `n` of a sample's population: the same person data with its own identifier values. */
 export function patientVariant(patient: SamplePatient, n: number): SamplePatient {
   return {
@@ -112,6 +141,6 @@ export function sampleEvent(o: SampleOptions): VisitNoteEvent {
       name: { given: ['Sam'], family: 'Okafor' },
       locationCountry: o.clinicianCountry ?? o.patient.residenceCountry,
     },
-    diagnoses: [{ system: 'http://hl7.org/fhir/sid/icd-10', code: 'J06.9' }],
+    diagnoses: DIAGNOSES_BY_COUNTRY[o.patient.residenceCountry] ?? [ACUTE_PHARYNGITIS.icd10],
   };
 }

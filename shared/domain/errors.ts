@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'stale-timestamp'
   | 'invalid-json'
   | 'invalid-event'
+  | 'invalid-coding'
+  | 'implausible-date'
   | 'organization-not-allowed'
   | 'unknown-organization'
   | 'unknown-country'

@@ -18,6 +18,8 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
   'stale-timestamp': { status: 401, title: 'Timestamp outside tolerance' },
   'invalid-json': { status: 400, title: 'Body is not valid JSON' },
   'invalid-event': { status: 422, title: 'Event does not match the v1 schema' },
+  'invalid-coding': { status: 422, title: "Code fails its code system's syntax or check digit" },
+  'implausible-date': { status: 422, title: 'Date cannot be true' },
   'organization-not-allowed': { status: 403, title: 'Sender may not post for this organization' },
   'unknown-organization': { status: 422, title: 'Organization is not configured in the residency policy' },
   'unknown-country': { status: 422, title: 'Country has no jurisdiction in the residency policy' },

@@ -201,6 +201,90 @@ const CASES: BadCase[] = [
     names: 'occurredAt',
   },
   {
+    name: 'LOINC type with a wrong check digit',
+    body: mutate((e) => {
+      e.note.loincType = '11506-4';
+    }),
+    status: 422,
+    type: 'invalid-coding',
+    names: 'note.loincType',
+  },
+  {
+    name: 'SNOMED CT diagnosis with one digit wrong',
+    body: mutate((e) => {
+      e.diagnoses = [{ system: 'http://snomed.info/sct', code: '363746004' }];
+    }),
+    status: 422,
+    type: 'invalid-coding',
+    names: 'diagnoses.0.code',
+  },
+  {
+    name: 'SNOMED CT description id instead of a concept id',
+    body: mutate((e) => {
+      e.diagnoses = [{ system: 'http://snomed.info/sct', code: '751689013' }];
+    }),
+    status: 422,
+    type: 'invalid-coding',
+    names: 'diagnoses.0.code',
+  },
+  {
+    name: 'ICD-10 diagnosis without its dot',
+    body: mutate((e) => {
+      e.diagnoses = [{ system: 'http://hl7.org/fhir/sid/icd-10', code: 'J069' }];
+    }),
+    status: 422,
+    type: 'invalid-coding',
+    names: 'diagnoses.0.code',
+  },
+  {
+    name: 'ICD-10-CM diagnosis in lower case',
+    body: mutate((e) => {
+      e.diagnoses = [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 's72.001a' }];
+    }),
+    status: 422,
+    type: 'invalid-coding',
+    names: 'diagnoses.0.code',
+  },
+  {
+    name: 'birth date in the future',
+    body: mutate((e) => {
+      e.patient.birthDate = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    }),
+    status: 422,
+    type: 'implausible-date',
+    names: 'patient.birthDate',
+  },
+  {
+    name: 'visit before the patient was born',
+    body: mutate((e) => {
+      e.patient.birthDate = '2026-11-20';
+      e.visit.start = '2026-11-01T09:00:00Z';
+      e.visit.end = '2026-11-01T09:30:00Z';
+      e.occurredAt = '2026-11-01T09:35:00Z';
+    }),
+    status: 422,
+    type: 'implausible-date',
+    names: 'visit.start',
+  },
+  {
+    name: 'occurredAt an hour in the future',
+    body: mutate((e) => {
+      e.occurredAt = new Date(Date.now() + 3_600_000).toISOString();
+    }),
+    status: 422,
+    type: 'implausible-date',
+    names: 'occurredAt',
+  },
+  {
+    name: 'visit ending an hour in the future',
+    body: mutate((e) => {
+      e.visit.end = new Date(Date.now() + 3_600_000).toISOString();
+    }),
+    status: 422,
+    type: 'implausible-date',
+    names: 'visit.end',
+  },
+  {
     name: 'organization unknown to the policy',
     body: mutate((e) => {
       e.organization.id = 'nowhere-clinic';
