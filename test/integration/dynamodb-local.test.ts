@@ -42,7 +42,7 @@ describe('DynamoDB Local as the local stack starts it', () => {
     const client = localDynamoClient(ddb.endpoint);
     await client.send(new CreateTableCommand(createTableInput('modes-test')));
     client.destroy();
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await ddb?.stop();
     await rm(root, { recursive: true, force: true });

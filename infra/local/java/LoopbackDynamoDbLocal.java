@@ -9,9 +9,10 @@ import java.lang.reflect.Field;
  * still leave DynamoDB Local's own port open on every interface. So this
  * launcher builds the server with DynamoDB Local's own entry point (same
  * command-line options), sets the host of its Jetty connectors to 127.0.0.1
- * before they open, then starts it. Only reflection is used, so it runs as a
- * single source file (`java -cp DynamoDBLocal.jar LoopbackDynamoDbLocal.java
- * <options>`) with nothing to compile ahead.
+ * before they open, then starts it. Only reflection is used, so it compiles
+ * with no classpath (dynamodb-launcher.ts compiles it once and caches the
+ * class) and also runs as a single source file
+ * (`java -cp DynamoDBLocal.jar LoopbackDynamoDbLocal.java <options>`).
  */
 public final class LoopbackDynamoDbLocal {
   private static final String HOST = "127.0.0.1";
