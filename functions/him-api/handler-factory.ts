@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { AppError, isAppError } from '../../shared/domain/errors.js';
-import { type HttpEvent, type HttpResult, header } from '../../shared/http/apigw.js';
+import { checkPathEncoding, type HttpEvent, type HttpResult, header } from '../../shared/http/apigw.js';
 import { problemResponses } from '../../shared/http/middleware/problem-responses.js';
 import { grantingRole, type TokenVerifier } from './auth.js';
 import { corsHeaders, preflight } from './cors.js';
@@ -37,6 +37,7 @@ export function makeHimHandler(deps: HimHandlerDeps): HimHandler {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(problemResponses({ logger }))
     .handler(async (event) => {
+      checkPathEncoding(event);
       const principal = await deps.verifyToken(header(event, 'authorization'));
       const method = event.requestContext.http.method.toUpperCase();
       const match = matchPath(ROUTES, method, event.pathParameters?.proxy ?? '');

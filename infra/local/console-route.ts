@@ -1,8 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
+import { AppError } from '../../shared/domain/errors.js';
 import type { LocalCell } from './cells.js';
-import type { StaticRoute } from './server.js';
+import { type StaticRoute, sendProblem } from './server.js';
 
 /** What the console reads from `config.json`: the cells it may talk to, and locally the dev issuer. */
 export interface ConsoleConfig {
@@ -50,12 +51,19 @@ export function consoleRoute(options: ConsoleRouteOptions): StaticRoute {
     }
     const config = options.config();
     const csp = contentSecurityPolicy(config);
-    const rel = decodePath(path.slice(PREFIX.length)) ?? undefined;
+    const rel = decodePath(path.slice(PREFIX.length));
+    if (rel === undefined) {
+      sendProblem(
+        res,
+        new AppError('invalid-path', `the path ${path} has a malformed percent-encoding`, { path }),
+      );
+      return true;
+    }
     if (rel === 'config.json') {
       reply(res, 200, 'application/json', JSON.stringify(config), { 'cache-control': 'no-store', ...csp });
       return true;
     }
-    const file = rel === undefined ? undefined : safeFile(root, rel === '' ? 'index.html' : rel);
+    const file = safeFile(root, rel === '' ? 'index.html' : rel);
     const type = file ? CONTENT_TYPES[extname(file)] : undefined;
     if (!file || !type || !(await isFile(file))) {
       reply(res, 404, 'text/plain; charset=utf-8', 'not found', csp);
@@ -81,11 +89,11 @@ export function localConsoleConfig(cells: readonly LocalCell[], devIssuerTokenUr
   };
 }
 
-function decodePath(encoded: string): string | null {
+function decodePath(encoded: string): string | undefined {
   try {
     return decodeURIComponent(encoded);
   } catch {
-    return null;
+    return undefined;
   }
 }
 

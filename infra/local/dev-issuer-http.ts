@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
+import { AppError } from '../../shared/domain/errors.js';
 import { type DevIssuer, HIM_ROLES } from './dev-issuer.js';
-import { sendJson } from './server.js';
+import { isLoopbackAddress } from './host-guard.js';
+import { sendJson, sendProblem } from './server.js';
 
 const MintRequest = z.object({
   user: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/),
@@ -15,7 +17,9 @@ const MintRequest = z.object({
 
 /**
  * The development issuer's HTTP face (local runtime only): its JWKS, and a mint
- * endpoint the console's "sign in with a dev token" and the CLI use.
+ * endpoint the console's "sign in with a dev token" and the CLI use. It mints
+ * only for clients on this machine (loopback peers), whatever `HOST` the stack
+ * listens on; anyone else gets 403. The public JWKS is served to all.
  */
 export async function serveDevIssuer(
   issuer: DevIssuer,
@@ -26,6 +30,11 @@ export async function serveDevIssuer(
   if (req.method === 'GET' && path === '/dev-issuer/.well-known/jwks.json')
     return sendJson(res, 200, issuer.jwks);
   if (req.method === 'POST' && path === '/dev-issuer/token') {
+    if (!isLoopbackAddress(req.socket.remoteAddress))
+      return sendProblem(
+        res,
+        new AppError('forbidden', 'the development issuer mints tokens for clients on this machine only'),
+      );
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     let body: unknown;

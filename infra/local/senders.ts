@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SendersFile } from '../../shared/adapters/senders/file-sender-registry.js';
 import { DEMO_SENDER_ID } from './settings.js';
@@ -9,7 +9,8 @@ export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString(
 /**
  * The local senders file (the stand-in for Secrets Manager). Keeps senders a user
  * added; makes sure the demo sender exists, with the secret from the environment
- * when one is given, else the one generated on first start.
+ * when one is given, else the one generated on first start. The file holds
+ * secrets: it is kept 0600, also when an earlier run left it wider.
  */
 export async function ensureSendersFile(
   path: string,
@@ -28,6 +29,7 @@ export async function ensureSendersFile(
   file.senders[DEMO_SENDER_ID] = { ...existing, secrets: [secret] };
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   await writeFile(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+  await chmod(path, 0o600);
   return { demoSecret: secret, generated };
 }
 

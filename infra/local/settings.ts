@@ -21,6 +21,8 @@ export const LocalSettings = z.object({
     .optional(),
   /** JSON `{ "<ehrTargetId>": { "baseUrl": "…", "tokenUrl": "…" } }`: real FHIR servers instead of sandboxes. */
   VISITBRIDGE_EHR_ENDPOINTS: z.string().optional(),
+  /** Budget to receive one whole request (headers and body); a slower client gets 408 and is cut off. */
+  VISITBRIDGE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   /** Budget of one EHR request of the delivery workers. */
   VISITBRIDGE_EHR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** How often each cell seals its ledger and audit log with a signed digest (as the AWS schedule). */

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -12,12 +11,14 @@ import { eventJsonSchema, openApiDocument } from '../../shared/http/openapi.js';
 import { localContext, type Route } from './api-gateway.js';
 import { type LocalCell, localCells } from './cells.js';
 import { type ConsoleConfig, consoleRoute, localConsoleConfig } from './console-route.js';
+import { prepareDataDir } from './data-dir.js';
 import { createDevIssuer, type DevIssuer } from './dev-issuer.js';
 import { serveDevIssuer } from './dev-issuer-http.js';
 import { type DynamoDbLocal, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { cellSmartJwks, ExternalEhrs, type LocalEhrs, registerBridgeKeys, startLocalEhrs } from './ehrs.js';
 import { HTTP_FUNCTIONS, SCHEDULED_FUNCTIONS, startSchedule } from './functions.js';
 import { healthDocument } from './health.js';
+import { allowedHostNames } from './host-guard.js';
 import { ensureSendersFile } from './senders.js';
 import { createGateway, type StaticRoute, sendJson, sendProblem } from './server.js';
 import { type LocalSettings, PROJECT_ROOT } from './settings.js';
@@ -68,7 +69,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const { settings } = options;
   const progress = options.onProgress ?? (() => undefined);
   const dataDir = resolve(settings.VISITBRIDGE_DATA_DIR);
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await prepareDataDir(dataDir);
   const policy = loadPolicy(settings.VISITBRIDGE_POLICY_FILE);
   const external = ExternalEhrs.parse(JSON.parse(settings.VISITBRIDGE_EHR_ENDPOINTS ?? '{}'));
 
@@ -98,7 +99,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
     consoleRoute({ consoleDir: resolve(PROJECT_ROOT, 'console'), config: () => consoleConfig }),
   ];
-  const server = createGateway({ cells: cellRoutes, extras });
+  const server = createGateway({
+    cells: cellRoutes,
+    extras,
+    hostNames: allowedHostNames(settings.HOST),
+    requestTimeoutMs: settings.VISITBRIDGE_REQUEST_TIMEOUT_MS,
+  });
   await listen(server, settings.PORT, settings.HOST);
   const url = `http://${settings.HOST}:${(server.address() as AddressInfo).port}`;
   const cleanup: Array<() => Promise<void>> = [() => close(server)];
@@ -117,7 +123,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       issuer: `${url}/dev-issuer`,
     });
     progress('starting DynamoDB Local');
-    if (!options.inMemory) await mkdir(resolve(dataDir, 'dynamodb'), { recursive: true });
     const dynamo = options.dynamoEndpoint
       ? externalDynamo(options.dynamoEndpoint)
       : await startDynamoDbLocal({

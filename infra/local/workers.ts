@@ -16,7 +16,7 @@ const BATCH_SIZE = 25;
  * Runs each cell's delivery worker on its table's stream, as the event source
  * mapping does in AWS: outbox records only, batch item failures, bisection,
  * bounded retries, and an on-failure destination (an NDJSON file of the given-up
- * records' keys — PHI-free — under `<data>/dlq/`).
+ * records' keys — PHI-free — under `<data>/dlq/`, folder 0700, files 0600).
  */
 export async function startDeliveryWorkers(input: {
   cells: LocalCell[];
@@ -51,7 +51,7 @@ export async function startDeliveryWorkers(input: {
         bisectOnError: true,
         checkpointFile: input.checkpointDir ? `${input.checkpointDir}/${cell.tableName}.json` : undefined,
         onFailure: async (failure) => {
-          await mkdir(dirname(dlqFile), { recursive: true });
+          await mkdir(dirname(dlqFile), { recursive: true, mode: 0o700 });
           const lines = failure.records.map((r) =>
             JSON.stringify({
               at: new Date().toISOString(),
@@ -61,7 +61,7 @@ export async function startDeliveryWorkers(input: {
               sequenceNumber: r.dynamodb?.SequenceNumber,
             }),
           );
-          await appendFile(dlqFile, `${lines.join('\n')}\n`);
+          await appendFile(dlqFile, `${lines.join('\n')}\n`, { mode: 0o600 });
         },
         onError: (error) => input.onError(cell.id, error),
       }),

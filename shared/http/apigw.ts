@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { AppError } from '../domain/errors.js';
 import { PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -39,9 +40,38 @@ export function problemResult(problem: Problem): HttpResult {
   };
 }
 
-/** A path parameter that the route guarantees; absent only if routing is misconfigured. */
-export function pathParam(event: Pick<HttpEvent, 'pathParameters'>, name: string): string {
+/**
+ * A path parameter that the route guarantees, percent-decoded.
+ *
+ * @throws AppError `invalid-path` (400, naming the path) for a malformed percent-encoding such as `%E0%A4%A`;
+ *   Error when the route has no such parameter (routing is misconfigured).
+ */
+export function pathParam(event: Pick<HttpEvent, 'pathParameters' | 'rawPath'>, name: string): string {
   const value = event.pathParameters?.[name];
   if (value === undefined) throw new Error(`route has no path parameter "${name}"`);
-  return decodeURIComponent(value);
+  return decodePathPart(value, event.rawPath);
+}
+
+/**
+ * Refuses a request whose path has a malformed percent-encoding, for routes
+ * that decode the path themselves (the HIM API's `{proxy+}`).
+ *
+ * @throws AppError `invalid-path` (400) naming the path.
+ */
+export function checkPathEncoding(event: Pick<HttpEvent, 'rawPath'>): void {
+  decodePathPart(event.rawPath ?? '', event.rawPath);
+}
+
+function decodePathPart(value: string, rawPath: string | undefined): string {
+  try {
+    return decodeURIComponent(value);
+  } catch (error) {
+    const path = rawPath ?? value;
+    throw new AppError(
+      'invalid-path',
+      `the path ${path} has a malformed percent-encoding: write "%" as %25 and each byte as %XX`,
+      { path },
+      { cause: error },
+    );
+  }
 }

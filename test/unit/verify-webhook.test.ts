@@ -2,7 +2,11 @@ import type { Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { newWebhookSecret } from '../../infra/local/senders.js';
 import type { HttpEvent, HttpResult } from '../../shared/http/apigw.js';
-import { verifyStandardWebhook, type WebhookContext } from '../../shared/http/middleware/verify-webhook.js';
+import {
+  MAX_WEBHOOK_ID_LENGTH,
+  verifyStandardWebhook,
+  type WebhookContext,
+} from '../../shared/http/middleware/verify-webhook.js';
 import type { Sender, SenderRegistry } from '../../shared/ports/sender-registry.js';
 import { signedHeaders } from '../helpers/signing.js';
 
@@ -99,7 +103,50 @@ describe('verifyStandardWebhook', () => {
       () => request(signedHeaders({ secret, body, contentType: 'text/plain' })),
       'unsupported-media-type',
     ],
+    [
+      'a correctly signed webhook-id one character over the limit',
+      () => request(signedHeaders({ secret, body, id: 'm'.repeat(MAX_WEBHOOK_ID_LENGTH + 1) })),
+      'invalid-webhook-id',
+    ],
+    [
+      'a correctly signed webhook-id with a space',
+      () => request(signedHeaders({ secret, body, id: 'msg 1' })),
+      'invalid-webhook-id',
+    ],
+    [
+      'a sender id over 64 characters',
+      () => request(signedHeaders({ secret, body }), body, 'a'.repeat(65)),
+      'invalid-path',
+    ],
+    [
+      'a sender id with a slash',
+      () => request(signedHeaders({ secret, body }), body, 'acme%2F..'),
+      'invalid-path',
+    ],
+    [
+      'a malformed percent-encoding in the sender id',
+      () => request(signedHeaders({ secret, body }), body, '%E0%A4%A'),
+      'invalid-path',
+    ],
   ])('refuses %s', async (_name, build, code) => {
     await expect(verify(build())).rejects.toMatchObject({ code });
+  });
+
+  it('accepts a webhook-id of exactly the limit', async () => {
+    const id = 'm'.repeat(MAX_WEBHOOK_ID_LENGTH);
+    const req = request(signedHeaders({ secret, body, id }));
+
+    await verify(req);
+
+    expect(req.context.webhook?.webhookId).toBe(id);
+  });
+
+  it('names the limit when it refuses a webhook-id', async () => {
+    const req = request(signedHeaders({ secret, body, id: 'm'.repeat(3000) }));
+
+    await expect(verify(req)).rejects.toMatchObject({
+      detail: expect.stringContaining(String(MAX_WEBHOOK_ID_LENGTH)),
+      extensions: { maxLength: MAX_WEBHOOK_ID_LENGTH },
+    });
   });
 });

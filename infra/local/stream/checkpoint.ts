@@ -1,4 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import * as z from 'zod';
 
 const ShardPosition = z.object({
@@ -18,7 +19,9 @@ const CheckpointFile = z.object({
 /**
  * Per-shard positions of one stream, kept in memory and, when a file is given,
  * persisted as JSON (written to a temporary file, then renamed, so a crash never
- * leaves half a checkpoint). Writes are serialised and coalesced.
+ * leaves half a checkpoint). Writes are serialised and coalesced. The file's
+ * folder is created on the first write (mode 0700) and the file is mode 0600:
+ * positions name the table's records.
  */
 export class CheckpointStore {
   private shards: Record<string, ShardPosition> = {};
@@ -114,7 +117,8 @@ export class CheckpointStore {
   private async write(file: string): Promise<void> {
     const body = { version: 1, streamArn: this.streamArn, shards: this.shards };
     const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(body, null, 2)}\n`, 'utf8');
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    await writeFile(tmp, `${JSON.stringify(body, null, 2)}\n`, { encoding: 'utf8', mode: 0o600 });
     await rename(tmp, file);
   }
 }

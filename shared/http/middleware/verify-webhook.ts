@@ -21,10 +21,21 @@ export interface WebhookContext extends Context {
 const REQUIRED_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
 
 /**
+ * Longest `webhook-id` accepted. Standard Webhooks sets no bound; this one keeps the
+ * idempotency key far below DynamoDB's key size limit, so an overlong id is refused
+ * up front instead of failing at storage (which senders would retry forever).
+ */
+export const MAX_WEBHOOK_ID_LENGTH = 256;
+/** A `webhook-id` is printable ASCII without spaces (ids such as `msg_2KWP…` or UUIDs). */
+const WEBHOOK_ID = new RegExp(`^[\\x21-\\x7e]{1,${MAX_WEBHOOK_ID_LENGTH}}$`);
+/** Sender ids are 1-64 letters, digits, ".", "_" or "-" (the shape of every id the platform chooses). */
+const SENDER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
  * Verifies a Standard Webhooks signature over the raw body bytes before anything
- * parses them: size (413), media type (415), headers (400), sender (401), then
- * signature and 5-minute timestamp tolerance (401) with the `standardwebhooks`
- * library. Any of the sender's secrets may match (rotation), and any of the
+ * parses them: size (413), media type (415), headers and the `webhook-id` and
+ * sender id shapes (400), sender (401), then signature and 5-minute timestamp
+ * tolerance (401) with the `standardwebhooks` library. Any of the sender's secrets may match (rotation), and any of the
  * space-separated signatures in the header.
  */
 export function verifyStandardWebhook(options: {
@@ -54,7 +65,22 @@ export function verifyStandardWebhook(options: {
           missing,
         });
       }
+      const webhookId = header(event, 'webhook-id') ?? '';
+      if (!WEBHOOK_ID.test(webhookId)) {
+        throw new AppError(
+          'invalid-webhook-id',
+          `webhook-id must be 1-${MAX_WEBHOOK_ID_LENGTH} printable ASCII characters without spaces (got ${webhookId.length} characters)`,
+          { maxLength: MAX_WEBHOOK_ID_LENGTH },
+        );
+      }
       const senderId = pathParam(event, 'senderId');
+      if (!SENDER_ID.test(senderId)) {
+        throw new AppError(
+          'invalid-path',
+          'the sender id in the path must be 1-64 letters, digits, ".", "_" or "-"',
+          { path: event.rawPath },
+        );
+      }
       const sender = await options.senders.get(senderId);
       if (!sender)
         throw new AppError('unknown-sender', `no sender "${senderId}" is configured for this cell`);
