@@ -8,8 +8,9 @@ import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { cellTableName } from '../../shared/adapters/dynamodb/table-definition.js';
 import { digestBucketName } from './constructs/digest-bucket.js';
+import { grantDigestAccess } from './digest-grants.js';
 import { senderSecretsPrefix } from './function-environment.js';
-import { nagAccount, nagArn } from './nag.js';
+import { nagArn } from './nag.js';
 import type { StatefulStack } from './stateful-stack.js';
 
 /**
@@ -114,43 +115,6 @@ export function grantCellAccess(cell: CellView, fns: CellFunctions): void {
   const all = [fns.ingest, fns.deliver, fns.himApi, fns.digest];
   confineToRegion(fns.ingest, all);
   for (const fn of all) acknowledgeGrantWildcards(fn, cell.cellId);
-}
-
-/**
- * The digest chain's grants. Only the digest function may sign (`kms:Sign`) and write
- * digests (`s3:PutObject`), and it only reads the table; the HIM API reads the public
- * key and the digests and asks the digest function to seal (`lambda:InvokeFunction`).
- * Nobody gets `kms:Verify`: digests are verified offline with the public key.
- */
-function grantDigestAccess(cell: CellView, fns: CellFunctions): void {
-  cell.table.grantReadData(fns.digest);
-  cell.digestSigningKey.grant(fns.digest, 'kms:Sign', 'kms:GetPublicKey');
-  cell.digestSigningKey.grant(fns.himApi, 'kms:GetPublicKey');
-  const bucket = cell.digestBucket;
-  const digests = bucket.arnForObjects(`${cell.cellId}/*`);
-  for (const fn of [fns.digest, fns.himApi]) {
-    fn.addToRolePolicy(
-      new PolicyStatement({ sid: 'ListDigests', actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
-    );
-    fn.addToRolePolicy(
-      new PolicyStatement({ sid: 'ReadDigests', actions: ['s3:GetObject'], resources: [digests] }),
-    );
-    Validations.of(fn).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${digestBucketName(cell.cellId, nagAccount(fn), Stack.of(fn).region)}/${cell.cellId}/*]`,
-      reason:
-        'Digests are one object per position under the cell’s folder of the cell’s digest bucket; their names are not known in advance.',
-    });
-  }
-  fns.digest.addToRolePolicy(
-    new PolicyStatement({ sid: 'WriteDigests', actions: ['s3:PutObject'], resources: [digests] }),
-  );
-  fns.himApi.addToRolePolicy(
-    new PolicyStatement({
-      sid: 'SealOnDemand',
-      actions: ['lambda:InvokeFunction'],
-      resources: [fns.digest.functionArn],
-    }),
-  );
 }
 
 /** Services that hold or protect a cell's data. */

@@ -180,7 +180,7 @@ test('s3:PutObject on the digests is allowed to the digest function role only (t
   }
 });
 
-test('the HIM API may read the public key and invoke the digest function, and nothing signs but that function', () => {
+test('the HIM API may read the public key and the digests and invoke the digest function, but neither sign nor verify with KMS', () => {
   for (const cell of CELLS) {
     // Act
     const template = synth.template(`visitbridge-${cell}-stateless`);
@@ -193,6 +193,8 @@ test('the HIM API may read the public key and invoke the digest function, and no
       [];
     // Assess
     expect(statements.some((s) => allows(s, 'kms:GetPublicKey'))).toBe(true);
+    expect(statements.some((s) => allows(s, 's3:GetObjectVersion'))).toBe(true);
+    expect(statements.some((s) => allows(s, 's3:ListBucketVersions'))).toBe(true);
     expect(statements.some((s) => allows(s, 'kms:Sign') || allows(s, 'kms:Verify'))).toBe(false);
     expect(statements).toContainEqual(
       expect.objectContaining({

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { AppError } from '../../domain/errors.js';
 import type { SealedChainName } from '../../domain/seal/digest.js';
 import type { AnchoredObject, DigestAnchor } from '../../ports/digest-anchor.js';
@@ -17,13 +22,27 @@ export interface S3DigestAnchorOptions {
   cellId: string;
 }
 
+/** One version (or delete marker) of an object under a chain's folder. */
+interface Listed {
+  /** The object name relative to the chain's folder; `name@versionId` for anything but a sole live version. */
+  name: string;
+  key: string;
+  versionId: string | undefined;
+  deleted: boolean;
+}
+
 /**
  * The AWS digest anchor: one object per digest at `<cell>/<chain>/<12-digit seq>.json`
  * in the cell's digest bucket. Writes are create-once (`If-None-Match: *`) and carry a
  * SHA-256 checksum, which Object Lock requires and S3 checks against the body. No
  * retention is set per object: the bucket's default retention (COMPLIANCE mode, at
  * least six years) applies to every version written, so no one, the account root
- * included, can overwrite or delete a digest before it expires.
+ * included, can overwrite or delete a digest version before it expires.
+ *
+ * Reads list object *versions*, not just current objects: a delete marker hides a
+ * digest from a plain listing and would let a later write take its position. Every
+ * delete marker and every version beside a key's one live version is returned under
+ * `name@versionId`, a name no digest has, so verification and sealing fail closed on it.
  */
 export class S3DigestAnchor implements DigestAnchor {
   readonly location: string;
@@ -71,68 +90,92 @@ export class S3DigestAnchor implements DigestAnchor {
   }
 
   /**
-   * Every object under the chain's folder with its body, ordered by name. Costs one
-   * ListObjectsV2 per 1,000 objects plus one GetObject per object: a chain sealed every
-   * 5 minutes grows by about 105,000 objects a year, so a full read is for verification
-   * and export, not for every request.
+   * Every object version under the chain's folder with its body, ordered by name. Costs
+   * one ListObjectVersions per 1,000 versions plus one GetObject per version: a chain
+   * sealed every 5 minutes grows by about 105,000 objects a year, so a full read is for
+   * verification and export, not for every request.
    *
    * @throws AppError('storage-unavailable') when S3 fails.
    */
   async list(chain: SealedChainName): Promise<AnchoredObject[]> {
-    const names = await this.names(chain);
-    const objects: AnchoredObject[] = new Array(names.length);
+    const listed = await this.versions(chain);
+    const objects: AnchoredObject[] = new Array(listed.length);
     let next = 0;
     const worker = async (): Promise<void> => {
-      for (let index = next++; index < names.length; index = next++) {
-        const name = names[index] as string;
-        objects[index] = { name, body: await this.read(chain, name) };
+      for (let index = next++; index < listed.length; index = next++) {
+        const version = listed[index] as Listed;
+        objects[index] = { name: version.name, body: await this.read(version) };
       }
     };
-    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, names.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, listed.length) }, worker));
     return objects;
   }
 
   /**
-   * The digest with the highest position. S3 lists keys only in ascending order, so this
-   * lists every key of the chain (one ListObjectsV2 per 1,000 digests, about 105 requests
-   * a year into a 5-minute chain) and reads one object.
+   * The digest with the highest position, or what hides or replaced it (see the class).
+   * S3 lists keys only in ascending order, so this lists every version of the chain (one
+   * ListObjectVersions per 1,000, about 105 requests a year into a 5-minute chain) and
+   * reads one object.
    *
    * @throws AppError('storage-unavailable') when S3 fails.
    */
   async latest(chain: SealedChainName): Promise<AnchoredObject | undefined> {
-    const name = (await this.names(chain)).filter((n) => DIGEST_NAME.test(n)).at(-1);
-    return name ? { name, body: await this.read(chain, name) } : undefined;
+    const listed = await this.versions(chain);
+    const key = listed
+      .map((l) => l.key)
+      .filter((k) => DIGEST_NAME.test(k.slice(this.folder(chain).length)))
+      .at(-1);
+    const versions = listed.filter((l) => l.key === key);
+    const chosen = versions.find((l) => l.name.includes('@')) ?? versions[0];
+    return chosen ? { name: chosen.name, body: await this.read(chosen) } : undefined;
   }
 
   private folder(chain: SealedChainName): string {
     return `${this.cellId}/${chain}/`;
   }
 
-  /** Every object name under the chain's folder (relative to it), sorted. */
-  private async names(chain: SealedChainName): Promise<string[]> {
+  /** Every version and delete marker under the chain's folder, sorted by name. */
+  private async versions(chain: SealedChainName): Promise<Listed[]> {
     const prefix = this.folder(chain);
-    const names: string[] = [];
-    let token: string | undefined;
+    const found: Array<Omit<Listed, 'name'>> = [];
+    let keyMarker: string | undefined;
+    let versionMarker: string | undefined;
     try {
       do {
         const page = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+          new ListObjectVersionsCommand({
+            Bucket: this.bucket,
+            Prefix: prefix,
+            KeyMarker: keyMarker,
+            VersionIdMarker: versionMarker,
+          }),
         );
-        for (const object of page.Contents ?? []) {
-          if (object.Key) names.push(object.Key.slice(prefix.length));
-        }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
+        for (const v of page.Versions ?? [])
+          found.push({ key: v.Key ?? '', versionId: v.VersionId, deleted: false });
+        for (const m of page.DeleteMarkers ?? [])
+          found.push({ key: m.Key ?? '', versionId: m.VersionId, deleted: true });
+        [keyMarker, versionMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextVersionIdMarker] : [];
+      } while (keyMarker);
     } catch (error) {
       throw unavailable('list', error);
     }
-    return names.sort();
+    const perKey = new Map<string, number>();
+    for (const f of found) perKey.set(f.key, (perKey.get(f.key) ?? 0) + 1);
+    return found
+      .map((f) => {
+        const name = f.key.slice(prefix.length);
+        const sole = perKey.get(f.key) === 1 && !f.deleted;
+        return { ...f, name: sole ? name : `${name}@${f.versionId ?? 'null'}` };
+      })
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  private async read(chain: SealedChainName, name: string): Promise<string> {
+  /** The body of one version; a delete marker has none. */
+  private async read(version: Listed): Promise<string> {
+    if (version.deleted) return '';
     try {
       const out = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: this.folder(chain) + name }),
+        new GetObjectCommand({ Bucket: this.bucket, Key: version.key, VersionId: version.versionId }),
       );
       if (!out.Body) throw new Error('GetObject returned no body');
       return await out.Body.transformToString('utf8');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   GetObjectCommand,
   type GetObjectCommandOutput,
-  ListObjectsV2Command,
+  ListObjectVersionsCommand,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -73,16 +73,23 @@ describe('S3DigestAnchor', () => {
     expect(error).toMatchObject({ code: 'storage-unavailable', cause: denied });
   });
 
-  it('lists every page of the chain folder and reads each object, names relative to the folder and sorted', async () => {
+  it('lists every version page of the chain folder and reads each version, names relative to the folder and sorted', async () => {
     // Prepare
-    s3.on(ListObjectsV2Command, { ContinuationToken: undefined })
+    s3.on(ListObjectVersionsCommand, { KeyMarker: undefined })
       .resolves({
         IsTruncated: true,
-        NextContinuationToken: 'page-2',
-        Contents: [{ Key: 'uk/ledger/000000000002.json' }, { Key: 'uk/ledger/000000000001.json' }],
+        NextKeyMarker: 'uk/ledger/000000000002.json',
+        NextVersionIdMarker: 'v2',
+        Versions: [
+          { Key: 'uk/ledger/000000000002.json', VersionId: 'v2', IsLatest: true },
+          { Key: 'uk/ledger/000000000001.json', VersionId: 'v1', IsLatest: true },
+        ],
       })
-      .on(ListObjectsV2Command, { ContinuationToken: 'page-2' })
-      .resolves({ IsTruncated: false, Contents: [{ Key: 'uk/ledger/notes.txt' }] });
+      .on(ListObjectVersionsCommand, { KeyMarker: 'uk/ledger/000000000002.json' })
+      .resolves({
+        IsTruncated: false,
+        Versions: [{ Key: 'uk/ledger/notes.txt', VersionId: 'v3', IsLatest: true }],
+      });
     s3.on(GetObjectCommand).callsFake((input: { Key: string }) => objectBody(`body of ${input.Key}`));
     // Act
     const objects = await anchor().list('ledger');
@@ -92,9 +99,14 @@ describe('S3DigestAnchor', () => {
       { name: '000000000002.json', body: 'body of uk/ledger/000000000002.json' },
       { name: 'notes.txt', body: 'body of uk/ledger/notes.txt' },
     ]);
-    expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input)).toEqual([
+    expect(s3.commandCalls(ListObjectVersionsCommand).map((c) => c.args[0].input)).toEqual([
       { Bucket: BUCKET, Prefix: 'uk/ledger/' },
-      { Bucket: BUCKET, Prefix: 'uk/ledger/', ContinuationToken: 'page-2' },
+      {
+        Bucket: BUCKET,
+        Prefix: 'uk/ledger/',
+        KeyMarker: 'uk/ledger/000000000002.json',
+        VersionIdMarker: 'v2',
+      },
     ]);
     expect(
       s3
@@ -102,19 +114,45 @@ describe('S3DigestAnchor', () => {
         .map((c) => c.args[0].input)
         .sort((a, b) => String(a.Key).localeCompare(String(b.Key))),
     ).toEqual([
-      { Bucket: BUCKET, Key: 'uk/ledger/000000000001.json' },
-      { Bucket: BUCKET, Key: 'uk/ledger/000000000002.json' },
-      { Bucket: BUCKET, Key: 'uk/ledger/notes.txt' },
+      { Bucket: BUCKET, Key: 'uk/ledger/000000000001.json', VersionId: 'v1' },
+      { Bucket: BUCKET, Key: 'uk/ledger/000000000002.json', VersionId: 'v2' },
+      { Bucket: BUCKET, Key: 'uk/ledger/notes.txt', VersionId: 'v3' },
     ]);
   });
 
-  it('gives the highest digest name as latest, reading that one object only', async () => {
+  it('shows a digest hidden by a delete marker and its replacement under names no digest has', async () => {
+    // Prepare: seq 2 was hidden by a delete marker, then another digest took its key
+    s3.on(ListObjectVersionsCommand).resolves({
+      Versions: [
+        { Key: 'uk/ledger/000000000001.json', VersionId: 'v1', IsLatest: true },
+        { Key: 'uk/ledger/000000000002.json', VersionId: 'forged', IsLatest: true },
+        { Key: 'uk/ledger/000000000002.json', VersionId: 'sealed', IsLatest: false },
+      ],
+      DeleteMarkers: [{ Key: 'uk/ledger/000000000002.json', VersionId: 'marker', IsLatest: false }],
+    });
+    s3.on(GetObjectCommand).callsFake((input: { VersionId: string }) =>
+      objectBody(`version ${input.VersionId}`),
+    );
+    // Act
+    const objects = await anchor().list('ledger');
+    const latest = await anchor().latest('ledger');
+    // Assess
+    expect(objects).toEqual([
+      { name: '000000000001.json', body: 'version v1' },
+      { name: '000000000002.json@forged', body: 'version forged' },
+      { name: '000000000002.json@marker', body: '' },
+      { name: '000000000002.json@sealed', body: 'version sealed' },
+    ]);
+    expect(latest?.name).toMatch(/^000000000002\.json@/);
+  });
+
+  it('gives the highest digest name as latest, reading that one version only', async () => {
     // Prepare
-    s3.on(ListObjectsV2Command).resolves({
-      Contents: [
-        { Key: 'uk/audit/000000000009.json' },
-        { Key: 'uk/audit/000000000010.json' },
-        { Key: 'uk/audit/zz-not-a-digest' },
+    s3.on(ListObjectVersionsCommand).resolves({
+      Versions: [
+        { Key: 'uk/audit/000000000009.json', VersionId: 'v9', IsLatest: true },
+        { Key: 'uk/audit/000000000010.json', VersionId: 'v10', IsLatest: true },
+        { Key: 'uk/audit/zz-not-a-digest', VersionId: 'vz', IsLatest: true },
       ],
     });
     s3.on(GetObjectCommand).resolves(objectBody('{"seq":10}'));
@@ -123,13 +161,13 @@ describe('S3DigestAnchor', () => {
     // Assess
     expect(latest).toEqual({ name: '000000000010.json', body: '{"seq":10}' });
     expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input)).toEqual([
-      { Bucket: BUCKET, Key: 'uk/audit/000000000010.json' },
+      { Bucket: BUCKET, Key: 'uk/audit/000000000010.json', VersionId: 'v10' },
     ]);
   });
 
   it('has no latest digest in an empty folder', async () => {
     // Prepare
-    s3.on(ListObjectsV2Command).resolves({ KeyCount: 0 });
+    s3.on(ListObjectVersionsCommand).resolves({});
     // Act
     const latest = await anchor().latest('ledger');
     // Assess
@@ -138,14 +176,16 @@ describe('S3DigestAnchor', () => {
   });
 
   it.each([
-    ['listing', ListObjectsV2Command],
+    ['listing', ListObjectVersionsCommand],
     ['reading', GetObjectCommand],
   ] as const)(
     'turns a failure while %s into storage-unavailable with the cause kept',
     async (_what, command) => {
       // Prepare
       const failure = s3Error('SlowDown', 503);
-      s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'uk/ledger/000000000001.json' }] });
+      s3.on(ListObjectVersionsCommand).resolves({
+        Versions: [{ Key: 'uk/ledger/000000000001.json', VersionId: 'v1', IsLatest: true }],
+      });
       s3.on(GetObjectCommand).resolves(objectBody('{}'));
       s3.on(command as typeof GetObjectCommand).rejects(failure);
       // Act
