@@ -95,7 +95,9 @@ async function sealOnce({ chain, signer, anchor, clock }: SealDeps): Promise<Sea
     if (head.seq < pin.seq) {
       throw refuse(chain.name, `shard ${head.shard} ends at seq ${head.seq}, but seq ${pin.seq} was sealed`);
     }
-    const records = await chain.readShard(head.shard, { fromSeq: pin.seq + 1, limit: head.seq - pin.seq });
+    const grownBy = head.seq - pin.seq;
+    const records =
+      grownBy > 0 ? await chain.readShard(head.shard, { fromSeq: pin.seq + 1, limit: grownBy }) : [];
     const grown = verifyChain(records, { anchor: { seq: pin.seq, hash: pin.hash }, head });
     if (!grown.ok) {
       throw refuse(chain.name, `shard ${head.shard} seq ${grown.firstBadSeq}: ${grown.detail}`);

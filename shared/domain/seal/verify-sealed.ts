@@ -2,6 +2,7 @@ import type { AnchoredObject } from '../../ports/digest-anchor.js';
 import type { ChainInventory, ChainRecord, StrayItem } from '../../ports/sealable-chain.js';
 import { verifyChain } from '../ledger/verify-chain.js';
 import type { SealedChainName, SignedDigest } from './digest.js';
+import { CLOCK_SKEW_MS, unsealedCheck } from './unsealed.js';
 import { type DigestChainResult, verifyDigestChain } from './verify-digests.js';
 
 export interface ShardSealReport {
@@ -73,8 +74,7 @@ export function verifySealed(input: VerifySealedInput): SealReport {
   if (latest && latest.shardCount !== input.shardCount) {
     problems.push(`the latest digest seals ${latest.shardCount} shards; ${input.shardCount} are configured`);
   }
-  const skewMs = 5 * 60_000;
-  if (latest && Date.parse(latest.at) > input.now.getTime() + skewMs) {
+  if (latest && Date.parse(latest.at) > input.now.getTime() + CLOCK_SKEW_MS) {
     problems.push(`the latest digest (seq ${latest.seq}) is dated in the future (${latest.at})`);
   }
   const shards = Array.from({ length: Math.max(input.shardCount, latest?.shardCount ?? 0) }, (_, shard) =>
@@ -155,58 +155,20 @@ function verifyShard(
     const pin = digest.shards[shard];
     if (!pin || pin.seq === 0) continue;
     const record: ChainRecord | undefined = bySeq.get(pin.seq);
-    if (!record) {
-      return {
-        ...base,
-        ok: false,
-        firstBadSeq: Math.min(pin.seq, records.length + 1),
-        problem: 'deleted',
-        detail: `seq ${pin.seq}, sealed by digest ${digest.seq}, is missing: records were deleted`,
-      };
-    }
-    if (record.entryHash !== pin.hash) {
+    if (!record || record.entryHash !== pin.hash) {
+      // Only the sealed heads are known, so nothing after the last one still intact can be trusted.
+      const found = record
+        ? `differs from what digest ${digest.seq} sealed`
+        : `is missing (the shard ends at seq ${records.length}), though digest ${digest.seq} sealed it`;
       return {
         ...base,
         ok: false,
         firstBadSeq: lastGood + 1,
-        problem: 'rewritten',
-        detail: `seq ${pin.seq} differs from what digest ${digest.seq} sealed: the chain was rewritten after seq ${lastGood}`,
+        problem: record ? 'rewritten' : 'deleted',
+        detail: `seq ${pin.seq} ${found}: records from seq ${lastGood + 1} on were ${record ? 'rewritten' : 'deleted or rewritten'}`,
       };
     }
     lastGood = pin.seq;
   }
   return { ...base, ok: true };
-}
-
-interface UnsealedOutcome {
-  ok: boolean;
-  count: number;
-  oldestAt?: string;
-  deadline?: string;
-  problem: string;
-}
-
-function unsealedCheck(input: VerifySealedInput, latest: SignedDigest | undefined): UnsealedOutcome {
-  const unsealed: ChainRecord[] = [];
-  for (const [shard, records] of input.inventory.shards) {
-    const sealed = latest?.shards[shard]?.seq ?? 0;
-    unsealed.push(...records.filter((r) => r.seq > sealed));
-  }
-  const oldestAt = unsealed.reduce<string | undefined>(
-    (min, r) => (min === undefined || r.at < min ? r.at : min),
-    undefined,
-  );
-  const base = { count: unsealed.length, ...(oldestAt ? { oldestAt } : {}) };
-  if (input.source === 'export' || !oldestAt) return { ok: true, ...base, problem: '' };
-  const allowedMs = latest ? 2 * input.intervalMs : input.intervalMs;
-  const deadline = new Date(Date.parse(oldestAt) + allowedMs).toISOString();
-  if (Date.parse(deadline) >= input.now.getTime()) return { ok: true, ...base, deadline, problem: '' };
-  return {
-    ok: false,
-    ...base,
-    deadline,
-    problem: latest
-      ? `${unsealed.length} record(s) unsealed since ${oldestAt}, longer than two digest intervals: digests stopped or were withheld`
-      : `no digest exists, but records date from ${oldestAt}, longer than one digest interval ago`,
-  };
 }
