@@ -5,7 +5,7 @@ import { Instant, Limit, parseInput } from '../query.js';
 import type { HimDeps } from './context.js';
 import { shardReport, type VerifyReport } from './verify-report.js';
 
-const AuditQuery = z.object({
+export const AuditQuery = z.object({
   from: Instant.optional(),
   to: Instant.optional(),
   limit: Limit,
