@@ -91,6 +91,7 @@ export function himTags(): Array<{ name: string; description: string }> {
   }));
 }
 
+/** How HIM callers authenticate: the bearer token `auth.ts` verifies. */
 export const HIM_SECURITY_SCHEMES = {
   himBearer: {
     type: 'http',

@@ -161,6 +161,7 @@ export const INGEST_OPERATIONS: Record<(typeof INGEST_ROUTES)[number], Operation
   },
 };
 
+/** Tags of the ingest operations, with what each groups. */
 export const INGEST_TAGS = [
   {
     name: 'Webhooks',
@@ -170,6 +171,10 @@ export const INGEST_TAGS = [
   { name: 'Keys', description: 'Public keys the cell publishes' },
 ];
 
+/**
+ * How ingest callers prove who they are: a signature (webhook, forwarded) or
+ * the receipt's capability (status). Declared so viewers show it; the handler checks it.
+ */
 export const INGEST_SECURITY_SCHEMES = {
   standardWebhooks: {
     type: 'apiKey',

@@ -60,6 +60,7 @@ export interface OperationSpec {
   extensions?: Record<string, unknown>;
 }
 
+/** Everything a cell's OpenAPI document is generated from. */
 export interface ApiDescription {
   operations: readonly OperationSpec[];
   tags: ReadonlyArray<{ name: string; description: string }>;
