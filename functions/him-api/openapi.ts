@@ -1,59 +1,103 @@
-import { ROUTES } from './routes.js';
+import type { ErrorCode } from '../../shared/domain/errors.js';
+import type { OperationSpec } from '../../shared/http/openapi.js';
+import { type HimRoute, ROUTES } from './routes.js';
 
-const SUMMARIES: Record<string, string> = {
-  whoami: 'Who the token says you are',
-  ledger:
-    'Transfers ledger entries (filters: from, to, kind, decision, corridor=uk:us, noteId, patient=system|value; cursor pagination)',
-  'ledger/export': 'Export the filtered ledger (format=csv|ndjson)',
-  'ledger/verify': 'Verify every shard of the hash chain and the latest signed digest',
-  'ledger/digest': 'Write a signed digest of the chain heads',
-  corridors: 'Movements per day by corridor, kind, mechanism and decision',
-  deliveries: 'Deliveries by state (pending, retrying, waiting, delivered, parked)',
-  'deliveries/replay': 'Replay parked deliveries parked in a time range (dryRun first)',
-  'deliveries/{senderId}/{noteId}/{version}': 'One delivery with its attempt history',
-  'deliveries/{senderId}/{noteId}/{version}/replay':
-    'Replay one parked delivery (re-checks the residency policy)',
-  'notes/{senderId}/{noteId}/{version}': 'View a note (decrypts; writes a PHI-access audit entry)',
-  audit: 'The HIM audit log',
-  'audit/verify': 'Verify the audit hash chain',
+/** Tag of each first path segment; a new segment becomes its own tag, capitalised. */
+const TAG_NAMES: Record<string, string> = { whoami: 'Session' };
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  Session: 'Who the bearer token says you are',
+  Ledger: 'The transfers ledger: query, export, verify, and seal with signed digests',
+  Corridors: 'Movements per day and corridor',
+  Deliveries: 'Deliveries to EHRs: states, attempt history, replay of parked ones',
+  Notes: 'Decrypted note views; every view writes a PHI-access audit entry',
+  Audit: 'The audit log of every HIM action',
 };
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
+const tagOf = (path: string): string => {
+  const segment = path.split('/')[0] ?? path;
+  return TAG_NAMES[segment] ?? segment.charAt(0).toUpperCase() + segment.slice(1);
+};
+
+const pascal = (words: string[]) => words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+
+/** `GET deliveries/{senderId}/{noteId}` → `getDeliveriesBySenderIdNoteId`. */
+function derivedOperationId(route: HimRoute): string {
+  const parts = route.path.split('/');
+  const literal = parts.filter((p) => !p.startsWith('{')).flatMap((p) => p.split('-'));
+  const params = parts.filter((p) => p.startsWith('{')).map((p) => p.slice(1, -1));
+  return `${route.method.toLowerCase()}${pascal(literal)}${params.length ? `By${pascal(params)}` : ''}`;
+}
+
+/** Who may call a route and how it is audited, from the table itself. */
+function describe(route: HimRoute): string {
+  const roles = `Roles: ${route.roles.map((r) => `\`${r}\``).join(', ')}.`;
+  const audit = route.action
+    ? ` Every call, refused ones included, writes an audit entry \`${route.action}\`.`
+    : ' Not audited.';
+  return `${roles}${audit}`;
+}
+
+/** What any HIM call may answer beyond its use case: token, role, input, storage. */
+function derivedErrors(route: HimRoute): ErrorCode[] {
+  const doc = route.doc ?? {};
+  const errors: ErrorCode[] = ['unauthorized', 'forbidden', 'storage-unavailable'];
+  if (doc.path || doc.query || doc.body) errors.push('invalid-query');
+  if (doc.query?.shape.cursor) errors.push('invalid-cursor');
+  if (doc.body) errors.push('invalid-json');
+  return [...errors, ...(doc.errors ?? [])];
+}
 
 /**
- * The HIM API's OpenAPI paths, generated from the route table the function
- * serves (`ROUTES`): method, path, roles (`x-roles`) and audit action cannot drift
- * from the code.
+ * The HIM API's operations, generated from the route table the function
+ * serves (`ROUTES`): method, path, roles (`x-roles`), audit action and the zod
+ * schemas of each route's `doc` cannot drift from the code, and a route without
+ * a `doc` is still published (derived id, tag, path parameters and problems).
  */
-export function himOpenApiPaths(): Record<string, Record<string, unknown>> {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of ROUTES) {
-    const path = `/v1/him/${route.path}`;
-    const parameters = [...route.path.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => ({
-      name: m[1],
-      in: 'path',
-      required: true,
-      schema: { type: 'string' },
-    }));
-    paths[path] ??= {};
-    (paths[path] as Record<string, unknown>)[route.method.toLowerCase()] = {
-      summary: SUMMARIES[route.path] ?? route.path,
-      tags: ['HIM'],
+export function himOperations(routes: readonly HimRoute[] = ROUTES): OperationSpec[] {
+  return routes.map((route) => {
+    const doc = route.doc ?? {};
+    const status = doc.response?.status ?? 200;
+    return {
+      method: route.method,
+      path: `/v1/him/${route.path}`,
+      operationId: doc.operationId ?? derivedOperationId(route),
+      summary: doc.summary ?? `${route.method} ${route.path}`,
+      description: describe(route),
+      tags: [tagOf(route.path)],
       security: [{ himBearer: [] }],
-      'x-roles': route.roles,
-      ...(route.action ? { 'x-audit-action': route.action } : {}),
-      parameters,
-      responses: {
-        '200': { description: 'OK (JSON; CSV or NDJSON for exports)' },
-        '400': problem('Invalid query or cursor'),
-        '401': problem('No, expired or invalid bearer token'),
-        '403': problem('Your role may not call this'),
-        '404': problem('Not found'),
-      },
+      extensions: { 'x-roles': route.roles, ...(route.action ? { 'x-audit-action': route.action } : {}) },
+      ...(doc.path ? { pathParams: doc.path } : {}),
+      ...(doc.query ? { query: doc.query } : {}),
+      ...(doc.body ? { body: doc.body } : {}),
+      success: [
+        {
+          status,
+          description: status === 202 ? 'Accepted' : 'OK',
+          ...(doc.response?.schema ? { schema: doc.response.schema } : {}),
+          ...(doc.response?.media ? { media: doc.response.media } : {}),
+        },
+      ],
+      errors: derivedErrors(route),
     };
-  }
-  return paths;
+  });
 }
+
+/** The HIM tags in use, each with its description. */
+export function himTags(): Array<{ name: string; description: string }> {
+  const names = [...new Set(ROUTES.map((r) => tagOf(r.path)))];
+  return names.map((name) => ({
+    name,
+    description: TAG_DESCRIPTIONS[name] ?? `HIM API: ${name.toLowerCase()}`,
+  }));
+}
+
+/** How HIM callers authenticate: the bearer token `auth.ts` verifies. */
+export const HIM_SECURITY_SCHEMES = {
+  himBearer: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      'OIDC access token of the cell’s identity provider, HIM roles in the roles claim (`cognito:groups` in AWS)',
+  },
+};

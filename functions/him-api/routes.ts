@@ -1,16 +1,25 @@
+import type * as z from 'zod';
 import type { HimRoleName } from '../../shared/domain/audit/entry.js';
-import { AppError } from '../../shared/domain/errors.js';
+import { AppError, type ErrorCode } from '../../shared/domain/errors.js';
 import { type HttpEvent, type HttpResult, jsonResult } from '../../shared/http/apigw.js';
 import type { Principal } from './auth.js';
 import { jsonBody } from './query.js';
+import * as Body from './responses.js';
 import type { PathRoute } from './router.js';
-import { listAudit } from './use-cases/audit.js';
+import { AuditQuery, listAudit } from './use-cases/audit.js';
 import type { HimDeps } from './use-cases/context.js';
-import { corridorSummary } from './use-cases/corridors.js';
-import { getDelivery, listDeliveries, replayDelivery, replayRange } from './use-cases/deliveries.js';
+import { CorridorQuery, corridorSummary } from './use-cases/corridors.js';
+import {
+  ListQuery as DeliveriesQuery,
+  getDelivery,
+  listDeliveries,
+  RangeBody,
+  replayDelivery,
+  replayRange,
+} from './use-cases/deliveries.js';
 import { listDigests, sealNow, verifyIntegrity } from './use-cases/integrity.js';
-import { exportLedger, listLedger } from './use-cases/ledger.js';
-import { noteKeyOf, noteTarget, viewNote } from './use-cases/notes.js';
+import { ExportQuery, exportLedger, LedgerQuery, listLedger } from './use-cases/ledger.js';
+import { KeyInput, noteKeyOf, noteTarget, viewNote } from './use-cases/notes.js';
 
 /** One HIM request after authentication and routing. */
 export interface HimRequest {
@@ -21,8 +30,30 @@ export interface HimRequest {
   event: HttpEvent;
 }
 
+/**
+ * What the published OpenAPI says of a route beyond the table's method, path
+ * and roles. Every part may be left out: the operation id, tag, path
+ * parameters, a 200 answer and the problems of authentication, roles, input
+ * and storage are derived from the route itself.
+ */
+export interface RouteDoc {
+  /** Stable name for generated clients; `<method><Path>` when absent. */
+  operationId?: string;
+  summary?: string;
+  /** The zod schemas the use case parses path parameters, query string and JSON body with. */
+  path?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** The success answer: status (200 when absent), JSON body schema, or the `media` types of another body. */
+  response?: { status?: number; schema?: z.ZodType; media?: readonly string[] };
+  /** Problems the use case itself answers with. */
+  errors?: readonly ErrorCode[];
+}
+
 export interface HimRoute extends PathRoute {
   roles: readonly HimRoleName[];
+  /** For the published OpenAPI only: no effect on serving. */
+  doc?: RouteDoc;
   /** The audit action; absent only for `whoami`, the one call not audited. */
   action?: string;
   /** What the call acts on, for the audit entry: ids and filters, never PHI (a patient filter as its ref). */
@@ -55,6 +86,8 @@ const json =
     jsonResult(status, await work(req));
 
 const key = (req: HimRequest) => noteKeyOf(req.params, req.query.event);
+const NotePath = KeyInput.pick({ senderId: true, noteId: true, version: true });
+const NoteEvent = KeyInput.pick({ event: true });
 const target = (req: HimRequest) => noteTarget(req.params, req.query.event);
 
 /** Every HIM API route (contract: the HIM API table), literal paths before parameterised ones. */
@@ -62,6 +95,7 @@ export const ROUTES: readonly HimRoute[] = [
   {
     method: 'GET',
     path: 'whoami',
+    doc: { operationId: 'whoAmI', summary: 'Who the token says you are', response: { schema: Body.WhoAmI } },
     roles: [R, P, A],
     target: () => 'self',
     run: json(200, async ({ deps, principal }) => ({
@@ -74,6 +108,12 @@ export const ROUTES: readonly HimRoute[] = [
   {
     method: 'GET',
     path: 'ledger',
+    doc: {
+      operationId: 'listLedgerEntries',
+      summary: 'Transfers ledger entries, filtered, in time order (cursor pagination)',
+      query: LedgerQuery,
+      response: { schema: Body.LedgerPage },
+    },
     roles: [R, P],
     action: 'ledger.list',
     target: (req) => filterTarget('ledger', req),
@@ -82,6 +122,13 @@ export const ROUTES: readonly HimRoute[] = [
   {
     method: 'GET',
     path: 'ledger/export',
+    doc: {
+      operationId: 'exportLedger',
+      summary: 'Export the filtered ledger as CSV or NDJSON (up to 5 MB)',
+      query: ExportQuery,
+      response: { media: ['text/csv', 'application/x-ndjson'] },
+      errors: ['export-too-large'],
+    },
     roles: [R, P],
     action: 'ledger.export',
     target: (req) => filterTarget('ledger/export', req),
@@ -101,6 +148,11 @@ export const ROUTES: readonly HimRoute[] = [
   {
     method: 'GET',
     path: 'ledger/verify',
+    doc: {
+      operationId: 'verifyLedger',
+      summary: 'Verify the ledger against its anchored digest chain, failing closed',
+      response: { schema: Body.SealReport },
+    },
     roles: [R, P],
     action: 'ledger.verify',
     target: () => 'ledger',
@@ -109,6 +161,12 @@ export const ROUTES: readonly HimRoute[] = [
   {
     method: 'POST',
     path: 'ledger/digest',
+    doc: {
+      operationId: 'sealLedger',
+      summary: 'Seal the ledger now with a signed digest stored outside the table',
+      response: { status: 201, schema: Body.SealSummary },
+      errors: ['seal-refused'],
+    },
     roles: [P, A],
     action: 'ledger.digest',
     target: () => 'ledger',
@@ -117,6 +175,11 @@ export const ROUTES: readonly HimRoute[] = [
   {
     method: 'GET',
     path: 'ledger/digests',
+    doc: {
+      operationId: 'listLedgerDigests',
+      summary: 'The ledger digest chain exactly as anchored, for offline verification',
+      response: { schema: Body.DigestObjects },
+    },
     roles: [R, P],
     action: 'ledger.digests',
     target: () => 'ledger',
@@ -125,6 +188,12 @@ export const ROUTES: readonly HimRoute[] = [
   {
     method: 'GET',
     path: 'corridors',
+    doc: {
+      operationId: 'summarizeCorridors',
+      summary: 'Movements per day by corridor, kind, mechanism and decision (last 30 days by default)',
+      query: CorridorQuery,
+      response: { schema: Body.CorridorSummary },
+    },
     roles: [R, P],
     action: 'corridors.summary',
     target: (req) => filterTarget('corridors', req),
@@ -133,6 +202,12 @@ export const ROUTES: readonly HimRoute[] = [
   {
     method: 'GET',
     path: 'deliveries',
+    doc: {
+      operationId: 'listDeliveries',
+      summary: 'Deliveries in one state, oldest first (cursor pagination)',
+      query: DeliveriesQuery,
+      response: { schema: Body.DeliveryPage },
+    },
     roles: [R, P, A],
     action: 'deliveries.list',
     target: (req) => filterTarget('deliveries', req),
@@ -141,6 +216,12 @@ export const ROUTES: readonly HimRoute[] = [
   {
     method: 'POST',
     path: 'deliveries/replay',
+    doc: {
+      operationId: 'replayParkedDeliveries',
+      summary: 'Replay deliveries parked in a time range (dryRun counts them)',
+      body: RangeBody,
+      response: { schema: Body.ReplayRangeResult },
+    },
     roles: [A],
     action: 'deliveries.replay-range',
     target: () => 'deliveries?state=parked',
@@ -149,6 +230,14 @@ export const ROUTES: readonly HimRoute[] = [
   {
     method: 'GET',
     path: 'deliveries/{senderId}/{noteId}/{version}',
+    doc: {
+      operationId: 'getDelivery',
+      summary: 'One delivery with its attempt history',
+      path: NotePath,
+      query: NoteEvent,
+      response: { schema: Body.DeliveryDetail },
+      errors: ['not-found'],
+    },
     roles: [R, P, A],
     action: 'deliveries.get',
     target,
@@ -157,6 +246,14 @@ export const ROUTES: readonly HimRoute[] = [
   {
     method: 'POST',
     path: 'deliveries/{senderId}/{noteId}/{version}/replay',
+    doc: {
+      operationId: 'replayDelivery',
+      summary: 'Replay one parked delivery (re-checks the residency policy)',
+      path: NotePath,
+      body: NoteEvent,
+      response: { status: 202, schema: Body.Requeued },
+      errors: ['not-found', 'not-parked', 'transfer-denied'],
+    },
     roles: [A],
     action: 'deliveries.replay',
     target: (req) => noteTarget(req.params, eventOf(req.event)),
@@ -167,6 +264,14 @@ export const ROUTES: readonly HimRoute[] = [
   {
     method: 'GET',
     path: 'notes/{senderId}/{noteId}/{version}',
+    doc: {
+      operationId: 'viewNote',
+      summary: 'View a note (decrypts; writes a PHI-access audit entry)',
+      path: NotePath,
+      query: NoteEvent,
+      response: { schema: Body.NoteView },
+      errors: ['not-found', 'transfer-denied'],
+    },
     roles: [P],
     action: 'notes.view',
     target,
@@ -175,6 +280,12 @@ export const ROUTES: readonly HimRoute[] = [
   {
     method: 'GET',
     path: 'audit',
+    doc: {
+      operationId: 'listAuditEntries',
+      summary: 'The HIM audit log in time order (cursor pagination)',
+      query: AuditQuery,
+      response: { schema: Body.AuditPage },
+    },
     roles: [R, P],
     action: 'audit.list',
     target: (req) => filterTarget('audit', req),
@@ -183,6 +294,11 @@ export const ROUTES: readonly HimRoute[] = [
   {
     method: 'GET',
     path: 'audit/verify',
+    doc: {
+      operationId: 'verifyAuditLog',
+      summary: 'Verify the audit log against its anchored digest chain, failing closed',
+      response: { schema: Body.SealReport },
+    },
     roles: [R, P],
     action: 'audit.verify',
     target: () => 'audit',
@@ -191,6 +307,12 @@ export const ROUTES: readonly HimRoute[] = [
   {
     method: 'POST',
     path: 'audit/digest',
+    doc: {
+      operationId: 'sealAuditLog',
+      summary: 'Seal the audit log now with a signed digest stored outside the table',
+      response: { status: 201, schema: Body.SealSummary },
+      errors: ['seal-refused'],
+    },
     roles: [P, A],
     action: 'audit.digest',
     target: () => 'audit',
@@ -199,6 +321,11 @@ export const ROUTES: readonly HimRoute[] = [
   {
     method: 'GET',
     path: 'audit/digests',
+    doc: {
+      operationId: 'listAuditDigests',
+      summary: 'The audit digest chain exactly as anchored, for offline verification',
+      response: { schema: Body.DigestObjects },
+    },
     roles: [R, P],
     action: 'audit.digests',
     target: () => 'audit',
@@ -207,6 +334,11 @@ export const ROUTES: readonly HimRoute[] = [
   {
     method: 'GET',
     path: 'integrity/public-key',
+    doc: {
+      operationId: 'getDigestPublicKey',
+      summary: 'The public key that verifies this cell’s digests',
+      response: { schema: Body.DigestPublicKey },
+    },
     roles: [R, P, A],
     action: 'integrity.public-key',
     target: () => 'digest-key',

@@ -46,3 +46,21 @@ export function healthDocument(input: {
     ),
   };
 }
+
+/** A Host header as a client may send it: name or IPv4 or [IPv6], optional port. Anything else is ignored. */
+const HOST = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+
+/**
+ * The OpenAPI `servers` of the local stack: one per cell, at the host and port
+ * the caller reached (its `Host` header), so "try it" in a viewer on another
+ * machine or behind a port forward calls this stack. `fallbackUrl` serves a
+ * request without a usable Host.
+ */
+export function cellServers(
+  host: string | undefined,
+  fallbackUrl: string,
+  cells: ReadonlyArray<{ id: string; name: string }>,
+): Array<{ url: string; description: string }> {
+  const origin = host && HOST.test(host) ? `http://${host}` : fallbackUrl;
+  return cells.map((c) => ({ url: `${origin}/${c.id}`, description: `${c.name} cell (${c.id})` }));
+}

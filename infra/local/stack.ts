@@ -4,10 +4,10 @@ import { resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { buildDeliverHandler } from '../../functions/deliver/deps.js';
 import type { StreamHandler } from '../../functions/deliver/handler-factory.js';
-import { himOpenApiPaths } from '../../functions/him-api/openapi.js';
+import { cellApiDocument } from '../../functions/openapi.js';
 import { loadPolicy } from '../../shared/config/load-policy.js';
 import { AppError } from '../../shared/domain/errors.js';
-import { eventJsonSchema, openApiDocument } from '../../shared/http/openapi.js';
+import { eventJsonSchema } from '../../shared/http/openapi.js';
 import { localContext, type Route } from './api-gateway.js';
 import { type LocalCell, localCells } from './cells.js';
 import { type ConsoleConfig, consoleRoute, localConsoleConfig } from './console-route.js';
@@ -17,11 +17,11 @@ import { serveDevIssuer } from './dev-issuer-http.js';
 import { type DynamoDbLocal, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { cellSmartJwks, ExternalEhrs, type LocalEhrs, registerBridgeKeys, startLocalEhrs } from './ehrs.js';
 import { HTTP_FUNCTIONS, SCHEDULED_FUNCTIONS, startSchedule } from './functions.js';
-import { healthDocument } from './health.js';
+import { cellServers, healthDocument } from './health.js';
 import { allowedHostNames } from './host-guard.js';
 import { ensureSendersFile } from './senders.js';
 import { createGateway, type StaticRoute, sendJson, sendProblem } from './server.js';
-import { type LocalSettings, PROJECT_ROOT } from './settings.js';
+import { type LocalSettings, PROJECT_ROOT, stackUrl } from './settings.js';
 import { ensureCellTable } from './tables.js';
 import { startDeliveryWorkers } from './workers.js';
 
@@ -86,8 +86,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       else return false;
       return true;
     },
-    (_req, res, path) => {
-      if (path === '/openapi.json') sendJson(res, 200, openApiDocument(himOpenApiPaths()));
+    (req, res, path) => {
+      if (path === '/openapi.json')
+        sendJson(
+          res,
+          200,
+          cellApiDocument(cellServers(req.headers.host, stackUrl(settings), policy.jurisdictions)),
+        );
       else if (path === '/schemas/visit-note-event.v1.json') sendJson(res, 200, eventJsonSchema());
       else return false;
       return true;

@@ -1,6 +1,8 @@
 import * as z from 'zod';
-import { Receipt, VisitNoteEvent } from '../domain/event/schema.js';
-import { PROBLEMS, problemType } from './problem.js';
+import type { ErrorCode } from '../domain/errors.js';
+import { VisitNoteEvent } from '../domain/event/schema.js';
+import { componentSchemas, normalizeSchema, parametersOf } from './openapi-schema.js';
+import { PROBLEM_CONTENT_TYPE, PROBLEMS, problemType } from './problem.js';
 
 /** RFC 9457 problem details, as every error of the API is answered. */
 export const ProblemDetails = z
@@ -15,133 +17,167 @@ export const ProblemDetails = z
   .loose()
   .meta({ id: 'Problem', description: 'RFC 9457 problem details; `type` is stable per cause' });
 
-export const DeliveryStatusBody = z
-  .object({
-    noteId: z.string(),
-    version: z.int(),
-    events: z.array(
-      z.object({
-        event: z.enum(['finalized', 'amended', 'retracted']),
-        state: z.string(),
-        attempts: z.int(),
-        receivedAt: z.string(),
-        updatedAt: z.string().optional(),
-        deliveredAt: z.string().optional(),
-        ehrResource: z.string().optional(),
-        parkReason: z.string().optional(),
-      }),
-    ),
-  })
-  .meta({ id: 'DeliveryStatus' });
-
 /** The published JSON Schema of the v1 event, generated from the zod definition. */
 export function eventJsonSchema(): Record<string, unknown> {
   return {
-    ...z.toJSONSchema(VisitNoteEvent, { io: 'input', unrepresentable: 'any' }),
+    ...(normalizeSchema(z.toJSONSchema(VisitNoteEvent, { io: 'input', unrepresentable: 'any' })) as object),
     $id: 'https://visitbridge.dev/schemas/visit-note-event.v1.json',
   };
 }
 
-const json = (id: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${id}` } } });
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
+/** A success answer of an operation: a JSON body (`schema`), or a body in other `media` types. */
+export interface SuccessResponse {
+  status: number;
+  description: string;
+  schema?: z.ZodType;
+  media?: readonly string[];
+  headers?: Record<string, { description: string; schema: unknown }>;
+}
 
 /**
- * OpenAPI 3.1 of a cell's API, its schemas generated from the zod definitions.
- * `extraPaths` are other functions' paths (the HIM API's, generated from its route table).
+ * One operation of a cell's API, as the function serving it declares it. The
+ * OpenAPI document is generated from these and the zod schemas they name (the
+ * ones the handlers parse with), never written by hand.
  */
-export function openApiDocument(extraPaths: Record<string, unknown> = {}): Record<string, unknown> {
-  const registry = z.registry<{ id: string }>();
-  for (const schema of [VisitNoteEvent, Receipt, ProblemDetails, DeliveryStatusBody]) {
-    registry.add(schema, { id: String(schema.meta()?.id) });
+export interface OperationSpec {
+  method: 'GET' | 'POST';
+  /** Path on a cell's base URL with `{name}` parameters, e.g. `/v1/him/ledger`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: readonly string[];
+  /** Security requirement; `[]` when the operation checks its caller itself (a signature). */
+  security: ReadonlyArray<Record<string, string[]>>;
+  pathParams?: z.ZodObject;
+  query?: z.ZodObject;
+  headers?: z.ZodObject;
+  body?: z.ZodType;
+  success: readonly SuccessResponse[];
+  /** Every problem code the operation may answer with. */
+  errors: readonly ErrorCode[];
+  /** Vendor extensions such as `x-roles`. */
+  extensions?: Record<string, unknown>;
+}
+
+/** Everything a cell's OpenAPI document is generated from. */
+export interface ApiDescription {
+  operations: readonly OperationSpec[];
+  tags: ReadonlyArray<{ name: string; description: string }>;
+  securitySchemes: Record<string, unknown>;
+  /** Where the API is; the local stack passes one server per cell it serves. */
+  servers: ReadonlyArray<{ url: string; description: string; variables?: Record<string, unknown> }>;
+}
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+
+/** The problem answers of a set of codes, one response per status naming each cause's `type`. */
+function problemResponses(codes: readonly ErrorCode[]): Record<string, unknown> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set(codes)) {
+    const { status } = PROBLEMS[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
-  const { schemas } = z.toJSONSchema(registry, {
-    io: 'input',
-    unrepresentable: 'any',
-    uri: (id) => `#/components/schemas/${id}`,
-  });
+  return Object.fromEntries(
+    [...byStatus.entries()].map(([status, list]) => [
+      String(status),
+      {
+        description: list.map((c) => `${PROBLEMS[c].title} (\`${problemType(c)}\`)`).join('; '),
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem') } },
+      },
+    ]),
+  );
+}
+
+/** Names every body schema: its `.meta({ id })`, else derived from the operation. */
+function nameSchemas(operations: readonly OperationSpec[]): Map<z.ZodType, string> {
+  const named = new Map<z.ZodType, string>([[ProblemDetails, 'Problem']]);
+  const nameOf = (schema: z.ZodType, fallback: string) => {
+    if (!named.has(schema)) named.set(schema, String(schema.meta()?.id ?? fallback));
+  };
+  for (const op of operations) {
+    const base = op.operationId.charAt(0).toUpperCase() + op.operationId.slice(1);
+    if (op.body) nameOf(op.body, `${base}Request`);
+    for (const s of op.success) if (s.schema) nameOf(s.schema, `${base}Response${s.status}`);
+  }
+  return named;
+}
+
+function successResponse(s: SuccessResponse, named: Map<z.ZodType, string>) {
+  const content = s.schema
+    ? { 'application/json': { schema: ref(named.get(s.schema) as string) } }
+    : Object.fromEntries((s.media ?? []).map((m) => [m, { schema: { type: 'string' } }]));
+  return {
+    description: s.description,
+    ...(s.headers ? { headers: s.headers } : {}),
+    ...(Object.keys(content).length > 0 ? { content } : {}),
+  };
+}
+
+function operationObject(op: OperationSpec, named: Map<z.ZodType, string>): Record<string, unknown> {
+  const templated = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+  const declared = op.pathParams ? parametersOf(op.pathParams, 'path') : [];
+  const pathParams = templated.map(
+    (name) =>
+      declared.find((p) => p.name === name) ?? {
+        name,
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      },
+  );
+  const parameters = [
+    ...pathParams,
+    ...(op.query ? parametersOf(op.query, 'query') : []),
+    ...(op.headers ? parametersOf(op.headers, 'header') : []),
+  ];
+  return {
+    operationId: op.operationId,
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    tags: op.tags,
+    security: op.security,
+    ...op.extensions,
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(op.body
+      ? {
+          requestBody: {
+            // jsonBody() reads an absent body as {}: optional when the schema accepts that.
+            required: !op.body.safeParse({}).success,
+            content: { 'application/json': { schema: ref(named.get(op.body) as string) } },
+          },
+        }
+      : {}),
+    responses: {
+      ...Object.fromEntries(op.success.map((s) => [String(s.status), successResponse(s, named)])),
+      ...problemResponses(op.errors),
+    },
+  };
+}
+
+/**
+ * OpenAPI 3.1 of a cell's API: every operation the functions declare, with
+ * parameters, bodies and answers generated from their zod schemas.
+ */
+export function openApiDocument(api: ApiDescription): Record<string, unknown> {
+  const named = nameSchemas(api.operations);
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of api.operations) {
+    paths[op.path] = { ...paths[op.path], [op.method.toLowerCase()]: operationObject(op, named) };
+  }
   const problemTypes = Object.entries(PROBLEMS).map(
-    ([code, spec]) => `- \`${problemType(code as keyof typeof PROBLEMS)}\` (${spec.status}): ${spec.title}`,
+    ([code, spec]) => `- \`${problemType(code as ErrorCode)}\` (${spec.status}): ${spec.title}`,
   );
   return {
     openapi: '3.1.0',
     info: {
       title: 'visitbridge cell API',
       version: '1.0.0',
-      description: `Signed visit-note webhooks (Standard Webhooks) into a residency cell.\n\nProblem types:\n${problemTypes.join('\n')}`,
+      description: `Signed visit-note webhooks (Standard Webhooks) into a residency cell, and the cell's HIM review API.\n\nEvery error is \`${PROBLEM_CONTENT_TYPE}\` (RFC 9457) with a stable \`type\`:\n${problemTypes.join('\n')}`,
     },
-    servers: [{ url: '{cell}', variables: { cell: { default: 'http://127.0.0.1:8080/uk' } } }],
-    paths: {
-      '/v1/webhooks/{senderId}': {
-        post: {
-          summary: 'Deliver a visit-note event',
-          parameters: [
-            { name: 'senderId', in: 'path', required: true, schema: { type: 'string' } },
-            { name: 'webhook-id', in: 'header', required: true, schema: { type: 'string' } },
-            {
-              name: 'webhook-timestamp',
-              in: 'header',
-              required: true,
-              schema: { type: 'string', description: 'Unix seconds' },
-            },
-            {
-              name: 'webhook-signature',
-              in: 'header',
-              required: true,
-              schema: {
-                type: 'string',
-                description: 'v1,<base64 HMAC-SHA256>; space-separated list allowed',
-              },
-            },
-          ],
-          requestBody: { required: true, content: json('VisitNoteEvent') },
-          responses: {
-            '202': { description: 'Accepted and stored encrypted', content: json('Receipt') },
-            '200': {
-              description: 'Already received (same webhook-id, or same version with the same content)',
-              content: json('Receipt'),
-            },
-            '400': problem('Malformed request (invalid JSON, missing headers)'),
-            '401': problem('Unknown sender, bad signature or stale timestamp'),
-            '403': problem('Sender may not post for this organization'),
-            '409': problem('Same version with different content, or webhook-id reused'),
-            '413': problem('Body over the size limit'),
-            '415': problem('Not application/json'),
-            '421': problem("The patient's home is another cell"),
-            '422': problem('Event does not match the schema'),
-            '451': problem('Movement denied by the residency policy'),
-          },
-        },
-      },
-      '/v1/senders/{senderId}/notes/{noteId}/versions/{version}/delivery': {
-        get: {
-          summary: "Delivery status of a note version (the receipt's deliveryStatusUrl)",
-          parameters: [
-            { name: 'senderId', in: 'path', required: true, schema: { type: 'string' } },
-            { name: 'noteId', in: 'path', required: true, schema: { type: 'string' } },
-            { name: 'version', in: 'path', required: true, schema: { type: 'integer' } },
-            { name: 'sig', in: 'query', required: true, schema: { type: 'string' } },
-          ],
-          responses: {
-            '200': { description: 'Status', content: json('DeliveryStatus') },
-            '404': problem('Unknown note or signature'),
-          },
-        },
-      },
-      ...extraPaths,
-    },
-    components: {
-      schemas,
-      securitySchemes: {
-        himBearer: {
-          type: 'http',
-          scheme: 'bearer',
-          bearerFormat: 'JWT',
-          description: 'OIDC access token with HIM roles in cognito:groups',
-        },
-      },
-    },
+    servers: api.servers,
+    tags: api.tags,
+    paths,
+    components: { schemas: componentSchemas(named), securitySchemes: api.securitySchemes },
   };
 }

@@ -3,7 +3,7 @@ import type { AuditEntry } from '../../../shared/domain/audit/entry.js';
 import { Instant, Limit, parseInput } from '../query.js';
 import type { HimDeps } from './context.js';
 
-const AuditQuery = z.object({
+export const AuditQuery = z.object({
   from: Instant.optional(),
   to: Instant.optional(),
   limit: Limit,

@@ -14,7 +14,7 @@ export interface CorridorRow {
   count: number;
 }
 
-const CorridorQuery = z.object({ from: Instant.optional(), to: Instant.optional() });
+export const CorridorQuery = z.object({ from: Instant.optional(), to: Instant.optional() });
 const DEFAULT_DAYS = 30;
 
 /**

@@ -9,12 +9,12 @@ import { movementEntry } from './movement.js';
 import { readNote } from './notes.js';
 
 const STATES = ['pending', 'retrying', 'waiting', 'delivered', 'parked'] as const;
-const ListQuery = z.object({
+export const ListQuery = z.object({
   state: z.enum(STATES).default('parked'),
   limit: Limit,
   cursor: z.string().optional(),
 });
-const RangeBody = z.object({ from: Instant, to: Instant, dryRun: z.boolean() });
+export const RangeBody = z.object({ from: Instant, to: Instant, dryRun: z.boolean() });
 
 /** What the HIM API shows of an outbox item: ids, states, counts and EHR outcome summaries. No PHI. */
 export type DeliverySummary = Pick<

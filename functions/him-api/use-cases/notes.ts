@@ -10,7 +10,7 @@ import { parseInput } from '../query.js';
 import type { HimDeps } from './context.js';
 import { movementEntry } from './movement.js';
 
-const KeyInput = z.object({
+export const KeyInput = z.object({
   senderId: z.string().min(1).max(128),
   noteId: z.string().min(1).max(256),
   version: z.coerce.number().int().min(1),

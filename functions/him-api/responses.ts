@@ -1,0 +1,178 @@
+import * as z from 'zod';
+import { HIM_ROLE_NAMES } from '../../shared/domain/audit/entry.js';
+import { VisitNoteEvent } from '../../shared/domain/event/schema.js';
+import { LedgerEntrySchema } from '../../shared/domain/ledger/entry.js';
+
+/**
+ * The JSON bodies the HIM API answers with, as zod schemas the published
+ * OpenAPI is generated from (`doc.response` of each route). A contract test
+ * checks real answers against them.
+ */
+
+const nextCursor = z.string().optional().describe('Pass as `cursor` for the next page; absent on the last');
+const instant = z.string().describe('ISO 8601 instant');
+
+export const WhoAmI = z
+  .object({
+    user: z.string().describe('The token subject'),
+    roles: z.array(z.enum(HIM_ROLE_NAMES)),
+    cell: z.string(),
+    jurisdiction: z.string(),
+  })
+  .meta({ id: 'WhoAmI' });
+
+const LedgerEntry = LedgerEntrySchema.meta({
+  id: 'LedgerEntry',
+  description: 'A transfers ledger entry: no PHI in clear (the patient is a keyed hash)',
+});
+export const LedgerPage = z.object({ entries: z.array(LedgerEntry), nextCursor }).meta({ id: 'LedgerPage' });
+
+const AuditEntry = z
+  .object({
+    at: instant,
+    actor: z.string(),
+    role: z.string(),
+    action: z.string(),
+    target: z.string(),
+    sourceIp: z.string(),
+    outcome: z.string().describe('`ok`, or the problem code the request ended with'),
+    shard: z.int().min(0),
+    seq: z.int().min(1),
+    prevHash: z.string(),
+    entryHash: z.string(),
+  })
+  .meta({ id: 'AuditEntry', description: 'One HIM action, chained into the cell’s audit log' });
+export const AuditPage = z.object({ entries: z.array(AuditEntry), nextCursor }).meta({ id: 'AuditPage' });
+
+const ShardHead = z.object({ shard: z.int().min(0), seq: z.int().min(0), hash: z.string() });
+
+export const SealReport = z
+  .object({
+    ok: z.boolean(),
+    chain: z.enum(['ledger', 'audit']),
+    cell: z.string(),
+    checkedAt: instant,
+    digests: z.object({
+      ok: z.boolean(),
+      count: z.int().min(0),
+      latest: z.object({ seq: z.int().min(1), at: instant, keyId: z.string() }).optional(),
+      problem: z.string().optional(),
+    }),
+    shards: z.array(
+      z.object({
+        shard: z.int().min(0),
+        ok: z.boolean(),
+        count: z.int().min(0),
+        sealed: z.int().min(0),
+        unsealed: z.int().min(0),
+        firstBadSeq: z.int().optional(),
+        problem: z.string().optional().describe('edited, deleted, inserted, reordered, rewritten, …'),
+        detail: z.string().optional(),
+      }),
+    ),
+    unsealed: z.object({
+      ok: z.boolean(),
+      count: z.int().min(0),
+      oldestAt: instant.optional(),
+      mustBeSealedBy: instant.optional(),
+    }),
+    strays: z.array(z.object({ key: z.string(), reason: z.string() })),
+    problems: z.array(z.string()).describe('Every failure, the first bad item first; empty when ok'),
+  })
+  .meta({ id: 'SealReport' });
+
+export const SealSummary = z
+  .object({
+    chain: z.enum(['ledger', 'audit']),
+    cell: z.string(),
+    seq: z.int().min(1),
+    at: instant,
+    keyId: z.string(),
+    shards: z.array(ShardHead),
+    newlySealed: z.int().min(0),
+  })
+  .meta({ id: 'SealSummary' });
+
+export const DigestObjects = z
+  .object({
+    objects: z.array(
+      z.object({
+        name: z.string().describe('<12-digit digest seq>.json'),
+        body: z.string().describe('The signed digest as stored, byte for byte'),
+      }),
+    ),
+  })
+  .meta({ id: 'DigestObjects' });
+
+export const DigestPublicKey = z
+  .object({ keyId: z.string(), publicKeyPem: z.string().describe('SPKI PEM of the ECDSA P-256 key') })
+  .meta({ id: 'DigestPublicKey' });
+
+export const CorridorSummary = z
+  .object({
+    rows: z.array(
+      z.object({
+        day: z.string().describe('UTC day, YYYY-MM-DD'),
+        from: z.string(),
+        to: z.string(),
+        kind: z.string(),
+        mechanism: z.string().nullable(),
+        decision: z.enum(['allowed', 'denied']),
+        count: z.int().min(1),
+      }),
+    ),
+  })
+  .meta({ id: 'CorridorSummary' });
+
+const StepRecord = z.object({
+  at: instant,
+  step: z.string(),
+  outcome: z.string(),
+  httpStatus: z.int().optional(),
+  durationMs: z.number(),
+});
+const DeliverySummary = z
+  .object({
+    senderId: z.string(),
+    noteId: z.string(),
+    version: z.int().min(1),
+    eventKind: z.enum(['finalized', 'amended', 'retracted']),
+    state: z.enum(['pending', 'retrying', 'waiting', 'delivered', 'parked']),
+    ehrTarget: z.string(),
+    attempts: z.int().min(0),
+    lastAttempt: StepRecord.optional(),
+    parkReason: z.string().optional(),
+    parkedAt: instant.optional(),
+    operationOutcome: z
+      .array(
+        z.object({
+          severity: z.string(),
+          code: z.string(),
+          detailCodes: z.array(z.string()),
+          expression: z.array(z.string()),
+        }),
+      )
+      .optional()
+      .describe("The EHR's OperationOutcome, reduced to codes and paths"),
+    receivedAt: instant,
+    updatedAt: instant.optional(),
+  })
+  .meta({ id: 'DeliverySummary', description: 'A delivery as the HIM sees it: ids, states, counts; no PHI' });
+export const DeliveryPage = z
+  .object({ items: z.array(DeliverySummary), nextCursor })
+  .meta({ id: 'DeliveryPage' });
+export const DeliveryDetail = DeliverySummary.extend({ history: z.array(StepRecord) }).meta({
+  id: 'DeliveryDetail',
+});
+
+export const ReplayRangeResult = z
+  .union([
+    z.object({ count: z.int().min(0).describe('Dry run: parked deliveries in the range') }),
+    z.object({ requeued: z.int().min(0), denied: z.int().min(0) }),
+  ])
+  .meta({ id: 'ReplayRangeResult' });
+export const Requeued = z.object({ requeued: z.literal(true) }).meta({ id: 'Requeued' });
+
+export const NoteView = z
+  .object({ noteId: z.string(), version: z.int().min(1), event: VisitNoteEvent })
+  .meta({ id: 'NoteView', description: 'The decrypted note event (PHI): every view is audited' });

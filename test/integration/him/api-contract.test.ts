@@ -1,0 +1,109 @@
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { SAMPLE_PATIENTS, sampleEvent } from '../../../infra/local/sample-notes.js';
+import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
+import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
+import { signedHeaders } from '../../helpers/signing.js';
+import { park, postNote } from './helpers.js';
+
+type Media = Record<string, { schema?: { $ref?: string } }>;
+interface Operation {
+  operationId: string;
+  requestBody?: { required: boolean };
+  responses: Record<string, { content?: Media }>;
+}
+interface Served {
+  servers: Array<{ url: string }>;
+  paths: Record<string, Record<string, Operation>>;
+  components: Record<string, unknown>;
+}
+
+/** Request bodies for the operations that need one; every other operation is called without. */
+const BODIES: Record<string, unknown> = {
+  replayParkedDeliveries: { from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z', dryRun: true },
+};
+
+let stack: TestStack;
+let served: Served;
+let ajv: Ajv2020;
+const noteId = 'contract-1';
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  await postNote(stack, 'uk', noteId);
+  await park(stack, 'uk', noteId, '2026-11-20T10:00:00.000Z');
+  served = (await (await fetch(`${stack.url}/openapi.json`)).json()) as Served;
+  ajv = new Ajv2020({ strict: true, allErrors: true });
+  addFormats.default(ajv);
+  ajv.addKeyword('components');
+  ajv.addSchema({ $id: 'https://visitbridge.dev/openapi.json', components: served.components });
+});
+afterAll(() => stack.dispose());
+
+/** The validator of a documented body schema (`$ref` into the served document's components). */
+const validatorOf = (schema: { $ref?: string } | undefined): ValidateFunction =>
+  ajv.compile(schema?.$ref ? { $ref: `https://visitbridge.dev/openapi.json${schema.$ref}` } : (schema ?? {}));
+
+/** Where the webhook's receipt says the new note's delivery status is. */
+let statusUrl = '';
+
+/** Calls an operation as its client would: HIM calls as a user with every role, the webhook signed. */
+async function call(method: string, path: string, op: Operation): Promise<Response> {
+  const concrete = path
+    .replace('{senderId}', DEMO_SENDER_ID)
+    .replace('{noteId}', noteId)
+    .replace('{version}', '1');
+  const url = `${served.servers[0]?.url}${concrete}`;
+  if (path.startsWith('/v1/him/')) {
+    const body = BODIES[op.operationId] === undefined ? undefined : JSON.stringify(BODIES[op.operationId]);
+    if (op.requestBody?.required && body === undefined)
+      throw new Error(`give ${op.operationId} a body in BODIES`);
+    const roles = ['him-reviewer', 'privacy-officer', 'integration-admin'] as const;
+    const token = await stack.devIssuer.mint({ user: 'cora', roles: [...roles], country: 'GB' });
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    return fetch(url, { method, headers, ...(body ? { body } : {}) });
+  }
+  if (op.operationId === 'getDeliveryStatus') return fetch(statusUrl);
+  if (method !== 'POST') return fetch(url);
+  // The webhook accepts a new note; the forwarded route refuses the demo sender's signature.
+  const raw = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'contract-2' }));
+  const res = await fetch(url, {
+    method,
+    body: raw,
+    headers: signedHeaders({ secret: stack.demoSecret.value, body: raw }),
+  });
+  if (res.status === 202) statusUrl = (await res.clone().json()).deliveryStatusUrl;
+  return res;
+}
+
+describe('the served OpenAPI against the running cell', () => {
+  it('names the cells at the address it was fetched from', () => {
+    expect(served.servers.map((s) => s.url)).toContain(`${stack.url}/uk`);
+  });
+
+  it('documents the status, media type and body of what every operation answers, HIM calls succeeding', async () => {
+    // Act
+    const mismatches: string[] = [];
+    const himRefusals: string[] = [];
+    for (const [path, methods] of Object.entries(served.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        const res = await call(method.toUpperCase(), path, op);
+        const documented = op.responses[String(res.status)];
+        const type = (res.headers.get('content-type') ?? '').split(';')[0] ?? '';
+        const media = documented?.content?.[type];
+        const text = await res.text();
+        if (path.startsWith('/v1/him/') && res.status >= 300) himRefusals.push(`${op.operationId}: ${text}`);
+        if (!documented || (documented.content && !media)) {
+          mismatches.push(`${op.operationId}: ${res.status} ${type} is not documented`);
+        } else if (type.endsWith('json') && media) {
+          const validate = validatorOf(media.schema);
+          if (!validate(JSON.parse(text)))
+            mismatches.push(`${op.operationId}: ${res.status} body ${ajv.errorsText(validate.errors)}`);
+        }
+      }
+    }
+    // Assess
+    expect(mismatches).toEqual([]);
+    expect(himRefusals).toEqual([]);
+  });
+});
