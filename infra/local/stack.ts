@@ -8,7 +8,7 @@ import { cellApiDocument } from '../../functions/openapi.js';
 import { loadPolicy } from '../../shared/config/load-policy.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { eventJsonSchema } from '../../shared/http/openapi.js';
-import { localContext, type Route } from './api-gateway.js';
+import type { Route } from './api-gateway.js';
 import { type LocalCell, localCells } from './cells.js';
 import { type ConsoleConfig, consoleRoute, localConsoleConfig } from './console-route.js';
 import { prepareDataDir } from './data-dir.js';

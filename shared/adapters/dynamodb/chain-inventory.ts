@@ -1,7 +1,7 @@
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ShardHead } from '../../domain/ledger/entry.js';
-import type { ChainInventory, ChainRecord, StrayItem } from '../../ports/sealable-chain.js';
+import type { ChainInventory, ChainRecord } from '../../ports/sealable-chain.js';
 import { storageError } from './chain-errors.js';
 import type { ChainLayout, ChainLink, Item } from './chain-items.js';
 
