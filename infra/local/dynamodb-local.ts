@@ -35,7 +35,10 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, deadlineMs: nu
   const started = Date.now();
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}`);
+      if (child.exitCode !== null)
+        throw new Error(
+          `DynamoDB Local exited with code ${child.exitCode}: is a Java 17+ JDK (with javac, not only a runtime) installed?`,
+        );
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;

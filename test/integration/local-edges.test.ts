@@ -87,6 +87,17 @@ describe('the local gateway at its edges', () => {
       expect(JSON.parse(response.body)).toMatchObject({ type: `${P}host-not-allowed`, status: 421 });
     });
 
+    it("keeps a rebound page away from a sandbox EHR's control API, which registers SMART clients", async () => {
+      const sandbox = [...stack.ehrs.sandboxes.values()][0];
+      const origin = new URL(sandbox?.origin ?? '');
+
+      const own = await withHost(`${origin}_sandbox/stats`, origin.host);
+      const rebound = await withHost(`${origin}_sandbox/stats`, `attacker.example:${origin.port}`);
+
+      expect(own.status).toBe(200);
+      expect(rebound.status).toBe(421);
+    });
+
     it('mints no development token for a page reached under a rebound name', async () => {
       const body = JSON.stringify({ user: 'mallory', roles: ['privacy-officer'], country: 'GB' });
 

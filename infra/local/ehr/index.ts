@@ -1,9 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FhirRouter } from '@medplum/fhir-router';
+import { allowedHostNames, isAllowedHost } from '../host-guard.js';
 import { loadFhirDefinitions } from './definitions.js';
 import { FaultInjector } from './faults.js';
 import { FhirHandler } from './fhir-handler.js';
+import { fhirError, send } from './http-io.js';
 import { type EhrProfile, profileByName } from './profiles.js';
 import { SandboxRepository } from './repository.js';
 import { createListener, FHIR_BASE_PATH, TOKEN_PATH } from './server.js';
@@ -19,7 +21,8 @@ export type { SandboxEhr, SandboxEhrOptions, SandboxStats } from './types.js';
 /**
  * Starts a sandbox EHR: a FHIR R4 server (Medplum's router over an in-memory,
  * validating repository) behind a SMART Backend Services token endpoint, with a
- * switchable behaviour profile and fault injection. One per cell locally.
+ * switchable behaviour profile and fault injection. One per cell locally. Like
+ * the gateway, it answers only to loopback host names and its own `host`.
  *
  * @example
  * const ehr = await startSandboxEhr({ profile: 'epic-like', name: 'uk' });
@@ -88,7 +91,13 @@ export async function startSandboxEhr(options: SandboxEhrOptions): Promise<Sandb
       return closed;
     },
   };
-  server.on('request', createListener({ ehr, auth, fhir, faults, counters, signal: stopping.signal }));
+  const listener = createListener({ ehr, auth, fhir, faults, counters, signal: stopping.signal });
+  // As the gateway: a page that rebinds its DNS name to this port must not reach the control API.
+  const hostNames = allowedHostNames(host);
+  server.on('request', (req, res) => {
+    if (isAllowedHost(req, hostNames)) return listener(req, res);
+    send(res, fhirError(421, 'forbidden', `this server answers to ${hostNames.join(', ')} only`));
+  });
   return ehr;
 }
 
