@@ -6,7 +6,7 @@ export interface DeliveryRequests {
   noteReads: number;
   /** TransactWriteItems that commit a step. */
   commits: number;
-  /** Other requests on outbox items (get, update) and ledger heads read for a commit. */
+  /** Other requests on outbox items (single gets and updates). */
   other: number;
   /** Requests of the callback lane. */
   callbacks: number;
@@ -33,7 +33,7 @@ function classify(command: string, input: Input): keyof DeliveryRequests | undef
   }
   const { pk, sk } = keyOf(input);
   if (startsWith(sk, 'CALLBACK#')) return 'callbacks';
-  if (startsWith(sk, 'OUTBOX#') || (startsWith(pk, 'LEDGER#') && sk === 'HEAD')) return 'other';
+  if (startsWith(pk, 'NOTE#') && startsWith(sk, 'OUTBOX#')) return 'other';
   return undefined;
 }
 
