@@ -56,6 +56,8 @@ export async function startDeliveryWorkers(input: {
           maxRetries: RETRY_ATTEMPTS,
           batchSize: BATCH_SIZE,
           bisectOnError: true,
+          // Callbacks may wait a little longer when idle: every idle poll reads the whole stream page.
+          pollIntervalMs: lane === 'notes' ? 250 : 500,
           checkpointFile: input.checkpointDir
             ? `${input.checkpointDir}/${cell.tableName}${suffix}.json`
             : undefined,
