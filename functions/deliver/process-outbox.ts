@@ -80,8 +80,9 @@ export async function processOutboxRecord(deps: DeliverDeps, image: OutboxItem):
   }
   const wait = current.nextAttemptAt ? Date.parse(current.nextAttemptAt) - deps.clock.now().getTime() : 0;
   if (wait > 0) await deps.sleep(Math.min(wait, deps.retry.maxMs));
-  const { egress, verdict } = await attempt(deps, current, snapshot);
+  // Before the EHR call: a sender registry that fails then costs no EHR request.
   const notifySender = await wantsCallbacks(deps, current);
+  const { egress, verdict } = await attempt(deps, current, snapshot);
   for (let races = 0; ; races++) {
     const item = itemOf(snapshot.items, current);
     if (!item || item.attempts !== current.attempts) return 'stale';
