@@ -2,6 +2,7 @@ import { SAMPLE_PATIENTS, type SamplePatient } from '../infra/local/sample-notes
 import type { LocalStack } from '../infra/local/stack.js';
 import type { ResidencyPolicy } from '../shared/config/policy.js';
 import { type DeliveryFigures, deliveryRun } from './delivery.js';
+import { countDeliveryRequests } from './delivery-requests.js';
 import { type EhrFloorFigures, ehrFloorRun, WORKER_CONCURRENCY } from './ehr-floor.js';
 
 export interface DeliveryComparison {
@@ -29,6 +30,7 @@ export async function deliverySection(
   log: (line: string) => void,
 ): Promise<DeliveryComparison[]> {
   const results: DeliveryComparison[] = [];
+  const requests = countDeliveryRequests([stack.dynamoClient]);
   for (const run of RUNS) {
     const org = policy.organizations.find((o) => o.id === run.patient.organization);
     const target = policy.ehrTargets.find((t) => t.id === org?.ehrTarget);
@@ -38,14 +40,23 @@ export async function deliverySection(
     log(
       `delivery: ${count} notes to the ${run.cell} cell (${concurrency} senders) → ${target.id} (${target.profile})`,
     );
-    const delivery = await deliveryRun(stack, {
-      cell: run.cell,
-      target,
-      patient: run.patient,
-      count,
-      concurrency,
-      tag: run.cell,
-    });
+    const delivery = await deliveryRun(
+      stack,
+      {
+        cell: run.cell,
+        target,
+        patient: run.patient,
+        count,
+        concurrency,
+        tag: run.cell,
+      },
+      requests,
+    );
+    const perNote = delivery.dynamoPerNote;
+    log(
+      `  DynamoDB requests per delivered note: ${perNote.noteReads.toFixed(2)} reads, ` +
+        `${perNote.commits.toFixed(2)} transactions, ${perNote.other.toFixed(2)} other`,
+    );
     log(`EHR floor: ${count} delivery sequences straight to ${target.id}, ${WORKER_CONCURRENCY} at a time`);
     await stack.idle();
     const floor = await ehrFloorRun(sandbox, target, run.cell, run.patient, count, run.cell);

@@ -4,6 +4,7 @@ import type { LocalStack } from '../infra/local/stack.js';
 import { DynamoOutbox } from '../shared/adapters/dynamodb/outbox-store.js';
 import type { EhrTarget } from '../shared/config/policy.js';
 import type { OutboxItem } from '../shared/ports/outbox.js';
+import type { DeliveryRequests } from './delivery-requests.js';
 import { PATIENTS } from './patients.js';
 import { measure, percentile } from './stats.js';
 import { WebhookSender } from './webhook.js';
@@ -38,6 +39,8 @@ export interface DeliveryFigures {
   fhirPerNote: number;
   /** Median duration of the delivering attempt (its FHIR requests) as the worker recorded it. */
   attemptP50Ms: number;
+  /** DynamoDB requests of the delivery worker per delivered note (bench reads excluded). */
+  dynamoPerNote: { noteReads: number; commits: number; other: number };
 }
 
 const TERMINAL = new Set(['delivered', 'parked']);
@@ -52,7 +55,11 @@ const TIMEOUT_MS = 180_000;
  *
  * @throws when the target has no sandbox EHR or the cell does not exist.
  */
-export async function deliveryRun(stack: LocalStack, run: DeliveryRun): Promise<DeliveryFigures> {
+export async function deliveryRun(
+  stack: LocalStack,
+  run: DeliveryRun,
+  requests: { take(): DeliveryRequests },
+): Promise<DeliveryFigures> {
   const sandbox = stack.ehrs.sandboxes.get(run.target.id);
   const cell = stack.cells.find((c) => c.id === run.cell);
   if (!sandbox || !cell) throw new Error(`no sandbox EHR or cell for ${run.target.id}`);
@@ -60,6 +67,7 @@ export async function deliveryRun(stack: LocalStack, run: DeliveryRun): Promise<
   const outbox = new DynamoOutbox(stack.dynamoClient, cell.tableName);
   const sender = new WebhookSender(stack, run.cell);
   const fhirBefore = (await sandbox.stats()).requests.fhir;
+  requests.take();
   const postedAt: number[] = [];
   const accepted: number[] = [];
   const noteId = (i: number) => `deliver-${run.tag}-${i}`;
@@ -73,6 +81,7 @@ export async function deliveryRun(stack: LocalStack, run: DeliveryRun): Promise<
   });
   const items = await waitUntilDone(stack, outbox, accepted, noteId);
   const fhir = (await sandbox.stats()).requests.fhir - fhirBefore;
+  const dynamo = requests.take();
 
   const latencies: number[] = [];
   const deliveredAt: number[] = [];
@@ -102,8 +111,15 @@ export async function deliveryRun(stack: LocalStack, run: DeliveryRun): Promise<
     p99Ms: percentile(latencies, 99),
     fhirPerNote: deliveredAt.length ? fhir / deliveredAt.length : 0,
     attemptP50Ms: percentile(attempts, 50),
+    dynamoPerNote: {
+      noteReads: perNote(dynamo.noteReads, deliveredAt.length),
+      commits: perNote(dynamo.commits, deliveredAt.length),
+      other: perNote(dynamo.other, deliveredAt.length),
+    },
   };
 }
+
+const perNote = (count: number, notes: number) => (notes ? count / notes : 0);
 
 /** Rate over the middle 80% of completion times, leaving out the ramp-up and the tail. */
 function steadyRate(sortedTimes: number[]): number {

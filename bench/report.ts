@@ -66,6 +66,7 @@ export function deliveryReport(rows: DeliveryComparison[]): string {
         'p99 ms',
         'FHIR/note',
         'attempt p50',
+        'DynamoDB/note',
         'floor/s',
         'floor p50',
         'floor FHIR/note',
@@ -82,6 +83,7 @@ export function deliveryReport(rows: DeliveryComparison[]): string {
         d.p99Ms,
         d.fhirPerNote,
         d.attemptP50Ms,
+        `${d.dynamoPerNote.noteReads.toFixed(2)} read + ${d.dynamoPerNote.commits.toFixed(2)} tx + ${d.dynamoPerNote.other.toFixed(2)}`,
         f.perSecond,
         f.p50Ms,
         f.fhirPerNote,
@@ -91,6 +93,7 @@ export function deliveryReport(rows: DeliveryComparison[]): string {
     'No target in DESIGN §9; reported for the record. Notes are posted by 16 senders faster than one worker per\n' +
       'cell delivers them, so latency includes the queue. steady/s: deliveries between the 10th and 90th percentile\n' +
       'of deliveredAt; attempt p50: the worker’s own timing of the delivering attempt (its FHIR requests);\n' +
+      'DynamoDB/note: the worker’s note reads + commit transactions + other outbox requests per delivered note;\n' +
       'ratio = steady/s ÷ floor/s (floor: the same FHIR requests per note, as many patients at a time as the worker works on).',
   );
 }

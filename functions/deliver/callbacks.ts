@@ -1,80 +1,70 @@
-import { randomUUID } from 'node:crypto';
-import type { Logger } from '@aws-lambda-powertools/logger';
+import { lookup } from 'node:dns/promises';
 import { Webhook } from 'standardwebhooks';
-import type { OutboxItem } from '../../shared/ports/outbox.js';
-import type { SenderRegistry } from '../../shared/ports/sender-registry.js';
+import { addressAllowed, type CallbackUrlRules, checkCallbackUrl } from '../../shared/domain/callback-url.js';
+import { type CallbackRow, type CallbackTry, callbackBody } from '../../shared/domain/delivery/callback.js';
+import type { Sender } from '../../shared/ports/sender-registry.js';
 
-export type CallbackType = 'visit.note.delivered' | 'visit.note.parked';
-
-/** Tells the sender when a note reached the EHR or was parked. */
-export interface DeliveryCallbacks {
-  notify(
-    item: OutboxItem,
-    type: CallbackType,
-    detail?: { ehrResource?: string; parkReason?: string },
-  ): Promise<void>;
+/** Sends one try of a sender callback. Never throws: every failure comes back as a `CallbackTry`. */
+export interface CallbackSender {
+  send(row: CallbackRow, sender: Sender): Promise<CallbackTry>;
 }
 
-const ATTEMPTS = 3;
+/** Resolves a host name to every address it has (`dns.lookup` with `all`). */
+export type Resolve = (host: string) => Promise<string[]>;
+
+const systemResolve: Resolve = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
 
 /**
- * Standard Webhooks-signed callbacks to the sender's `callbackUrl` (signed with the
- * sender's own secret), retried with backoff. PHI-free body: ids and states only.
- * A callback that still fails is logged and dropped: the delivery status URL stays
- * the source of truth.
+ * Standard Webhooks-signed callbacks to the sender's `callbackUrl`, signed with
+ * the sender's own secret, with the row's `webhook-id` on every try. The URL is
+ * checked again at send time, with every address its host resolves to; redirects
+ * are never followed (a 3xx is a failure). PHI-free body: ids and states only.
  */
 export function webhookCallbacks(deps: {
-  cell: string;
-  senders: SenderRegistry;
-  logger: Logger;
+  rules: CallbackUrlRules;
   timeoutMs: number;
-  sleep: (ms: number) => Promise<void>;
-}): DeliveryCallbacks {
+  resolve?: Resolve;
+  now?: () => Date;
+}): CallbackSender {
+  const resolve = deps.resolve ?? systemResolve;
+  const now = deps.now ?? (() => new Date());
   return {
-    notify: async (item, type, detail = {}) => {
-      const sender = await deps.senders.get(item.senderId);
-      const secret = sender?.secrets[0];
-      if (!sender?.callbackUrl || !secret) return;
-      const body = JSON.stringify({
-        type,
-        occurredAt: new Date().toISOString(),
-        data: {
-          noteId: item.noteId,
-          version: item.version,
-          event: item.eventKind,
-          cell: deps.cell,
-          ...(detail.ehrResource ? { ehrResource: `DocumentReference/${detail.ehrResource}` } : {}),
-          ...(detail.parkReason ? { parkReason: detail.parkReason } : {}),
-        },
-      });
-      const id = `msg_${randomUUID()}`;
-      for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-        const now = new Date();
-        try {
-          const response = await fetch(sender.callbackUrl, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              'webhook-id': id,
-              'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-              'webhook-signature': new Webhook(secret).sign(id, now, body),
-            },
-            body,
-            signal: AbortSignal.timeout(deps.timeoutMs),
-          });
-          await response.arrayBuffer();
-          if (response.ok) return;
-        } catch {
-          // retried below
-        }
-        if (attempt < ATTEMPTS) await deps.sleep(200 * 4 ** (attempt - 1));
+    send: async (row, sender) => {
+      const secret = sender.secrets[0];
+      if (!sender.callbackUrl || !secret) return { outcome: 'refused', error: 'no-callback-url' };
+      const verdict = checkCallbackUrl(sender.callbackUrl, deps.rules);
+      if (!verdict.ok) return { outcome: 'refused', error: `url-refused:${verdict.reason}` };
+      let addresses: string[];
+      try {
+        addresses = await resolve(verdict.url.hostname.replace(/^\[|\]$/g, ''));
+      } catch {
+        return { outcome: 'failed', error: 'dns' };
       }
-      deps.logger.warn('callback failed', {
-        noteId: item.noteId,
-        version: item.version,
-        type,
-        senderId: item.senderId,
-      });
+      if (addresses.length === 0 || !addresses.every((a) => addressAllowed(a, deps.rules))) {
+        return { outcome: 'refused', error: 'url-refused:resolves-to-refused-address' };
+      }
+      const body = callbackBody(row);
+      const at = now();
+      try {
+        const response = await fetch(verdict.url, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: {
+            'content-type': 'application/json',
+            'webhook-id': row.webhookId,
+            'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+            'webhook-signature': new Webhook(secret).sign(row.webhookId, at, body),
+          },
+          body,
+          signal: AbortSignal.timeout(deps.timeoutMs),
+        });
+        await response.arrayBuffer().catch(() => undefined);
+        return response.status >= 200 && response.status < 300
+          ? { outcome: 'accepted' }
+          : { outcome: 'failed', error: `http-${response.status}` };
+      } catch {
+        return { outcome: 'failed', error: 'network' };
+      }
     },
   };
 }

@@ -5,6 +5,7 @@ import { HmacPseudonymizer } from '../../shared/adapters/crypto/hmac-pseudonymiz
 import { kmsKeyring, localKeyring } from '../../shared/adapters/crypto/keyrings.js';
 import { EsdkNoteEncryptor } from '../../shared/adapters/crypto/note-encryptor.js';
 import { loadPseudonymKey } from '../../shared/adapters/crypto/pseudonym-key.js';
+import { DynamoCallbackOutbox } from '../../shared/adapters/dynamodb/callback-store.js';
 import { dynamoClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoLedgerStore } from '../../shared/adapters/dynamodb/ledger-store.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
@@ -18,19 +19,23 @@ import { loadPolicy } from '../../shared/config/load-policy.js';
 import { CircuitBreaker } from '../../shared/domain/delivery/circuit-breaker.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { webhookCallbacks } from './callbacks.js';
+import type { CrashHook } from './crash.js';
 import { policyEgress } from './egress.js';
 import { makeDeliverHandler, type StreamHandler } from './handler-factory.js';
 import type { TargetRuntime } from './process-outbox.js';
 import { loadSmartKeys } from './smart-keys.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Tries of a sender callback before it is `failed`, and its backoff (full jitter, doubling). */
+const CALLBACK_RETRY = { maxTries: 8, baseMs: 500, maxMs: 30_000 };
 
 /**
  * The delivery worker's composition root: one FHIR client, SMART token cache and
  * circuit breaker per EHR target of the policy, built once per cold start.
+ * `crash` is for fault tests only (crash points of a step).
  * @throws when the environment or the policy is invalid, or a target has no endpoint.
  */
-export async function buildDeliverHandler(raw: Env): Promise<StreamHandler> {
+export async function buildDeliverHandler(raw: Env, crash?: CrashHook): Promise<StreamHandler> {
   const env = parseEnv(DeliverEnv, raw);
   const policy = loadPolicy(env.POLICY_FILE);
   const cell = policy.jurisdictions.find((j) => j.id === env.CELL_ID);
@@ -84,13 +89,16 @@ export async function buildDeliverHandler(raw: Env): Promise<StreamHandler> {
       breaker: new CircuitBreaker({ failureThreshold: 5, coolDownMs: 2_000, now: Date.now }),
     });
   }
+  const rules = { allowLoopbackHttp: env.CALLBACK_ALLOW_LOOPBACK_HTTP === 'true' };
   const senders = env.SENDERS_FILE
-    ? new FileSenderRegistry(env.SENDERS_FILE)
-    : new SecretsManagerSenderRegistry(sm(), env.SENDER_SECRETS_PREFIX ?? '');
+    ? new FileSenderRegistry(env.SENDERS_FILE, undefined, rules)
+    : new SecretsManagerSenderRegistry(sm(), env.SENDER_SECRETS_PREFIX ?? '', undefined, rules);
+  const ledger = new DynamoLedgerStore({ client: ddb, tableName: env.TABLE_NAME, cellId: env.CELL_ID });
   return makeDeliverHandler({
     cell: env.CELL_ID,
     policy,
-    outbox: new DynamoOutbox(ddb, env.TABLE_NAME),
+    outbox: new DynamoOutbox(ddb, env.TABLE_NAME, ledger),
+    callbackOutbox: new DynamoCallbackOutbox(ddb, env.TABLE_NAME),
     encryptor: new EsdkNoteEncryptor(keyring, keyId),
     clock: systemClock,
     logger,
@@ -101,16 +109,11 @@ export async function buildDeliverHandler(raw: Env): Promise<StreamHandler> {
       maxMs: env.DELIVERY_MAX_BACKOFF_MS,
     },
     retentionDays: cell.retentionDays,
-    egress: policyEgress({
-      cell: env.CELL_ID,
-      region,
-      keyId,
-      policy,
-      ledger: new DynamoLedgerStore({ client: ddb, tableName: env.TABLE_NAME, cellId: env.CELL_ID }),
-      pseudonymizer,
-      clock: systemClock,
-    }),
-    callbacks: webhookCallbacks({ cell: env.CELL_ID, senders, logger, timeoutMs: 5_000, sleep }),
+    egress: policyEgress({ cell: env.CELL_ID, region, keyId, policy, pseudonymizer, clock: systemClock }),
+    senders,
+    callbacks: webhookCallbacks({ rules, timeoutMs: 5_000 }),
+    callbackRetry: CALLBACK_RETRY,
     sleep,
+    ...(crash ? { crash } : {}),
   });
 }

@@ -3,15 +3,24 @@ import type { EhrTarget, ResidencyPolicy } from '../../shared/config/policy.js';
 import type { CircuitBreaker } from '../../shared/domain/delivery/circuit-breaker.js';
 import { isTargetFailure } from '../../shared/domain/delivery/circuit-breaker.js';
 import { deliverNote } from '../../shared/domain/delivery/deliver-note.js';
+import { deliveredVersions, itemOf } from '../../shared/domain/delivery/note-versions.js';
 import type { RetryPolicy } from '../../shared/domain/delivery/plan.js';
-import { summarizeOperationOutcome } from '../../shared/domain/fhir/operation-outcome.js';
+import {
+  decideTransition,
+  type EgressDecision,
+  type StepVerdict,
+  stateAfter,
+  type Transition,
+} from '../../shared/domain/delivery/transition.js';
+import { AppError } from '../../shared/domain/errors.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { EhrClient } from '../../shared/ports/ehr-client.js';
 import type { NoteEncryptor } from '../../shared/ports/note-encryptor.js';
-import type { AttemptUpdate, Outbox, OutboxItem } from '../../shared/ports/outbox.js';
-import type { DeliveryCallbacks } from './callbacks.js';
+import type { CallbackOutbox, NoteSnapshot, Outbox, OutboxItem } from '../../shared/ports/outbox.js';
+import type { SenderRegistry } from '../../shared/ports/sender-registry.js';
+import type { CallbackSender } from './callbacks.js';
+import { type CrashHook, hookedEhrClient } from './crash.js';
 import type { EgressCheck } from './egress.js';
-import { deliveredVersions, itemOf, predecessorOf, waitingOn } from './note-versions.js';
 
 /** A configured EHR target: profile, client and its circuit breaker. */
 export interface TargetRuntime {
@@ -24,6 +33,7 @@ export interface DeliverDeps {
   cell: string;
   policy: ResidencyPolicy;
   outbox: Outbox;
+  callbackOutbox: CallbackOutbox;
   encryptor: NoteEncryptor;
   clock: Clock;
   logger: Logger;
@@ -32,36 +42,34 @@ export interface DeliverDeps {
   /** Days a delivered note's ciphertext is kept (the cell's retention). */
   retentionDays: number;
   egress: EgressCheck;
-  callbacks: DeliveryCallbacks;
+  senders: SenderRegistry;
+  callbacks: CallbackSender;
   sleep: (ms: number) => Promise<void>;
+  /** Crash points for fault tests; absent in production. */
+  crash?: CrashHook;
 }
 
-export type ProcessOutcome = 'stale' | 'deferred' | AttemptUpdate['state'];
+export type ProcessOutcome = 'stale' | ReturnType<typeof stateAfter>;
 
 const ACTIONABLE = new Set(['pending', 'retrying']);
 /** Shortest wait of a deferred attempt while the circuit is open or another call probes it. */
 const DEFER_MIN_MS = 250;
+/** Re-reads after a successor started waiting (or a predecessor landed) during the commit. */
+const MAX_RACES = 5;
 
 /**
- * Makes one delivery attempt for the outbox item a stream record announced, if
- * that record still describes the item (same state, attempt and deferral count):
- * replays and stale records do nothing. The result is written conditionally on the
- * attempt counter, so two workers can never both record an attempt.
+ * One delivery step for the outbox item a stream record announced, if that record
+ * still describes the item (same state, attempt and deferral count): replays and
+ * stale records do nothing. One read of the note's partition; the egress decision
+ * and the EHR attempt; then the pure transition, committed in one conditional
+ * transaction (item, successors, retention, callback row, ledger entries).
  *
  * @throws only for storage or key failures (the stream retries the record then).
  */
 export async function processOutboxRecord(deps: DeliverDeps, image: OutboxItem): Promise<ProcessOutcome> {
-  // One consistent read of the note's outbox partition: this item, the versions
-  // already delivered and any successor waiting on this one.
-  const items = await deps.outbox.noteItems(image.senderId, image.noteId);
-  const current = itemOf(items, image);
-  if (current?.state === 'delivered') {
-    // A worker that died between recording the delivery and waking the successors
-    // gets the record again: finish the wake-up (it is conditional, so idempotent).
-    const at = deps.clock.now().toISOString();
-    for (const successor of waitingOn(items, current)) await deps.outbox.wake(successor, at);
-    return 'stale';
-  }
+  let snapshot = await deps.outbox.readNote(image.senderId, image.noteId);
+  deps.crash?.('after-read', image);
+  const current = itemOf(snapshot.items, image);
   if (
     !current ||
     !ACTIONABLE.has(current.state) ||
@@ -72,131 +80,110 @@ export async function processOutboxRecord(deps: DeliverDeps, image: OutboxItem):
   }
   const wait = current.nextAttemptAt ? Date.parse(current.nextAttemptAt) - deps.clock.now().getTime() : 0;
   if (wait > 0) await deps.sleep(Math.min(wait, deps.retry.maxMs));
+  // Before the EHR call: a sender registry that fails then costs no EHR request.
+  const notifySender = await wantsCallbacks(deps, current);
+  const { egress, verdict } = await attempt(deps, current, snapshot);
+  for (let races = 0; ; races++) {
+    const item = itemOf(snapshot.items, current);
+    if (!item || item.attempts !== current.attempts) return 'stale';
+    const transition = decideTransition({
+      items: snapshot.items,
+      item,
+      ...(egress ? { egress } : {}),
+      verdict,
+      now: deps.clock.now(),
+      retentionDays: deps.retentionDays,
+      notifySender,
+      cell: deps.cell,
+    });
+    deps.crash?.('before-commit', current);
+    const outcome = await deps.outbox.commit(transition);
+    if (outcome === 'committed') {
+      log(deps, current, transition);
+      deps.crash?.('after-commit', current);
+      return stateAfter(transition.change);
+    }
+    if (outcome === 'stale') return 'stale';
+    if (races >= MAX_RACES) throw new AppError('storage-unavailable', 'outbox stayed contended');
+    snapshot = await deps.outbox.readNote(current.senderId, current.noteId);
+  }
+}
 
-  let egressRecord: (() => Promise<void>) | undefined;
-  const runtime = deps.targets.get(current.ehrTarget);
-  if (!runtime) return record(deps, current, park(deps, current, 'target-not-configured'));
+/** The egress decision and the attempt's verdict (no EHR call when the target is missing, closed or denied). */
+async function attempt(
+  deps: DeliverDeps,
+  item: OutboxItem,
+  snapshot: NoteSnapshot,
+): Promise<{ egress?: EgressDecision; verdict: StepVerdict }> {
+  const runtime = deps.targets.get(item.ehrTarget);
+  if (!runtime) return { verdict: { kind: 'target-missing' } };
   if (!runtime.breaker.tryAcquire()) {
     // Not before the probe is due, and never in a tight loop while another call probes.
     const delay = Math.max(runtime.breaker.msUntilProbe(), DEFER_MIN_MS);
-    const next = new Date(deps.clock.now().getTime() + delay).toISOString();
-    await deps.outbox.defer(current, current.deferrals, next, deps.clock.now().toISOString());
-    return 'deferred';
+    return { verdict: { kind: 'circuit-open', retryAt: new Date(deps.clock.now().getTime() + delay) } };
   }
   let result: Awaited<ReturnType<typeof deliverNote>>;
+  let egress: EgressDecision;
   try {
-    const ciphertext = await deps.outbox.ciphertext(current);
-    if (!ciphertext) throw new Error('outbox item without its note');
+    const ciphertext = snapshot.ciphertext(item);
+    if (!ciphertext) throw new AppError('internal', 'outbox item without its note');
     const event = await deps.encryptor.decrypt(ciphertext, {
-      cell: current.cell,
-      tenant: current.tenant,
-      senderId: current.senderId,
-      noteId: current.noteId,
-      version: current.version,
+      cell: item.cell,
+      tenant: item.tenant,
+      senderId: item.senderId,
+      noteId: item.noteId,
+      version: item.version,
     });
-    const egress = await deps.egress.check(current, event, runtime.target);
-    if (!egress.allowed) {
+    egress = deps.egress.decide(item, event, runtime.target);
+    deps.crash?.('after-egress', item);
+    if (egress.kind === 'denied') {
       runtime.breaker.release();
-      return record(deps, current, park(deps, current, 'transfer-denied'));
+      return { egress, verdict: { kind: 'transfer-denied' } };
     }
+    const client = deps.crash ? hookedEhrClient(runtime.client, item, deps.crash) : runtime.client;
     result = await deliverNote(
-      runtime.client,
-      { event, senderId: current.senderId, cell: deps.cell },
+      client,
+      { event, senderId: item.senderId, cell: deps.cell },
       runtime.target,
       {
-        attempts: current.attemptsSinceReplay,
-        delivered: deliveredVersions(items),
-        resourceIds: current.resourceIds,
+        attempts: item.attemptsSinceReplay,
+        delivered: deliveredVersions(snapshot.items),
+        resourceIds: item.resourceIds,
       },
       { retry: deps.retry, clock: deps.clock },
     );
-    egressRecord = egress.record;
   } catch (error) {
-    // Whatever failed here never reached the target: free the circuit for the next caller.
+    // Whatever failed here never finished with the target: free the circuit for the next caller.
     runtime.breaker.release();
     throw error;
   }
   if (isTargetFailure(result.attempt.outcome)) runtime.breaker.recordFailure();
   else runtime.breaker.recordSuccess();
+  return { egress, verdict: { kind: 'attempted', result } };
+}
 
-  const now = deps.clock.now();
-  const base = { attempt: result.attempt, resourceIds: result.resourceIds };
-  let update: AttemptUpdate;
-  if (result.status === 'delivered') {
-    update = {
-      state: 'delivered',
-      ...base,
-      deliveredAt: now.toISOString(),
-      retentionDays: deps.retentionDays,
-    };
-  } else if (result.status === 'parked') {
-    update = {
-      state: 'parked',
-      ...base,
-      parkReason: result.parkReason ?? 'rejected',
-      operationOutcome: summarizeOperationOutcome(result.operationOutcome),
-      parkedAt: now.toISOString(),
-    };
-  } else if (result.attempt.outcome === 'waiting') {
-    update = { state: 'waiting', ...base };
-  } else {
-    update = {
-      state: 'retrying',
-      ...base,
-      nextAttemptAt: new Date(now.getTime() + (result.retryAfterMs ?? 0)).toISOString(),
-    };
+/** Whether the sender gets callbacks; a refused callback URL is logged (ids only) and gets none. */
+async function wantsCallbacks(deps: DeliverDeps, item: OutboxItem): Promise<boolean> {
+  const sender = await deps.senders.get(item.senderId);
+  if (sender?.callbackRefused) {
+    deps.logger.warn('callback URL refused', { senderId: item.senderId, reason: sender.callbackRefused });
   }
-  const outcome = await record(deps, current, update);
-  if (outcome === 'delivered') await egressRecord?.();
-  return outcome;
+  return Boolean(sender?.callbackUrl);
 }
 
-function park(
-  deps: DeliverDeps,
-  item: OutboxItem,
-  reason: 'target-not-configured' | 'transfer-denied',
-): AttemptUpdate {
-  const at = deps.clock.now().toISOString();
-  return {
-    state: 'parked',
-    attempt: { at, step: 'document-create', outcome: 'rejected', durationMs: 0 },
-    resourceIds: item.resourceIds ?? {},
-    parkReason: reason,
-    parkedAt: at,
-  };
-}
-
-async function record(deps: DeliverDeps, item: OutboxItem, update: AttemptUpdate): Promise<ProcessOutcome> {
-  const at = deps.clock.now().toISOString();
-  const written = await deps.outbox.recordAttempt(item, item.attempts, update, at);
-  if (!written) return 'stale';
+function log(deps: DeliverDeps, item: OutboxItem, transition: Transition): void {
+  const { change } = transition;
   deps.logger.info('delivery attempt', {
     noteId: item.noteId,
     version: item.version,
     eventKind: item.eventKind,
     ehrTarget: item.ehrTarget,
-    attempt: item.attempts + 1,
-    step: update.attempt.step,
-    attemptOutcome: update.attempt.outcome,
-    httpStatus: update.attempt.httpStatus,
-    outcome: update.state,
-    ...(update.state === 'parked' ? { parkReason: update.parkReason } : {}),
+    attempt: change.state === 'deferred' ? undefined : item.attempts + 1,
+    step: change.state === 'deferred' ? undefined : change.attempt.step,
+    attemptOutcome: change.state === 'deferred' ? 'deferred' : change.attempt.outcome,
+    httpStatus: change.state === 'deferred' ? undefined : change.attempt.httpStatus,
+    outcome: stateAfter(change),
+    ledgerEntries: transition.ledgerEntries.length,
+    ...(change.state === 'parked' ? { parkReason: change.parkReason } : {}),
   });
-  if (update.state === 'delivered') {
-    // Successors waiting on this version may go now. Read after the write, so a successor
-    // that started waiting meanwhile is seen (it re-checks after its own write, too).
-    const fresh = await deps.outbox.noteItems(item.senderId, item.noteId);
-    for (const successor of waitingOn(fresh, item)) await deps.outbox.wake(successor, at);
-    await deps.callbacks.notify(item, 'visit.note.delivered', {
-      ehrResource: update.resourceIds.documentReference,
-    });
-  } else if (update.state === 'parked') {
-    await deps.callbacks.notify(item, 'visit.note.parked', { parkReason: update.parkReason });
-  } else if (update.state === 'waiting') {
-    // The predecessor may have landed while this attempt ran: wake ourselves then.
-    const fresh = await deps.outbox.noteItems(item.senderId, item.noteId);
-    if (deliveredVersions(fresh).some((d) => d.version === predecessorOf(item)))
-      await deps.outbox.wake(item, at);
-  }
-  return update.state;
 }

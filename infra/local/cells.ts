@@ -71,6 +71,8 @@ export function localCells(input: {
         HIM_ROLES_CLAIM: ROLES_CLAIM,
         EHR_ENDPOINTS: JSON.stringify(input.ehrEndpoints),
         EHR_TIMEOUT_MS: String(input.ehrTimeoutMs),
+        // The local stack runs its own callback receivers on loopback.
+        CALLBACK_ALLOW_LOOPBACK_HTTP: 'true',
       },
     };
   });

@@ -2,8 +2,12 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { StreamHandler } from '../../functions/deliver/handler-factory.js';
-import { isDeliverable } from '../../functions/deliver/handler-factory.js';
+import {
+  DELIVERY_LANES,
+  type DeliveryLane,
+  inLane,
+  type StreamHandler,
+} from '../../functions/deliver/handler-factory.js';
 import { LOCAL_CREDENTIALS } from '../../shared/adapters/dynamodb/client.js';
 import type { LocalCell } from './cells.js';
 import { type StreamPoller, startStreamPoller } from './stream-poller.js';
@@ -14,7 +18,7 @@ const BATCH_SIZE = 25;
 
 /**
  * Runs each cell's delivery worker on its table's stream, as the event source
- * mapping does in AWS: outbox records only, batch item failures, bisection,
+ * mappings do in AWS: one poller per lane (outbox items; callback rows), batch item failures, bisection,
  * bounded retries, and an on-failure destination (an NDJSON file of the given-up
  * records' keys — PHI-free — under `<data>/dlq/`, folder 0700, files 0600).
  */
@@ -37,35 +41,43 @@ export async function startDeliveryWorkers(input: {
     const handler = input.handlers.get(cell.id);
     if (!handler) continue;
     const dlqFile = `${input.dlqDir}/${cell.id}.ndjson`;
-    pollers.set(
-      cell.id,
-      await startStreamPoller({
-        client,
-        dynamo: input.dynamo,
-        tableName: cell.tableName,
-        handler,
-        functionName: `visitbridge-${cell.id}-deliver`,
-        filter: isDeliverable,
-        maxRetries: RETRY_ATTEMPTS,
-        batchSize: BATCH_SIZE,
-        bisectOnError: true,
-        checkpointFile: input.checkpointDir ? `${input.checkpointDir}/${cell.tableName}.json` : undefined,
-        onFailure: async (failure) => {
-          await mkdir(dirname(dlqFile), { recursive: true, mode: 0o700 });
-          const lines = failure.records.map((r) =>
-            JSON.stringify({
-              at: new Date().toISOString(),
-              reason: failure.reason,
-              attempts: failure.attempts,
-              keys: r.dynamodb?.Keys,
-              sequenceNumber: r.dynamodb?.SequenceNumber,
-            }),
-          );
-          await appendFile(dlqFile, `${lines.join('\n')}\n`, { mode: 0o600 });
-        },
-        onError: (error) => input.onError(cell.id, error),
-      }),
-    );
+    // One poller per lane, as one event source mapping per lane in AWS: callbacks never hold up notes.
+    for (const lane of Object.keys(DELIVERY_LANES) as DeliveryLane[]) {
+      const suffix = lane === 'notes' ? '' : `.${lane}`;
+      pollers.set(
+        `${cell.id}${suffix}`,
+        await startStreamPoller({
+          client,
+          dynamo: input.dynamo,
+          tableName: cell.tableName,
+          handler,
+          functionName: `visitbridge-${cell.id}-deliver`,
+          filter: inLane(lane),
+          maxRetries: RETRY_ATTEMPTS,
+          batchSize: BATCH_SIZE,
+          bisectOnError: true,
+          // Callbacks may wait a little longer when idle: every idle poll reads the whole stream page.
+          pollIntervalMs: lane === 'notes' ? 250 : 500,
+          checkpointFile: input.checkpointDir
+            ? `${input.checkpointDir}/${cell.tableName}${suffix}.json`
+            : undefined,
+          onFailure: async (failure) => {
+            await mkdir(dirname(dlqFile), { recursive: true, mode: 0o700 });
+            const lines = failure.records.map((r) =>
+              JSON.stringify({
+                at: new Date().toISOString(),
+                reason: failure.reason,
+                attempts: failure.attempts,
+                keys: r.dynamodb?.Keys,
+                sequenceNumber: r.dynamodb?.SequenceNumber,
+              }),
+            );
+            await appendFile(dlqFile, `${lines.join('\n')}\n`, { mode: 0o600 });
+          },
+          onError: (error) => input.onError(cell.id, error),
+        }),
+      );
+    }
   }
   return {
     pollers,

@@ -124,6 +124,8 @@ export const DeliverEnv = z.intersection(
       DELIVERY_BASE_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(250),
       DELIVERY_MAX_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(8_000),
       EHR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+      /** `true` only in the local stack, which runs its own receivers: callbacks may go to loopback over http. */
+      CALLBACK_ALLOW_LOOPBACK_HTTP: z.enum(['true', 'false']).default('false'),
     })
     .refine((env) => Boolean(env.SMART_PRIVATE_KEY_SECRET_ARN) !== Boolean(env.SMART_KEY_FILE), {
       message: 'set exactly one of SMART_PRIVATE_KEY_SECRET_ARN and SMART_KEY_FILE',

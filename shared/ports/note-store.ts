@@ -1,6 +1,7 @@
+import type { NoteEventKind } from '../domain/delivery/outbox-item.js';
 import type { Receipt } from '../domain/event/schema.js';
 
-export type NoteEventKind = 'finalized' | 'amended' | 'retracted';
+export type { NoteEventKind } from '../domain/delivery/outbox-item.js';
 
 /** One accepted note version, as stored: ciphertext plus PHI-free metadata. */
 export interface NoteVersionRecord {

@@ -1,83 +1,51 @@
-import type { StepRecord } from '../domain/delivery/attempt.js';
-import type { ResourceIds } from '../domain/delivery/deliver-note.js';
-import type { ParkReason } from '../domain/delivery/plan.js';
-import type { IssueSummary } from '../domain/fhir/operation-outcome.js';
-import type { NoteEventKind } from './note-store.js';
+import type { CallbackChange, CallbackKey, CallbackRow } from '../domain/delivery/callback.js';
+import type { DeliveryState, OutboxItem, OutboxKey } from '../domain/delivery/outbox-item.js';
+import type { ItemChange, Transition } from '../domain/delivery/transition.js';
 
-/** Where a note version's delivery stands. */
-export type DeliveryState = 'pending' | 'retrying' | 'waiting' | 'delivered' | 'parked';
+export type { DeliveryState, OutboxItem, OutboxKey } from '../domain/delivery/outbox-item.js';
 
-/** Identifies one note event (a retraction has its own item beside the version it retracts). */
-export interface OutboxKey {
-  senderId: string;
-  noteId: string;
-  version: number;
-  eventKind: NoteEventKind;
-}
-
-/** The delivery outbox item of one note event: PHI-free. */
-export interface OutboxItem extends OutboxKey {
-  state: DeliveryState;
-  tenant: string;
-  cell: string;
-  ehrTarget: string;
-  encounterRef: string;
-  /** Keyed hash of the patient: deliveries of one patient run one at a time (no duplicate Patient on EHRs without conditional create). */
-  patientRef?: string;
-  receivedAt: string;
-  /** Attempts made so far; the item's optimistic-lock version too. */
-  attempts: number;
-  /** Attempts since the last HIM replay: what the retry budget counts. */
-  attemptsSinceReplay: number;
-  /** Writes that deferred an attempt (circuit open); keeps the stream moving without spending attempts. */
-  deferrals: number;
-  nextAttemptAt?: string;
-  resourceIds?: ResourceIds;
-  lastAttempt?: StepRecord;
-  /** Every attempt, in order (time, step, outcome, HTTP status): no PHI. */
-  history: StepRecord[];
-  deliveredAt?: string;
-  parkedAt?: string;
-  parkReason?: ParkReason | 'transfer-denied' | 'target-not-configured';
-  operationOutcome?: IssueSummary[];
-  updatedAt?: string;
-}
-
-/** The result of one attempt, written only if nobody else wrote since the item was read. */
-export type AttemptUpdate =
-  | {
-      state: 'delivered';
-      attempt: StepRecord;
-      resourceIds: ResourceIds;
-      deliveredAt: string;
-      retentionDays: number;
-    }
-  | { state: 'retrying'; attempt: StepRecord; resourceIds: ResourceIds; nextAttemptAt: string }
-  | { state: 'waiting'; attempt: StepRecord; resourceIds: ResourceIds }
-  | {
-      state: 'parked';
-      attempt: StepRecord;
-      resourceIds: ResourceIds;
-      parkReason: NonNullable<OutboxItem['parkReason']>;
-      operationOutcome?: IssueSummary[];
-      parkedAt: string;
-    };
+/** An attempt's result as a HIM tool or fixture records it directly (no ledger entries, no successors). */
+export type AttemptUpdate = Exclude<ItemChange, { state: 'deferred' | 'pending' }>;
 
 export interface Page<T> {
   items: T[];
   nextCursor?: string;
 }
 
+/** A note's whole delivery state, read at once: outbox items, callback rows and the ciphertexts. */
+export interface NoteSnapshot {
+  items: OutboxItem[];
+  callbacks: CallbackRow[];
+  /** The encrypted note of an outbox item, when it is stored. */
+  ciphertext(key: OutboxKey): Uint8Array | undefined;
+}
+
+/**
+ * How a commit ended: `stale` when the item moved on since it was read (nothing is
+ * written); `raced` when a successor started waiting or the awaited predecessor was
+ * delivered meanwhile (nothing is written: read again and decide again).
+ */
+export type CommitOutcome = 'committed' | 'stale' | 'raced';
+
 /** The delivery outbox of a cell. */
 export interface Outbox {
   get(key: OutboxKey): Promise<OutboxItem | undefined>;
   /** Encrypted note of an outbox item. */
   ciphertext(key: OutboxKey): Promise<Uint8Array | undefined>;
-  /** Every outbox item of one note (all versions and retractions), read consistently in one call. */
-  noteItems(senderId: string, noteId: string): Promise<OutboxItem[]>;
   /**
-   * Records an attempt's result, conditional on `attempts` still being `expectedAttempts`.
-   * @returns false when another writer got there first (the caller drops its result).
+   * The note's outbox items, callback rows and ciphertexts in one consistent read.
+   * @throws AppError `storage-unavailable`.
+   */
+  readNote(senderId: string, noteId: string): Promise<NoteSnapshot>;
+  /**
+   * Commits one step's transition atomically: the item (conditional on its attempt
+   * counter), successor wake-ups, the note's retention, callback rows and ledger entries.
+   * @throws AppError `storage-unavailable` when the table cannot be written.
+   */
+  commit(transition: Transition): Promise<CommitOutcome>;
+  /**
+   * Records an attempt's result on its own, conditional on `attempts` still being `expectedAttempts`.
+   * @returns false when another writer got there first.
    */
   recordAttempt(
     key: OutboxKey,
@@ -85,14 +53,28 @@ export interface Outbox {
     update: AttemptUpdate,
     at: string,
   ): Promise<boolean>;
-  /** Moves an item on without spending an attempt (circuit open). */
-  defer(key: OutboxKey, expectedDeferrals: number, nextAttemptAt: string, at: string): Promise<boolean>;
-  /** Moves a `waiting` item back to `pending` (its predecessor has landed). */
-  wake(key: OutboxKey, at: string): Promise<boolean>;
   /** Puts a parked item back in the queue with a fresh attempt budget (HIM replay). */
   requeue(key: OutboxKey, at: string): Promise<boolean>;
   listByState(
     state: DeliveryState,
     page: { limit: number; cursor?: string; from?: string; to?: string },
   ): Promise<Page<OutboxItem>>;
+}
+
+/** Sender callback rows: read one, record a try. */
+export interface CallbackOutbox {
+  getCallback(key: CallbackKey): Promise<CallbackRow | undefined>;
+  /**
+   * Records a try's result, conditional on the row's `attempts` still being `expectedAttempts`.
+   * @returns false when another worker recorded this try first.
+   * @throws AppError `storage-unavailable`.
+   */
+  recordCallbackTry(
+    key: CallbackKey,
+    expectedAttempts: number,
+    change: CallbackChange,
+    at: string,
+  ): Promise<boolean>;
+  /** Callback rows that ended `failed`, oldest first (for HIMs). */
+  listFailedCallbacks(page: { limit: number; cursor?: string }): Promise<Page<CallbackRow>>;
 }

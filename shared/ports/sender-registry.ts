@@ -7,6 +7,8 @@ export interface Sender {
   organizations?: string[];
   /** Where `visit.note.delivered` / `visit.note.parked` callbacks go, if anywhere. */
   callbackUrl?: string;
+  /** Why a configured callback URL was refused as the sender loaded (then `callbackUrl` is absent). */
+  callbackRefused?: string;
 }
 
 /** Looks up senders by id. Adapters: a JSON file locally, Secrets Manager in AWS. */

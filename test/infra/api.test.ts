@@ -1,5 +1,11 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { DELIVERABLE_STATES, isDeliverable } from '../../functions/deliver/handler-factory.js';
+import {
+  DELIVERABLE_STATES,
+  DELIVERY_LANES,
+  type DeliveryLane,
+  inLane,
+  isDeliverable,
+} from '../../functions/deliver/handler-factory.js';
 import { findResidencyViolations } from '../../infra/cdk/guardrails.js';
 import { matchesPattern } from './event-pattern.js';
 import { consoleConfig, prop, resourcesOfType, type SynthesisedCells, synthCells } from './synth-cells.js';
@@ -70,35 +76,46 @@ test('no route captures OPTIONS, so API Gateway answers HIM preflights for the c
   }
 });
 
-function outboxRecord(eventName: string, type: string, state: string): DynamoDBRecord {
+const SORT_KEYS: Record<string, string> = {
+  outbox: 'OUTBOX#V#0000000001',
+  callback: 'CALLBACK#V#0000000001#000001',
+  note: 'V#0000000001',
+};
+
+function streamRecord(eventName: string, type: string, state: string): DynamoDBRecord {
   return {
     eventName: eventName as DynamoDBRecord['eventName'],
     dynamodb: {
-      Keys: { pk: { S: type === 'outbox' ? 'OUTBOX#s#n' : 'NOTE#s#n' }, sk: { S: 'V#0000000001' } },
+      Keys: { pk: { S: 'NOTE#s#n' }, sk: { S: SORT_KEYS[type] ?? '' } },
       NewImage: { type: { S: type }, state: { S: state } },
     },
   };
 }
 
-test('the stream filter passes exactly the records the worker would deliver (pending or retrying outbox items)', () => {
+test('the stream filters pass exactly the records the worker would handle, each lane its own', () => {
   // Prepare
-  const [[, mapping] = []] = resourcesOfType(stateless('uk'), 'AWS::Lambda::EventSourceMapping');
-  const filters = prop<{ Filters: { Pattern: string }[] }>(mapping, 'FilterCriteria').Filters;
-  const patterns = filters.map((f) => JSON.parse(f.Pattern) as unknown);
+  const mappings = resourcesOfType(stateless('uk'), 'AWS::Lambda::EventSourceMapping').map(([, m]) =>
+    prop<{ Filters: { Pattern: string }[] }>(m, 'FilterCriteria').Filters.map(
+      (f) => JSON.parse(f.Pattern) as unknown,
+    ),
+  );
   const records = ['INSERT', 'MODIFY', 'REMOVE'].flatMap((eventName) =>
-    ['outbox', 'note'].flatMap((type) =>
-      [...DELIVERABLE_STATES, 'delivered', 'parked', 'waiting'].map((state) =>
-        outboxRecord(eventName, type, state),
+    ['outbox', 'callback', 'note'].flatMap((type) =>
+      [...DELIVERABLE_STATES, 'delivered', 'parked', 'waiting', 'failed'].map((state) =>
+        streamRecord(eventName, type, state),
       ),
     ),
   );
+  const passes = (patterns: unknown[], r: DynamoDBRecord) => patterns.some((p) => matchesPattern(p, r));
   // Act
-  const disagreements = records.filter(
-    (r) => patterns.some((p) => matchesPattern(p, r)) !== isDeliverable(r),
+  const disagreements = records.filter((r) => mappings.some((m) => passes(m, r)) !== isDeliverable(r));
+  const laneDisagreements = (Object.keys(DELIVERY_LANES) as DeliveryLane[]).map(
+    (lane) => mappings.filter((m) => records.every((r) => passes(m, r) === inLane(lane)(r))).length,
   );
   // Assess
-  expect(records.filter(isDeliverable)).toHaveLength(2 * DELIVERABLE_STATES.length);
+  expect(records.filter(isDeliverable)).toHaveLength(4 * DELIVERABLE_STATES.length);
   expect(disagreements).toEqual([]);
+  expect(laneDisagreements).toEqual([1, 1]);
 });
 
 test('the worker mapping reports item failures, bisects, retries a bounded 8 times and dead-letters the rest', () => {

@@ -5,29 +5,34 @@ import { FilterCriteria, FilterRule, type IFunction, StartingPosition } from 'aw
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
-import { DELIVERABLE_STATES } from '../../../functions/deliver/handler-factory.js';
+import {
+  DELIVERABLE_STATES,
+  DELIVERY_LANES,
+  type DeliveryLane,
+} from '../../../functions/deliver/handler-factory.js';
 
-/** Partition-key prefix of delivery outbox items (shared/adapters/dynamodb/table-definition.ts). */
-export const OUTBOX_PREFIX = 'OUTBOX#';
+/** Partition-key prefix of a note's partition, which holds its outbox items and callback rows (table-definition.ts). */
+export const NOTE_PREFIX = 'NOTE#';
 
 /** Retries of a failing stream batch (bisected) before its records go to the dead-letter queue; the local poller uses 8 too. */
 export const STREAM_RETRY_ATTEMPTS = 8;
 
 /**
- * The event source mapping's filter, the same test as the worker's `isDeliverable`:
- * an INSERT or MODIFY whose new image is an outbox item in a deliverable state.
- * Items that moved on (delivered, parked) never invoke the worker.
+ * A lane's event source mapping filter, the same test as the worker's `inLane`:
+ * an INSERT or MODIFY whose new image is an item of the lane (outbox item or
+ * callback row) in a deliverable state. Items that moved on (delivered, parked,
+ * failed) never invoke the worker.
  */
-export const DELIVERABLE_FILTER = {
+export const laneFilter = (lane: DeliveryLane) => ({
   eventName: FilterRule.or('INSERT', 'MODIFY'),
   dynamodb: {
-    Keys: { pk: { S: FilterRule.beginsWith(OUTBOX_PREFIX) } },
+    Keys: { pk: { S: FilterRule.beginsWith(NOTE_PREFIX) } },
     NewImage: {
-      type: { S: FilterRule.isEqual('outbox') },
+      type: { S: FilterRule.isEqual(DELIVERY_LANES[lane]) },
       state: { S: FilterRule.or(...DELIVERABLE_STATES) },
     },
   },
-};
+});
 
 export interface DeliveryStreamProps {
   table: ITableV2;
@@ -36,9 +41,10 @@ export interface DeliveryStreamProps {
 }
 
 /**
- * Feeds outbox items from the cell table's stream to the delivery worker:
- * per-item failure reporting, bisection on error, bounded retries, and a
- * dead-letter queue that records batches that still failed.
+ * Feeds the cell table's stream to the delivery worker in two lanes, one event
+ * source mapping each (note deliveries; sender callbacks), so a slow callback
+ * never holds up a batch of notes: per-item failure reporting, bisection on
+ * error, bounded retries, and one dead-letter queue for records that still failed.
  */
 export class DeliveryStream extends Construct {
   readonly deadLetterQueue: Queue;
@@ -52,20 +58,29 @@ export class DeliveryStream extends Construct {
       retentionPeriod: Duration.days(14),
     });
     DeliveryStream.acknowledgeDeadLetterQueue(this.deadLetterQueue);
+    const common = {
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: 25,
+      maxBatchingWindow: Duration.seconds(1),
+      parallelizationFactor: 1,
+      reportBatchItemFailures: true,
+      bisectBatchOnError: true,
+      retryAttempts: STREAM_RETRY_ATTEMPTS,
+      maxRecordAge: Duration.days(1),
+      onFailure: new SqsDlq(this.deadLetterQueue),
+    };
+    // The notes lane keeps the mapping it always had; the callback lane is a second mapping on the same stream.
     props.worker.addEventSource(
       new DynamoEventSource(props.table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 25,
-        maxBatchingWindow: Duration.seconds(1),
-        parallelizationFactor: 1,
-        reportBatchItemFailures: true,
-        bisectBatchOnError: true,
-        retryAttempts: STREAM_RETRY_ATTEMPTS,
-        maxRecordAge: Duration.days(1),
-        onFailure: new SqsDlq(this.deadLetterQueue),
-        filters: [FilterCriteria.filter(DELIVERABLE_FILTER)],
+        ...common,
+        filters: [FilterCriteria.filter(laneFilter('notes'))],
       }),
     );
+    props.worker.addEventSourceMapping('CallbackLane', {
+      ...common,
+      eventSourceArn: props.table.tableStreamArn,
+      filters: [FilterCriteria.filter(laneFilter('callbacks'))],
+    });
   }
 
   /** A dead-letter queue has no dead-letter queue of its own. */

@@ -54,6 +54,8 @@ export class ShardWorker {
   private readonly failureCounts = new Map<string, number>();
   private caughtUpAt: number | undefined;
   private inFlight = false;
+  /** Matching records of the batch in flight (still buffered until they are committed). */
+  private inFlightCount = 0;
   finished = false;
 
   constructor(private readonly config: ShardWorkerConfig) {}
@@ -68,8 +70,13 @@ export class ShardWorker {
     const { signal } = this.config;
     while (!signal.aborted) {
       try {
-        const fetched = await this.fetch();
-        const delivered = await this.deliverNext();
+        // The next page is read while a batch is in flight, so the batch after it starts at once.
+        const delivering = this.deliverNext();
+        const [deliver, fetch] = await Promise.allSettled([delivering, this.fetch()]);
+        if (deliver.status === 'rejected') throw deliver.reason;
+        if (fetch.status === 'rejected') throw fetch.reason;
+        const fetched = fetch.value;
+        const delivered = deliver.value;
         if (this.ended && this.buffer.length === 0) {
           this.config.checkpoints.finish(this.config.shardId);
           this.finished = true;
@@ -95,7 +102,8 @@ export class ShardWorker {
 
   private async fetch(): Promise<boolean> {
     const { batchSize, client, signal } = this.config;
-    if (this.ended || this.buffer.filter((e) => e.matches).length >= batchSize) return false;
+    const waiting = this.buffer.filter((e) => e.matches).length - this.inFlightCount;
+    if (this.ended || waiting >= batchSize) return false;
     this.iterator ??= await this.openIterator();
     const started = this.config.tick();
     const page = await client.send(new GetRecordsCommand({ ShardIterator: this.iterator, Limit: 1000 }), {
@@ -145,6 +153,7 @@ export class ShardWorker {
     const records = batch.map((e) => e.record);
     const { counters } = this.config;
     this.inFlight = true;
+    this.inFlightCount = batch.length;
     try {
       counters.invocations += 1;
       counters.recordsDelivered += records.length;
@@ -156,6 +165,7 @@ export class ShardWorker {
       await this.apply(batch, decision);
     } finally {
       this.inFlight = false;
+      this.inFlightCount = 0;
     }
     return true;
   }

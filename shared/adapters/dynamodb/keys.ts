@@ -1,14 +1,36 @@
 /** Key builders for the cell table (layout in table-definition.ts). Versions are zero-padded so they sort. */
 export const pad = (n: number, width = 10): string => String(n).padStart(width, '0');
 
+/** Partition of one note: its versions, delivery outbox items and callback rows, read together in one query. */
+export const notePartition = (senderId: string, noteId: string): string => `NOTE#${senderId}#${noteId}`;
+
+const versionPart = (version: number, retraction: boolean) => `V#${pad(version)}${retraction ? '#R' : ''}`;
+
 export const noteKey = (senderId: string, noteId: string, version: number, retraction: boolean) => ({
-  pk: `NOTE#${senderId}#${noteId}`,
-  sk: `V#${pad(version)}${retraction ? '#R' : ''}`,
+  pk: notePartition(senderId, noteId),
+  sk: versionPart(version, retraction),
 });
 
+/** Sort-key prefix of outbox items inside a note's partition. */
+export const OUTBOX_SK_PREFIX = 'OUTBOX#';
+
 export const outboxKey = (senderId: string, noteId: string, version: number, retraction: boolean) => ({
-  pk: `OUTBOX#${senderId}#${noteId}`,
-  sk: `V#${pad(version)}${retraction ? '#R' : ''}`,
+  pk: notePartition(senderId, noteId),
+  sk: `${OUTBOX_SK_PREFIX}${versionPart(version, retraction)}`,
+});
+
+/** Sort-key prefix of sender callback rows inside a note's partition. */
+export const CALLBACK_SK_PREFIX = 'CALLBACK#';
+
+export const callbackKey = (
+  senderId: string,
+  noteId: string,
+  version: number,
+  retraction: boolean,
+  seq: number,
+) => ({
+  pk: notePartition(senderId, noteId),
+  sk: `${CALLBACK_SK_PREFIX}${versionPart(version, retraction)}#${pad(seq, 6)}`,
 });
 
 export const messageKey = (senderId: string, webhookId: string) => ({

@@ -18,7 +18,7 @@ import type {
   NoteVersionRecord,
   PendingLedgerEntry,
 } from '../../ports/note-store.js';
-import { messageKey, noteKey, outboxKey, pad } from './keys.js';
+import { messageKey, noteKey, outboxKey } from './keys.js';
 import { ShardLocks } from './ledger-lock.js';
 
 /** Folds ledger entries into the note's transaction (`DynamoLedgerStore` implements it). */
@@ -64,13 +64,13 @@ export class DynamoNoteStore implements NoteStore {
     noteId: string,
     version: number,
   ): Promise<DeliveryStatus | undefined> {
-    const { pk } = outboxKey(senderId, noteId, version, false);
+    const { pk, sk } = outboxKey(senderId, noteId, version, false);
     const out = await this.client
       .send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-          ExpressionAttributeValues: marshall({ ':pk': pk, ':sk': `V#${pad(version)}` }),
+          ExpressionAttributeValues: marshall({ ':pk': pk, ':sk': sk }),
           ConsistentRead: true,
         }),
       )
@@ -178,6 +178,7 @@ export class DynamoNoteStore implements NoteStore {
         encounterRef: record.encounterRef,
         patientRef: record.patientRef,
         attempts: 0,
+        deferrals: 0,
         gsi1pk: `DELIVERY#pending`,
         gsi1sk: `${record.receipt.receivedAt}#${record.senderId}#${record.noteId}#${record.version}`,
       }),

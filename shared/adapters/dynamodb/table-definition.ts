@@ -5,8 +5,12 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * runtime both build the table from these constants, so the two never drift.
  *
  * Single-table layout (all keys strings):
- * - `NOTE#<sender>#<noteId>` / `V#<version>[#R]`  encrypted note version
- * - `OUTBOX#<sender>#<noteId>` / `V#<version>[#R]` delivery outbox + status (stream feeds the worker)
+ * - `NOTE#<sender>#<noteId>`, one partition per note, read whole by the delivery worker in one query:
+ *   - `V#<version>[#R]`                  encrypted note version (TTL once delivered)
+ *   - `OUTBOX#V#<version>[#R]`           delivery outbox item + status (stream feeds the worker;
+ *                                        gsi1 `DELIVERY#<state>` / `<receivedAt>#…`)
+ *   - `CALLBACK#V#<version>[#R]#<seq>`   sender callback row (stream feeds the callback lane;
+ *                                        gsi1 `CALLBACK#failed` once it failed)
  * - `MSG#<sender>#<webhook-id>` / `MSG`            webhook-id idempotency record (TTL)
  * - `LEDGER#<shard>` / `SEQ#<seq>` and `HEAD`       transfers ledger hash chain
  * - `AUDIT#<shard>` / `SEQ#<seq>` and `HEAD`        HIM audit chain

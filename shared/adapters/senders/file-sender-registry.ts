@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
+import type { CallbackUrlRules } from '../../domain/callback-url.js';
 import type { Sender, SenderRegistry } from '../../ports/sender-registry.js';
+import { loadedSender, STRICT_CALLBACK_RULES } from './checked-sender.js';
 
 /** The stored form of one sender's settings (the same JSON in a file or a Secrets Manager secret). */
 export const SenderSettings = z.object({
@@ -20,6 +22,7 @@ export type SendersFile = z.infer<typeof SendersFile>;
  * Senders from a JSON file (`{"senders": {"<id>": {"secrets": ["whsec_…"]}}}`), the
  * local runtime's stand-in for Secrets Manager. Re-read at most once a second (not
  * on every request), so a rotation needs no restart and the hot path does no I/O.
+ * Callback URLs are checked as senders load (`rules`: strict unless the local stack says otherwise).
  */
 export class FileSenderRegistry implements SenderRegistry {
   private cache?: { at: number; senders: SendersFile['senders'] };
@@ -27,6 +30,7 @@ export class FileSenderRegistry implements SenderRegistry {
   constructor(
     private readonly path: string,
     private readonly ttlMs = 1000,
+    private readonly rules: CallbackUrlRules = STRICT_CALLBACK_RULES,
   ) {}
 
   async get(senderId: string): Promise<Sender | undefined> {
@@ -35,6 +39,6 @@ export class FileSenderRegistry implements SenderRegistry {
       this.cache = { at: Date.now(), senders: SendersFile.parse(JSON.parse(raw)).senders };
     }
     const settings = Object.hasOwn(this.cache.senders, senderId) ? this.cache.senders[senderId] : undefined;
-    return settings ? { id: senderId, ...settings } : undefined;
+    return settings ? loadedSender(senderId, settings, this.rules) : undefined;
   }
 }
