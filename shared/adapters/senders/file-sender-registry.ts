@@ -18,11 +18,15 @@ export type SendersFile = z.infer<typeof SendersFile>;
 
 /**
  * Senders from a JSON file (`{"senders": {"<id>": {"secrets": ["whsec_…"]}}}`), the
- * local runtime's stand-in for Secrets Manager. Re-read at most once a second (not
- * on every request), so a rotation needs no restart and the hot path does no I/O.
+ * local runtime's stand-in for Secrets Manager. Read on first use, then re-read
+ * in the background at most once a second: a rotation needs no restart, and no
+ * request waits for the disk while the file reads well. A failed read (unreadable
+ * or invalid file) fails the request that waits for it; after a failed re-read,
+ * the next request reads again and waits.
  */
 export class FileSenderRegistry implements SenderRegistry {
-  private cache?: { at: number; senders: SendersFile['senders'] };
+  private cache?: { at: number; senders?: SendersFile['senders']; error?: unknown };
+  private refreshing?: Promise<void>;
 
   constructor(
     private readonly path: string,
@@ -30,11 +34,27 @@ export class FileSenderRegistry implements SenderRegistry {
   ) {}
 
   async get(senderId: string): Promise<Sender | undefined> {
-    if (!this.cache || Date.now() - this.cache.at >= this.ttlMs) {
-      const raw = await readFile(this.path, 'utf8');
-      this.cache = { at: Date.now(), senders: SendersFile.parse(JSON.parse(raw)).senders };
-    }
-    const settings = Object.hasOwn(this.cache.senders, senderId) ? this.cache.senders[senderId] : undefined;
+    if (!this.cache?.senders) this.cache = await this.read();
+    else if (Date.now() - this.cache.at >= this.ttlMs) this.refresh();
+    const { senders, error } = this.cache;
+    if (!senders) throw error;
+    const settings = Object.hasOwn(senders, senderId) ? senders[senderId] : undefined;
     return settings ? { id: senderId, ...settings } : undefined;
+  }
+
+  private refresh(): void {
+    this.refreshing ??= this.read().then((cache) => {
+      this.cache = cache;
+      this.refreshing = undefined;
+    });
+  }
+
+  private async read(): Promise<NonNullable<FileSenderRegistry['cache']>> {
+    try {
+      const raw = await readFile(this.path, 'utf8');
+      return { at: Date.now(), senders: SendersFile.parse(JSON.parse(raw)).senders };
+    } catch (error) {
+      return { at: Date.now(), error };
+    }
   }
 }
