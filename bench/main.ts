@@ -40,6 +40,8 @@ try {
   const ingestStack = await startStack(false);
   try {
     ingest = await ingestSection(ingestStack, scale, log);
+    // Printed at once: a later section that fails (say, a machine too loaded to start DynamoDB Local) keeps it.
+    console.log(ingestReport(ingest));
   } finally {
     await ingestStack.stop();
   }
@@ -58,12 +60,7 @@ const kms = await measureKms(Math.max(1000, Math.round(1000 * scale)));
 const startup = await measureStartup(5, log);
 const seconds = (performance.now() - started) / 1000;
 
-for (const report of [
-  ingestReport(ingest),
-  deliveryReport(delivery),
-  kmsReport(kms),
-  startupReport(startup),
-]) {
+for (const report of [deliveryReport(delivery), kmsReport(kms), startupReport(startup)]) {
   console.log(report);
 }
 const out = resolve('bench-results');
