@@ -18,11 +18,11 @@ export type SendersFile = z.infer<typeof SendersFile>;
 
 /**
  * Senders from a JSON file (`{"senders": {"<id>": {"secrets": ["whsec_…"]}}}`), the
- * local runtime's stand-in for Secrets Manager. Read on first use, then re-read
- * in the background at most once a second: a rotation needs no restart, and no
- * request waits for the disk while the file reads well. A failed read (unreadable
- * or invalid file) fails the request that waits for it; after a failed re-read,
- * the next request reads again and waits.
+ * local runtime's stand-in for Secrets Manager. A request never sees a read older
+ * than `ttlMs` (a rotation needs no restart); once half of that has passed, the
+ * file is re-read in the background, so under steady traffic no request waits for
+ * the disk. A failed read (unreadable or invalid file) fails the request that
+ * next reads.
  */
 export class FileSenderRegistry implements SenderRegistry {
   private cache?: { at: number; senders?: SendersFile['senders']; error?: unknown };
@@ -34,27 +34,30 @@ export class FileSenderRegistry implements SenderRegistry {
   ) {}
 
   async get(senderId: string): Promise<Sender | undefined> {
-    if (!this.cache?.senders) this.cache = await this.read();
-    else if (Date.now() - this.cache.at >= this.ttlMs) this.refresh();
-    const { senders, error } = this.cache;
+    const age = this.cache?.senders ? Date.now() - this.cache.at : Number.POSITIVE_INFINITY;
+    if (age >= this.ttlMs) this.cache = await this.read();
+    else if (age >= this.ttlMs / 2) this.refreshInBackground();
+    const { senders, error } = this.cache ?? {};
     if (!senders) throw error;
     const settings = Object.hasOwn(senders, senderId) ? senders[senderId] : undefined;
     return settings ? { id: senderId, ...settings } : undefined;
   }
 
-  private refresh(): void {
+  private refreshInBackground(): void {
     this.refreshing ??= this.read().then((cache) => {
-      this.cache = cache;
+      if (cache.at > (this.cache?.at ?? 0)) this.cache = cache;
       this.refreshing = undefined;
     });
   }
 
+  /** `at` is when the read started: the file as read is at least that recent. */
   private async read(): Promise<NonNullable<FileSenderRegistry['cache']>> {
+    const at = Date.now();
     try {
       const raw = await readFile(this.path, 'utf8');
-      return { at: Date.now(), senders: SendersFile.parse(JSON.parse(raw)).senders };
+      return { at, senders: SendersFile.parse(JSON.parse(raw)).senders };
     } catch (error) {
-      return { at: Date.now(), error };
+      return { at, error };
     }
   }
 }

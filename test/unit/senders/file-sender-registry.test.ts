@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jest } from '@jest/globals';
 import { FileSenderRegistry } from '../../../shared/adapters/senders/file-sender-registry.js';
 
+const TTL = 60_000;
 const secret = () => `whsec_${randomBytes(24).toString('base64')}`;
 const sendersJson = (s: string) => JSON.stringify({ senders: { acme: { secrets: [s] } } });
 
@@ -19,20 +21,27 @@ async function eventually(check: () => Promise<boolean>): Promise<void> {
 describe('FileSenderRegistry', () => {
   let dir: string;
   let file: string;
+  let now: number;
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vb-senders-'));
     file = join(dir, 'senders.json');
+    now = Date.now();
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
   });
-  afterEach(async () => rm(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await rm(dir, { recursive: true, force: true });
+  });
 
-  it('answers from the last read while it re-reads a rotated file, then with the new secret', async () => {
+  it('answers from its last read while it re-reads in the background past half its time-to-live', async () => {
     // Prepare
     const [oldSecret, newSecret] = [secret(), secret()];
     await writeFile(file, sendersJson(oldSecret));
-    const registry = new FileSenderRegistry(file, 0);
+    const registry = new FileSenderRegistry(file, TTL);
     await registry.get('acme');
     await writeFile(file, sendersJson(newSecret));
+    now += TTL * 0.6;
     // Act
     const during = await registry.get('acme');
     // Assess
@@ -40,22 +49,29 @@ describe('FileSenderRegistry', () => {
     await eventually(async () => (await registry.get('acme'))?.secrets[0] === newSecret);
   });
 
-  it('fails a request once a re-read finds the file invalid', async () => {
+  it('reads again before answering once its time-to-live has passed, so a rotation is never missed', async () => {
+    const newSecret = secret();
     await writeFile(file, sendersJson(secret()));
-    const registry = new FileSenderRegistry(file, 0);
+    const registry = new FileSenderRegistry(file, TTL);
+    await registry.get('acme');
+    await writeFile(file, sendersJson(newSecret));
+    now += TTL;
+
+    expect((await registry.get('acme'))?.secrets).toEqual([newSecret]);
+  });
+
+  it('fails the request after a re-read finds the file invalid', async () => {
+    await writeFile(file, sendersJson(secret()));
+    const registry = new FileSenderRegistry(file, TTL);
     await registry.get('acme');
     await writeFile(file, '{"senders": {"acme": {"secrets": ["not-a-secret"]}}}');
+    now += TTL;
 
-    await expect(
-      eventually(async () => {
-        await registry.get('acme');
-        return false;
-      }),
-    ).rejects.toThrow(/whsec_/);
+    await expect(registry.get('acme')).rejects.toThrow(/whsec_/);
   });
 
   it('fails the first request when the file is missing, and reads again on the next', async () => {
-    const registry = new FileSenderRegistry(file, 60_000);
+    const registry = new FileSenderRegistry(file, TTL);
 
     await expect(registry.get('acme')).rejects.toThrow(/ENOENT/);
     const s = secret();
