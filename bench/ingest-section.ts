@@ -1,5 +1,6 @@
 import type { LocalStack } from '../infra/local/stack.js';
-import { floorRun, ingestRun } from './ingest.js';
+import { ingestAgainstFloor, ingestRun } from './ingest.js';
+import { measureStages, type StageBreakdown } from './ingest-stages.js';
 import type { RunFigures } from './stats.js';
 
 export const INGEST_THROUGHPUT_MIN_RATIO = 0.8;
@@ -12,36 +13,47 @@ export interface IngestComparison {
   p99Ratio: number;
 }
 
+export interface IngestSection {
+  runs: IngestComparison[];
+  /** Where one sender's note spends its time, beside the one-sender run's figures. */
+  stages: StageBreakdown;
+}
+
 /**
- * Ingest at 1 and 16 concurrent senders, each followed by its storage floor.
- * Every run starts once the delivery workers have drained what came before, so
- * no run pays for an earlier one's deliveries.
+ * Ingest at 1 and 16 concurrent senders, each beside its storage floor
+ * (measured in alternating blocks, see `ingestAgainstFloor`), then the
+ * per-stage breakdown of one sender's notes.
  */
 export async function ingestSection(
   stack: LocalStack,
   scale: number,
   log: (line: string) => void,
-): Promise<IngestComparison[]> {
+): Promise<IngestSection> {
   const ukTable = stack.cells.find((c) => c.id === 'uk')?.tableName ?? '';
   log('warming up');
   await ingestRun(stack, 4, 50, 'warm');
-  const results: IngestComparison[] = [];
-  for (const [concurrency, count] of [
-    [1, Math.round(200 * scale)],
-    [16, Math.round(800 * scale)],
+  const runs: IngestComparison[] = [];
+  for (const [concurrency, count, blockSize] of [
+    [1, Math.round(200 * scale), 20],
+    [16, Math.round(800 * scale), 160],
   ] as const) {
-    await stack.idle();
-    log(`ingest: ${count} notes, ${concurrency} concurrent sender(s)`);
-    const ingest = await ingestRun(stack, concurrency, count, `c${concurrency}`);
-    await stack.idle();
-    log(`storage floor: the same ${count} transactions, ${concurrency} concurrent writer(s)`);
-    const floor = await floorRun(stack.dynamoClient, ukTable, `c${concurrency}`, concurrency);
-    results.push({
+    log(
+      `ingest beside the storage floor: ${count} notes each, ${concurrency} concurrent, blocks of ${blockSize}`,
+    );
+    const { ingest, floor } = await ingestAgainstFloor(stack, ukTable, {
+      concurrency,
+      count,
+      blockSize,
+      tag: `c${concurrency}`,
+    });
+    runs.push({
       ingest,
       floor,
       throughputRatio: ingest.perSecond / floor.perSecond,
       p99Ratio: ingest.p99Ms / floor.p99Ms,
     });
   }
-  return results;
+  log('per-stage breakdown: one sender, in process, with the stage-timer hook');
+  const stages = await measureStages(stack, Math.round(200 * scale), 'stages');
+  return { runs, stages };
 }

@@ -9,8 +9,12 @@ import { SAMPLE_PATIENTS, sampleEvent } from '../infra/local/sample-notes.js';
 import type { LocalStack } from '../infra/local/stack.js';
 import { createTableInput } from '../shared/adapters/dynamodb/table-definition.js';
 import { scanTable } from './scan.js';
-import { measure, type RunFigures } from './stats.js';
-import { WebhookSender } from './webhook.js';
+import { measure, type RunFigures, RunRecorder } from './stats.js';
+import { type SignedWebhook, WebhookSender } from './webhook.js';
+
+const noteId = (tag: string, i: number) => `bench-${tag}-${i}`;
+const event = (tag: string, i: number) =>
+  sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: noteId(tag, i) });
 
 /** Posts `count` signed notes to the UK cell with `concurrency` senders; a 202 is a success. */
 export async function ingestRun(
@@ -20,43 +24,100 @@ export async function ingestRun(
   tag: string,
 ): Promise<RunFigures> {
   const sender = new WebhookSender(stack, 'uk');
-  return measure(`ingest c=${concurrency}`, concurrency, count, async (i) => {
-    const event = sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: `bench-${tag}-${i}` });
-    return (await sender.post(event)) === 202;
-  });
+  try {
+    return await measure(`ingest c=${concurrency}`, concurrency, count, async (i) => {
+      return (await sender.post(event(tag, i))) === 202;
+    });
+  } finally {
+    sender.close();
+  }
+}
+
+export interface IngestAndFloor {
+  ingest: RunFigures;
+  floor: RunFigures & { sdkRetries: number };
 }
 
 /**
- * The storage floor: the very items ingest wrote for each note (note, outbox,
- * webhook-id record), written again with one conditional TransactWriteItems per
- * note into a fresh table on the same DynamoDB Local, at the same concurrency.
+ * Ingest beside its storage floor, measured fairly: first `count` notes are
+ * ingested untimed, and the very items ingest wrote for each (note, outbox,
+ * webhook-id record) become the floor's transactions, each one conditional
+ * TransactWriteItems into a fresh table of the same DynamoDB Local. Then
+ * `count` new notes are ingested and the floor's transactions replayed in
+ * alternating blocks of `blockSize` (which goes first alternates too), so both
+ * runs see the same load from the rest of the machine. Both send prepared
+ * requests (signed webhooks, built commands) at the same concurrency through
+ * node:http keep-alive agents with the same settings.
  */
-export async function floorRun(
-  client: DynamoDBClient,
-  sourceTable: string,
-  tag: string,
-  concurrency: number,
-): Promise<RunFigures & { sdkRetries: number }> {
-  const prefix = `bench-${tag}-`;
-  const byNote = new Map<string, Record<string, AttributeValue>[]>();
-  for (const item of await scanTable(client, sourceTable)) {
-    const note = item.noteId?.S ?? item.receipt?.M?.noteId?.S ?? '';
-    if (note.startsWith(prefix)) byNote.set(note, [...(byNote.get(note) ?? []), item]);
-  }
-  const groups = [...byNote.values()];
-  const table = `floor-${randomUUID().slice(0, 8)}`;
-  await client.send(new CreateTableCommand(createTableInput(table)));
+export async function ingestAgainstFloor(
+  stack: LocalStack,
+  table: string,
+  options: { concurrency: number; count: number; blockSize: number; tag: string },
+): Promise<IngestAndFloor> {
+  const { concurrency, count, blockSize, tag } = options;
+  const client = stack.dynamoClient;
+  await ingestRun(stack, concurrency, count, `${tag}-seed`);
+  const groups = await itemsByNote(client, table, `${tag}-seed`);
+  if (groups.length !== count) throw new Error(`expected ${count} seeded notes, found ${groups.length}`);
+  const floorTable = `floor-${randomUUID().slice(0, 8)}`;
+  await client.send(new CreateTableCommand(createTableInput(floorTable)));
+
+  const sender = new WebhookSender(stack, 'uk');
+  const ingest = new RunRecorder(`ingest c=${concurrency}`, concurrency);
+  const floor = new RunRecorder(`floor c=${concurrency}`, concurrency);
   let sdkRetries = 0;
-  const figures = await measure(`floor c=${concurrency}`, concurrency, groups.length, async (i) => {
-    const out = await client.send(
-      new TransactWriteItemsCommand({
-        TransactItems: (groups[i] ?? []).map((Item) => ({
-          Put: { TableName: table, Item, ConditionExpression: 'attribute_not_exists(pk)' },
-        })),
-      }),
-    );
-    sdkRetries += (out.$metadata.attempts ?? 1) - 1;
-    return true;
+  try {
+    for (let from = 0, block = 0; from < count; from += blockSize, block++) {
+      const to = Math.min(count, from + blockSize);
+      const webhooks: SignedWebhook[] = [];
+      const commands: TransactWriteItemsCommand[] = [];
+      for (let i = from; i < to; i++) {
+        webhooks[i] = sender.sign(event(tag, i));
+        commands[i] = floorCommand(floorTable, groups[i] ?? []);
+      }
+      const ingestBlock = () =>
+        ingest.block(from, to, async (i) => (await sender.send(webhooks[i] as SignedWebhook)) === 202);
+      const floorBlock = () =>
+        floor.block(from, to, async (i) => {
+          const out = await client.send(commands[i] as TransactWriteItemsCommand);
+          sdkRetries += (out.$metadata.attempts ?? 1) - 1;
+          return true;
+        });
+      if (block % 2 === 0) {
+        await ingestBlock();
+        await floorBlock();
+      } else {
+        await floorBlock();
+        await ingestBlock();
+      }
+    }
+  } finally {
+    sender.close();
+  }
+  return { ingest: ingest.figures(), floor: { ...floor.figures(), sdkRetries } };
+}
+
+function floorCommand(table: string, items: Record<string, AttributeValue>[]): TransactWriteItemsCommand {
+  return new TransactWriteItemsCommand({
+    TransactItems: items.map((Item) => ({
+      Put: { TableName: table, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+    })),
   });
-  return { ...figures, sdkRetries };
+}
+
+/** The items ingest wrote for each note of a run (note, outbox, webhook-id record), in note order. */
+async function itemsByNote(
+  client: DynamoDBClient,
+  table: string,
+  tag: string,
+): Promise<Record<string, AttributeValue>[][]> {
+  const prefix = `bench-${tag}-`;
+  const byNote = new Map<number, Record<string, AttributeValue>[]>();
+  for (const item of await scanTable(client, table)) {
+    const note = item.noteId?.S ?? item.receipt?.M?.noteId?.S ?? '';
+    if (!note.startsWith(prefix)) continue;
+    const i = Number(note.slice(prefix.length));
+    byNote.set(i, [...(byNote.get(i) ?? []), item]);
+  }
+  return [...byNote.keys()].sort((a, b) => a - b).map((i) => byNote.get(i) ?? []);
 }

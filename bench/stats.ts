@@ -3,8 +3,10 @@ export interface RunFigures {
   name: string;
   concurrency: number;
   count: number;
+  /** Time spent running operations (the sum of the run's blocks when it ran in blocks). */
   seconds: number;
   perSecond: number;
+  meanMs: number;
   p50Ms: number;
   p99Ms: number;
   errors: number;
@@ -14,6 +16,64 @@ export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return 0;
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return sorted[Math.max(0, index)] ?? 0;
+}
+
+/**
+ * Times operations run in one or more blocks and sums them into one run's
+ * figures: two runs measured in alternating blocks see the same machine load.
+ */
+export class RunRecorder {
+  private readonly latencies: number[] = [];
+  private errors = 0;
+  private seconds = 0;
+
+  constructor(
+    private readonly name: string,
+    private readonly concurrency: number,
+  ) {}
+
+  /**
+   * Runs operations `from` .. `to - 1` with the recorder's concurrency, timing each.
+   * An operation returns false (or throws) to count as an error.
+   */
+  async block(
+    from: number,
+    to: number,
+    op: (i: number) => Promise<boolean>,
+    onProgress?: (done: number) => void,
+  ): Promise<void> {
+    let next = from;
+    const started = performance.now();
+    const worker = async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= to) return;
+        const t0 = performance.now();
+        const ok = await op(i).catch(() => false);
+        this.latencies.push(performance.now() - t0);
+        if (!ok) this.errors++;
+        if (onProgress && this.latencies.length % 50 === 0) onProgress(this.latencies.length);
+      }
+    };
+    await Promise.all(Array.from({ length: this.concurrency }, worker));
+    this.seconds += (performance.now() - started) / 1000;
+  }
+
+  figures(): RunFigures {
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    const count = sorted.length;
+    return {
+      name: this.name,
+      concurrency: this.concurrency,
+      count,
+      seconds: this.seconds,
+      perSecond: count / this.seconds,
+      meanMs: sorted.reduce((sum, ms) => sum + ms, 0) / Math.max(1, count),
+      p50Ms: percentile(sorted, 50),
+      p99Ms: percentile(sorted, 99),
+      errors: this.errors,
+    };
+  }
 }
 
 /**
@@ -27,34 +87,9 @@ export async function measure(
   op: (i: number) => Promise<boolean>,
   onProgress?: (done: number) => void,
 ): Promise<RunFigures> {
-  const latencies: number[] = [];
-  let next = 0;
-  let errors = 0;
-  const started = performance.now();
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= count) return;
-      const t0 = performance.now();
-      const ok = await op(i).catch(() => false);
-      latencies.push(performance.now() - t0);
-      if (!ok) errors++;
-      if (onProgress && latencies.length % 50 === 0) onProgress(latencies.length);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    name,
-    concurrency,
-    count,
-    seconds,
-    perSecond: count / seconds,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    errors,
-  };
+  const recorder = new RunRecorder(name, concurrency);
+  await recorder.block(0, count, op, onProgress);
+  return recorder.figures();
 }
 
 /** A fixed-width table for the terminal. */

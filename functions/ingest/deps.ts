@@ -21,11 +21,14 @@ import { loadForwardingSecrets } from './forwarding-secret.js';
 import { type HttpHandler, makeIngestHandler } from './handler-factory.js';
 import { inboundMovements } from './inbound-movements.js';
 import { rejectMisrouted } from './misrouted.js';
+import type { StageTimer } from './stage-timer.js';
 
 /** What a test may replace in the production wiring. */
 export interface IngestOverrides {
   /** Time for residency decisions and receipts (a test moves it past a mechanism's expiry). */
   clock?: Clock;
+  /** The benchmark's per-stage timing hook; never set in production. */
+  stageTimer?: StageTimer;
 }
 
 /**
@@ -109,5 +112,6 @@ export async function buildIngestHandler(raw: Env, overrides: IngestOverrides = 
     // A forwarded note is never forwarded again: a disagreement about its home cell is a 421.
     forwarded: { senders: forwardingSigner, ingest: { ...ingest, misrouted: reject } },
     smartJwks: env.SMART_PUBLIC_JWKS,
+    stageTimer: overrides.stageTimer,
   });
 }

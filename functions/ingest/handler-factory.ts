@@ -18,6 +18,7 @@ import type { SenderRegistry } from '../../shared/ports/sender-registry.js';
 import { acceptNote, type IngestDeps } from './accept-note.js';
 import { isValidStatusSignature } from './delivery-status.js';
 import { FORWARDED_FROM_HEADER } from './forward-client.js';
+import { type IngestStage, type StageTimer, timed, timedIngestDeps, timedMiddleware } from './stage-timer.js';
 
 export interface IngestHandlerDeps {
   ingest: IngestDeps;
@@ -28,6 +29,8 @@ export interface IngestHandlerDeps {
   forwarded: { senders: SenderRegistry; ingest: IngestDeps };
   /** Public keys of the cell's SMART client, served for EHRs that register the bridge by JWKS URL. */
   smartJwks?: { keys: unknown[] };
+  /** Benchmark only: times each stage of the webhook routes. Absent in production: nothing is timed. */
+  stageTimer?: StageTimer;
 }
 
 export const WEBHOOK_ROUTE = 'POST /v1/webhooks/{senderId}';
@@ -47,31 +50,45 @@ export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpRe
  * and the sender's delivery-status route. Tests pass fakes; deps.ts wires production.
  */
 export function makeIngestHandler(deps: IngestHandlerDeps): HttpHandler {
-  const { logger } = deps;
-  const webhookRoute = (senders: SenderRegistry, ingest: IngestDeps, isForwarded: boolean) =>
-    middy<HttpEvent, HttpResult, Error, WebhookContext>()
-      .use(injectLambdaContext(logger, { resetKeys: true }))
+  const { logger, stageTimer } = deps;
+  const stage: <T>(name: IngestStage, run: () => T) => T = stageTimer
+    ? (name, run) => timed(stageTimer, name, run)
+    : (_, run) => run();
+  const webhookRoute = (senders: SenderRegistry, useCase: IngestDeps, isForwarded: boolean) => {
+    const ingest = stageTimer ? timedIngestDeps(useCase, stageTimer) : useCase;
+    const loggerContext = injectLambdaContext(logger, { resetKeys: true });
+    const verify = verifyStandardWebhook({ senders, maxBodyBytes: deps.maxBodyBytes });
+    const route = middy<HttpEvent, HttpResult, Error, WebhookContext>()
+      .use(stageTimer ? timedMiddleware(stageTimer, 'logger context', loggerContext) : loggerContext)
       .use(problemResponses({ logger }))
-      .use(verifyStandardWebhook({ senders, maxBodyBytes: deps.maxBodyBytes }))
+      .use(stageTimer ? timedMiddleware(stageTimer, 'signature', verify) : verify)
       .handler(async (event, context) => {
         const verified = context.webhook;
         if (!verified) throw new AppError('internal', 'webhook verification did not run');
         const forwardedFrom = isForwarded ? header(event, FORWARDED_FROM_HEADER) : undefined;
-        logger.appendKeys({
-          senderId: verified.sender.id,
-          webhookId: verified.webhookId,
-          ...(forwardedFrom && /^[a-z][a-z0-9-]{1,15}$/.test(forwardedFrom) ? { forwardedFrom } : {}),
-        });
-        const result = await acceptNote(ingest, verified);
-        logger.info('note received', {
-          noteId: result.receipt.noteId,
-          version: result.receipt.version,
-          cell: result.receipt.cell,
-          status: result.status,
-        });
+        stage('logging', () =>
+          logger.appendKeys({
+            senderId: verified.sender.id,
+            webhookId: verified.webhookId,
+            ...(forwardedFrom && /^[a-z][a-z0-9-]{1,15}$/.test(forwardedFrom) ? { forwardedFrom } : {}),
+          }),
+        );
+        const result = await stage('use case', () => acceptNote(ingest, verified));
+        stage('logging', () =>
+          logger.info('note received', {
+            noteId: result.receipt.noteId,
+            version: result.receipt.version,
+            cell: result.receipt.cell,
+            status: result.status,
+          }),
+        );
         const location = result.receipt.deliveryStatusUrl;
         return jsonResult(result.status, result.receipt, { location });
       });
+    return stageTimer
+      ? (event: HttpEvent, context: Context) => timed(stageTimer, 'handler', () => route(event, context))
+      : route;
+  };
   const webhook = webhookRoute(deps.senders, deps.ingest, false);
   const forwarded = webhookRoute(deps.forwarded.senders, deps.forwarded.ingest, true);
 

@@ -20,12 +20,16 @@ export type SendersFile = z.infer<typeof SendersFile>;
 
 /**
  * Senders from a JSON file (`{"senders": {"<id>": {"secrets": ["whsec_…"]}}}`), the
- * local runtime's stand-in for Secrets Manager. Re-read at most once a second (not
- * on every request), so a rotation needs no restart and the hot path does no I/O.
- * Callback URLs are checked as senders load (`rules`: strict unless the local stack says otherwise).
+ * local runtime's stand-in for Secrets Manager. A request never sees a read older
+ * than `ttlMs` (a rotation needs no restart); once half of that has passed, the
+ * file is re-read in the background, so under steady traffic no request waits for
+ * the disk. A failed read (unreadable or invalid file) fails the request that
+ * next reads. Callback URLs are checked as senders load (`rules`: strict unless
+ * the local stack says otherwise).
  */
 export class FileSenderRegistry implements SenderRegistry {
-  private cache?: { at: number; senders: SendersFile['senders'] };
+  private cache?: { at: number; senders?: SendersFile['senders']; error?: unknown };
+  private refreshing?: Promise<void>;
 
   constructor(
     private readonly path: string,
@@ -34,11 +38,30 @@ export class FileSenderRegistry implements SenderRegistry {
   ) {}
 
   async get(senderId: string): Promise<Sender | undefined> {
-    if (!this.cache || Date.now() - this.cache.at >= this.ttlMs) {
-      const raw = await readFile(this.path, 'utf8');
-      this.cache = { at: Date.now(), senders: SendersFile.parse(JSON.parse(raw)).senders };
-    }
-    const settings = Object.hasOwn(this.cache.senders, senderId) ? this.cache.senders[senderId] : undefined;
+    const age = this.cache?.senders ? Date.now() - this.cache.at : Number.POSITIVE_INFINITY;
+    if (age >= this.ttlMs) this.cache = await this.read();
+    else if (age >= this.ttlMs / 2) this.refreshInBackground();
+    const { senders, error } = this.cache ?? {};
+    if (!senders) throw error;
+    const settings = Object.hasOwn(senders, senderId) ? senders[senderId] : undefined;
     return settings ? loadedSender(senderId, settings, this.rules) : undefined;
+  }
+
+  private refreshInBackground(): void {
+    this.refreshing ??= this.read().then((cache) => {
+      if (cache.at > (this.cache?.at ?? 0)) this.cache = cache;
+      this.refreshing = undefined;
+    });
+  }
+
+  /** `at` is when the read started: the file as read is at least that recent. */
+  private async read(): Promise<NonNullable<FileSenderRegistry['cache']>> {
+    const at = Date.now();
+    try {
+      const raw = await readFile(this.path, 'utf8');
+      return { at, senders: SendersFile.parse(JSON.parse(raw)).senders };
+    } catch (error) {
+      return { at, error };
+    }
   }
 }
