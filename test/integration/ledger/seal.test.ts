@@ -66,6 +66,16 @@ describe('sealChain refuses', () => {
   });
 });
 
+describe('a sealer whose clock lags the latest digest', () => {
+  it('dates its digest no earlier than the latest one, so the chain stays valid', async () => {
+    const cell = await sealed();
+    cell.clock.set(minutes(0.5));
+    const { digest } = await cell.seal('ledger');
+    expect(digest).toMatchObject({ seq: 2, at: minutes(1).toISOString() });
+    expect(await cell.verify('ledger')).toMatchObject({ ok: true, digests: { ok: true, count: 2 } });
+  });
+});
+
 describe('concurrent sealers', () => {
   it('give consecutive digests while the ledger grows, never a fork', async () => {
     const cell = await sealed();
