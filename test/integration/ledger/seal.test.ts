@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/domain/errors.js';
+import { emptyHead, sealEntries } from '../../../shared/domain/ledger/chain.js';
 import { verifyDigestChain } from '../../../shared/domain/seal/verify-digests.js';
 import { testDynamoClient } from '../../helpers/dynamo.js';
 import {
@@ -47,6 +48,18 @@ describe('sealChain refuses', () => {
     const cell = await sealed();
     await cell.raw.update(LEDGER.headKey(3), 'SET #h = :h', { ':h': 'a'.repeat(64) }, { '#h': 'hash' });
     await expectRefused(cell, cell.seal('ledger'), /shard 3/);
+  });
+
+  it('a shard rewritten with recomputed hashes and grown past its sealed head', async () => {
+    const cell = await sealed();
+    const content = (await cell.ledger.readShard(1)).map(
+      ({ shard: _s, seq: _q, prevHash: _p, entryHash: _h, ...e }) => ({ ...e, purpose: 'research' }),
+    );
+    const rewritten = sealEntries(emptyHead(1), [...content, ...cell.entriesFor(1, 2, minutes(1))]).sealed;
+    for (const entry of rewritten) await cell.raw.put({ ...LEDGER.entryIndexKey(entry), ...entry });
+    const last = rewritten.at(-1);
+    await cell.raw.put({ ...LEDGER.headKey(1), seq: last?.seq, hash: last?.entryHash });
+    await expectRefused(cell, cell.seal('ledger'), /shard 1 seq 8/);
   });
 
   it('an unsealed record that was edited before it was sealed', async () => {
