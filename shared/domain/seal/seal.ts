@@ -105,12 +105,14 @@ async function sealOnce({ chain, signer, anchor, clock }: SealDeps): Promise<Sea
     newlySealed += records.length;
     shards.push({ shard: head.shard, seq: head.seq, hash: head.hash });
   }
+  // Never date a digest before the one it follows (a sealer whose clock lags would break the chain for good).
+  const now = clock.now().toISOString();
   const unsigned: UnsignedDigest = {
     version: 1,
     chain: chain.name,
     cell: chain.cellId,
     seq: (last?.seq ?? 0) + 1,
-    at: clock.now().toISOString(),
+    at: last && last.at > now ? last.at : now,
     shardCount: chain.shardCount,
     shards,
     prevDigestHash: last ? digestHash(last) : DIGEST_GENESIS,

@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/domain/errors.js';
+import { emptyHead, sealEntries } from '../../../shared/domain/ledger/chain.js';
 import { verifyDigestChain } from '../../../shared/domain/seal/verify-digests.js';
 import { testDynamoClient } from '../../helpers/dynamo.js';
 import {
@@ -49,6 +50,18 @@ describe('sealChain refuses', () => {
     await expectRefused(cell, cell.seal('ledger'), /shard 3/);
   });
 
+  it('a shard rewritten with recomputed hashes and grown past its sealed head', async () => {
+    const cell = await sealed();
+    const content = (await cell.ledger.readShard(1)).map(
+      ({ shard: _s, seq: _q, prevHash: _p, entryHash: _h, ...e }) => ({ ...e, purpose: 'research' }),
+    );
+    const rewritten = sealEntries(emptyHead(1), [...content, ...cell.entriesFor(1, 2, minutes(1))]).sealed;
+    for (const entry of rewritten) await cell.raw.put({ ...LEDGER.entryIndexKey(entry), ...entry });
+    const last = rewritten.at(-1);
+    await cell.raw.put({ ...LEDGER.headKey(1), seq: last?.seq, hash: last?.entryHash });
+    await expectRefused(cell, cell.seal('ledger'), /shard 1 seq 8/);
+  });
+
   it('an unsealed record that was edited before it was sealed', async () => {
     const cell = await sealed();
     await cell.ledger.append(cell.entriesFor(2, 2, minutes(1)));
@@ -63,6 +76,16 @@ describe('sealChain refuses', () => {
       cell.seal('ledger', freshDigestSigner()),
       /does not verify with the signing key/,
     );
+  });
+});
+
+describe('a sealer whose clock lags the latest digest', () => {
+  it('dates its digest no earlier than the latest one, so the chain stays valid', async () => {
+    const cell = await sealed();
+    cell.clock.set(minutes(0.5));
+    const { digest } = await cell.seal('ledger');
+    expect(digest).toMatchObject({ seq: 2, at: minutes(1).toISOString() });
+    expect(await cell.verify('ledger')).toMatchObject({ ok: true, digests: { ok: true, count: 2 } });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../../../shared/domain/audit/entry.js';
 import { emptyHead, sealEntries } from '../../../shared/domain/ledger/chain.js';
 import { testDynamoClient } from '../../helpers/dynamo.js';
-import { expectShardFailure } from '../../helpers/seal-expect.js';
+import { expectShardFailure, expectStray } from '../../helpers/seal-expect.js';
 import { AUDIT, auditAction, minutes, type SealedCell, sealedCell } from '../../helpers/sealed-cell.js';
 
 /**
@@ -51,5 +51,13 @@ describe('the audit log', () => {
     const cell = await sealed();
     await cell.raw.update(AUDIT.entryKey(0, 3), 'SET outcome = :o', { ':o': 'forbidden' });
     expectShardFailure(await cell.verify('audit'), 0, 'edited', 3);
+  });
+
+  it('reports an entry planted in a shard the audit log does not have', async () => {
+    const cell = await sealed();
+    const [entry] = await cell.audit.readShard(0);
+    const planted = { ...(entry as AuditEntry), shard: 1 };
+    await writeEntry(cell, planted);
+    expectStray(await cell.verify('audit'), 'AUDIT#1 / SEQ#000000000001', /not one of the 1 shard/);
   });
 });

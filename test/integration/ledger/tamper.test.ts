@@ -116,6 +116,22 @@ describe('records tampered with in the table', () => {
     await setHead(cell, 3, nth(rewritten, 9));
     expectShardFailure(await cell.verify('ledger'), 3, 'rewritten', 1);
   });
+  it('catches a ledger emptied of every record and HEAD', async () => {
+    const cell = await sealed();
+    for (const shard of [0, 1, 2, 3]) {
+      for (const entry of await records(cell, shard))
+        await cell.raw.remove(LEDGER.entryKey(shard, entry.seq));
+      await cell.raw.remove(LEDGER.headKey(shard));
+    }
+    const report = await cell.verify('ledger');
+    expect(report.ok).toBe(false);
+    expect(report.shards).toEqual(
+      [0, 1, 2, 3].map((shard) =>
+        expect.objectContaining({ shard, count: 0, problem: 'deleted', firstBadSeq: 1 }),
+      ),
+    );
+    expect(report.problems[0]).toMatch(/^shard 0: seq 2 is missing .*records from seq 1 on/);
+  });
 });
 
 describe('HEAD items tampered with', () => {
