@@ -145,8 +145,6 @@ export function functionEnvironment(kind: FunctionKind, cell: CellResources): Re
         ...digests,
         DIGEST_FUNCTION_NAME: cell.digestFunctionName,
         DIGEST_INTERVAL_MINUTES: String(cell.digestIntervalMinutes),
-        // Read by the HIM API until it verifies with DIGEST_KEY_ARN's public key; the same key.
-        LEDGER_SIGNING_KEY_ARN: cell.digestKeyArn,
         HIM_ISSUER: cell.him.issuer,
         HIM_AUDIENCE: cell.him.audience,
         HIM_JWKS_URL: cell.him.jwksUrl,
