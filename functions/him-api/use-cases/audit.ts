@@ -1,13 +1,13 @@
 import * as z from 'zod';
 import type { AuditEntry } from '../../../shared/domain/audit/entry.js';
 import { verifyAuditLog } from '../../../shared/domain/audit/verify-audit.js';
-import { Instant, Limit, parseInput } from '../query.js';
+import { Instant, Limit, parseInput, Until } from '../query.js';
 import type { HimDeps } from './context.js';
 import { shardReport, type VerifyReport } from './verify-report.js';
 
 const AuditQuery = z.object({
   from: Instant.optional(),
-  to: Instant.optional(),
+  to: Until.optional(),
   limit: Limit,
   cursor: z.string().min(1).optional(),
 });

@@ -6,13 +6,13 @@ import type { LedgerEntry, ShardHead } from '../../../shared/domain/ledger/entry
 import { csvHeader, csvRow, ndjsonLine } from '../../../shared/domain/ledger/export.js';
 import { verifyLedger } from '../../../shared/domain/ledger/verify-ledger.js';
 import type { LedgerFilter } from '../../../shared/ports/ledger.js';
-import { Instant, Limit, parseInput } from '../query.js';
+import { Instant, Limit, parseInput, Until } from '../query.js';
 import type { HimDeps } from './context.js';
 import { shardReport, type VerifyReport } from './verify-report.js';
 
 const Filters = {
   from: Instant.optional(),
-  to: Instant.optional(),
+  to: Until.optional(),
   kind: z.enum(MOVEMENT_KINDS).optional(),
   decision: z.enum(['allowed', 'denied']).optional(),
   corridor: z
