@@ -82,7 +82,9 @@ function parseProblem(text: string): { summary: string; type?: string; errors: F
           .filter((e): e is FieldProblem => typeof e?.path === 'string' && typeof e?.message === 'string')
           .map((e) => ({ path: e.path, message: e.message }))
       : [];
-    const summary = [p.title, p.detail].filter((s) => typeof s === 'string' && s).join(': ');
+    // With per-field problems the detail only repeats them: each is printed on its own line.
+    const parts = errors.length > 0 ? [p.title] : [p.title, p.detail];
+    const summary = parts.filter((s) => typeof s === 'string' && s).join(': ');
     return { summary, ...(typeof p.type === 'string' ? { type: p.type } : {}), errors };
   } catch {
     return { summary: text.slice(0, 300), errors: [] };

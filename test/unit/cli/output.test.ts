@@ -46,7 +46,7 @@ describe('the CLI shows what the API says', () => {
     const res = await cli('ledger', 'list', '--cell', 'uk', '--from', 'yesterday');
     expect(res.code).toBe(2);
     expect(res.stderr).toBe(
-      'refused: 400 Invalid query parameters: 1 query parameter(s) not valid\n  from: must be a date (2026-11-30) or an ISO 8601 date-time with a zone\n',
+      'refused: 400 Invalid query parameters\n  from: must be a date (2026-11-30) or an ISO 8601 date-time with a zone\n',
     );
     expect(cell.seen[0]?.query).toEqual({ from: 'yesterday' });
   });
