@@ -8,7 +8,7 @@ import { UsageError } from './http.js';
 
 /** The files of an export bundle besides `manifest.json`, each listed in it with its SHA-256. */
 export const BUNDLE_FILES = ['records.ndjson', 'digests.ndjson', 'public-key.pem'] as const;
-export type BundleFile = (typeof BUNDLE_FILES)[number];
+/** The bundle's table of contents, written last: a folder without it is an incomplete bundle. */
 export const MANIFEST_FILE = 'manifest.json';
 
 const FileEntry = z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.int().min(0) });

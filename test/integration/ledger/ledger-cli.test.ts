@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,6 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { main } from '../../../infra/cli/main.js';
 import { syntheticEntry } from '../../helpers/ledger-measure.js';
 import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
-import { newKeyPair } from '../../unit/cli/fake-cell.js';
 import { cellTable, himClient, ledgerOf } from '../him/helpers.js';
 
 // Seal commands against the real local stack: the HIM API's verify, digest, digests and
@@ -113,7 +113,8 @@ describe('visitbridge ledger bundle and verify-bundle', () => {
 
   it('fails with another key', async () => {
     const { dir, key } = await freshBundle();
-    writeFileSync(key, newKeyPair().publicKeyPem);
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+    writeFileSync(key, other.export({ type: 'spki', format: 'pem' }).toString());
     const res = await cli('verify-bundle', '--dir', dir, '--public-key', key);
     expect(res.code).toBe(1);
     expect(res.stdout).toContain('its signature does not verify');
