@@ -2,22 +2,47 @@ import * as z from 'zod';
 import { AppError } from '../../shared/domain/errors.js';
 import type { HttpEvent } from '../../shared/http/apigw.js';
 
-/** An ISO 8601 instant with a zone, as a Date. */
-export const Instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 86_400_000;
+const INSTANT_MESSAGE =
+  'must be a date (2026-11-30) or an ISO 8601 date-time with a zone (2026-11-30T09:00:00Z)';
 
-/** A page size: 1-200, 50 when absent. */
-export const Limit = z.coerce.number().int().min(1).max(200).default(50);
+const InstantText = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: INSTANT_MESSAGE });
+
+/** An ISO 8601 instant with a zone, or a date (its first instant, UTC), as a Date: a range's start. */
+export const Instant = InstantText.transform((s) => new Date(s));
 
 /**
- * Parses query parameters (or a JSON body) with a schema.
- *
- * @throws AppError('invalid-query') naming every bad parameter.
+ * The end of a `[from, to)` range as a Date: an instant as given, or a date
+ * meaning "up to and including that day" (UTC), so `to=2026-11-30` keeps the 30th.
  */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = 'query'): z.infer<S> {
+export const Until = InstantText.transform((s) =>
+  DATE_ONLY.test(s) ? new Date(Date.parse(s) + DAY_MS) : new Date(s),
+);
+
+/** A page size: 1-1000, 50 when absent. */
+export const Limit = z.coerce.number().int().min(1).max(1000).default(50);
+
+/**
+ * Parses query parameters (or a JSON body) with a schema. Each problem names its
+ * field: `from` for a query parameter, `body.from` for a body field.
+ *
+ * @throws AppError('invalid-query') with an `errors` list of `{ path, message }`.
+ */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what: 'query' | 'body' | 'path' = 'query',
+): z.infer<S> {
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  const errors = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  throw new AppError('invalid-query', `${errors.length} ${what} parameter(s) are not valid`, { errors });
+  const errors = parsed.error.issues.map((i) => ({
+    path: [...(what === 'body' ? ['body'] : []), ...i.path].join('.') || what,
+    message: i.message,
+  }));
+  const list = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+  const noun = what === 'body' ? 'body field' : `${what} parameter`;
+  throw new AppError('invalid-query', `${errors.length} ${noun}(s) not valid: ${list}`, { errors });
 }
 
 /** The request's JSON body as a value (an empty body is `{}`). */

@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import type { HimRoleName } from '../../shared/domain/audit/entry.js';
 import { AppError, type ErrorCode } from '../../shared/domain/errors.js';
+import { escapeControl } from '../../shared/domain/text/escape-control.js';
 import { type HttpEvent, type HttpResult, jsonResult } from '../../shared/http/apigw.js';
 import type { Principal } from './auth.js';
 import { jsonBody } from './query.js';
@@ -66,9 +67,15 @@ const P = 'privacy-officer';
 const A = 'integration-admin';
 const FILTER_KEYS = ['from', 'to', 'kind', 'decision', 'corridor', 'noteId', 'state', 'format'];
 
-/** `ledger?kind=egress&patientRef=pt_…`: the filters of a query; a patient identifier only as its keyed ref. */
+/**
+ * `ledger?kind=egress&patientRef=pt_…`: the filters of a query; a patient identifier
+ * only as its keyed ref; control characters escaped (`\x1b`), so a value cannot
+ * forge a line or steer the terminal of whoever reads the audit log.
+ */
 function filterTarget(base: string, { deps, query }: HimRequest): string {
-  const parts = FILTER_KEYS.filter((k) => query[k] !== undefined).map((k) => `${k}=${query[k]}`);
+  const parts = FILTER_KEYS.filter((k) => query[k] !== undefined).map(
+    (k) => `${k}=${escapeControl(query[k] ?? '')}`,
+  );
   const patient = query.patient;
   if (patient?.includes('|')) {
     const bar = patient.indexOf('|');
@@ -88,7 +95,7 @@ const json =
 const key = (req: HimRequest) => noteKeyOf(req.params, req.query.event);
 const NotePath = KeyInput.pick({ senderId: true, noteId: true, version: true });
 const NoteEvent = KeyInput.pick({ event: true });
-const target = (req: HimRequest) => noteTarget(req.params, req.query.event);
+const target = (req: HimRequest) => escapeControl(noteTarget(req.params, req.query.event));
 
 /** Every HIM API route (contract: the HIM API table), literal paths before parameterised ones. */
 export const ROUTES: readonly HimRoute[] = [
@@ -256,7 +263,7 @@ export const ROUTES: readonly HimRoute[] = [
     },
     roles: [A],
     action: 'deliveries.replay',
-    target: (req) => noteTarget(req.params, eventOf(req.event)),
+    target: (req) => escapeControl(noteTarget(req.params, eventOf(req.event))),
     run: json(202, (req) =>
       replayDelivery(req.deps, req.principal, noteKeyOf(req.params, replayEvent(req.event))),
     ),

@@ -1,40 +1,51 @@
 import { parseArgs } from 'node:util';
-import type { VerifyReport } from '../../functions/him-api/use-cases/verify-report.js';
 import type { AuditEntry } from '../../shared/domain/audit/entry.js';
 import { EXIT_CODES, himJson, queryString, UsageError } from './http.js';
 import type { CliIo } from './policy.js';
-import { formatOf, runCommand } from './run.js';
+import { FORMAT_OPTIONS, formatOf, runCommand } from './run.js';
+import { runSealCommand, SEAL_COMMANDS, SEAL_ROLES, type SealCommand } from './seal.js';
 import { columnsView, writePage } from './table.js';
 import { resolveTarget, TARGET_OPTIONS } from './target.js';
-import { verifyReportText } from './verify-text.js';
 
-const USAGE = `usage: visitbridge audit verify|list [--from ISO --to ISO --limit N --cursor C]
-  verify   check the HIM audit chain of the cell; exit 1 when it was tampered with
-  list     one page of audit entries; a table, --json or --csv
-  cell: --cell ID (local stack; a dev token is minted unless --token) or --url CELL-BASE-URL --token JWT
-exit codes: 0 ok, 1 verification failed or refused, 2 usage error, 3 unreachable
+const USAGE = `usage: visitbridge audit list|verify|digest|bundle (--cell ID | --url CELL-BASE-URL --token JWT) [options]
+  list     one page of audit entries (--from DATE|ISO --to DATE|ISO --limit 1-1000 --cursor C);
+           --format table|json|ndjson|csv
+  verify   the cell checks the audit log against its signed digest chain; --format table|json; exit 1 when not ok
+  digest   seal the audit log now with a signed digest (integration-admin); exit 1 when the cell refuses
+  bundle   everything an outside auditor needs to verify offline, --out DIR (see verify-bundle)
+cell: --cell ID (local stack; a dev token is minted unless --token) or --url CELL-BASE-URL --token JWT
+exit codes: 0 ok, 1 verification failed or refused, 2 usage error (unknown cell included), 3 unreachable
 `;
 
 const OPTIONS = {
   ...TARGET_OPTIONS,
+  ...FORMAT_OPTIONS,
   from: { type: 'string' },
   to: { type: 'string' },
   limit: { type: 'string' },
   cursor: { type: 'string' },
-  json: { type: 'boolean' },
-  csv: { type: 'boolean' },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 const VIEW = columnsView(
   ['SEQ', 'AT', 'ACTOR', 'ROLE', 'ACTION', 'TARGET', 'SOURCE IP', 'OUTCOME'],
-  (e: AuditEntry) => [String(e.seq), e.at, e.actor, e.role, e.action, e.target, e.sourceIp, e.outcome],
+  (e: AuditEntry) => [
+    `${e.shard}:${e.seq}`,
+    e.at,
+    e.actor,
+    e.role,
+    e.action,
+    e.target,
+    e.sourceIp,
+    e.outcome,
+  ],
 );
 
 /**
- * `visitbridge audit verify|list`: a cell's HIM audit log through its HIM API.
+ * `visitbridge audit …`: a cell's HIM audit log through its HIM API.
  *
- * @returns 0 ok, 1 tampered or refused, 2 usage error, 3 unreachable.
+ * @returns 0 ok, 1 verification failed or refused, 2 usage error, 3 unreachable.
  */
 export async function auditCommand(
   argv: string[],
@@ -48,17 +59,18 @@ export async function auditCommand(
       return EXIT_CODES.ok;
     }
     const [command, ...rest] = positionals;
-    if (rest.length > 0 || (command !== 'verify' && command !== 'list'))
+    const seal = (SEAL_COMMANDS as readonly string[]).includes(command ?? '');
+    if (rest.length > 0 || (command !== 'list' && !seal))
       throw new UsageError(`unknown command ${command ?? '(none)'}`);
-    const format = formatOf(v);
-    const target = await resolveTarget(v, env, ['him-reviewer']);
-    if (command === 'verify') {
-      const report = await himJson<VerifyReport>(target, 'GET', 'audit/verify');
-      io.stdout.write(
-        format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : verifyReportText('audit log', report),
-      );
-      return report.ok ? EXIT_CODES.ok : EXIT_CODES.failed;
+    if (seal) {
+      if ([v.from, v.to, v.limit, v.cursor].some(Boolean))
+        throw new UsageError(`--from, --to, --limit and --cursor are for list, not ${command}`);
+      const target = await resolveTarget(v, env, [SEAL_ROLES[command as SealCommand]]);
+      return runSealCommand(command as SealCommand, 'audit', target, v, io);
     }
+    if (v.out) throw new UsageError('--out is for bundle');
+    const format = formatOf(v, ['table', 'json', 'ndjson', 'csv'] as const);
+    const target = await resolveTarget(v, env, ['him-reviewer']);
     const page = await himJson<{ entries: AuditEntry[]; nextCursor?: string }>(
       target,
       'GET',

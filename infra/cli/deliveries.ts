@@ -1,16 +1,18 @@
 import { parseArgs } from 'node:util';
 import { EXIT_CODES, himJson, queryString, UsageError } from './http.js';
 import type { CliIo } from './policy.js';
-import { formatOf, runCommand } from './run.js';
-import { columnsView, writePage } from './table.js';
+import { FORMAT_OPTIONS, formatOf, runCommand } from './run.js';
+import { columnsView, jsonText, writePage } from './table.js';
 import { resolveTarget, TARGET_OPTIONS } from './target.js';
 
-const USAGE = `usage: visitbridge deliveries list [--state parked|pending|retrying|waiting|delivered] [--limit N] [--cursor C]
+const USAGE = `usage: visitbridge deliveries list [--state parked|retrying|waiting|pending|delivered] [--limit 1-1000] [--cursor C]
        visitbridge deliveries replay SENDER/NOTE/VERSION [--event finalized|amended|retracted]
-       visitbridge deliveries replay --from ISO --to ISO [--dry-run]   (parked in that range)
+       visitbridge deliveries replay --from DATE|ISO --to DATE|ISO [--dry-run]   (parked in that range)
+  list     every state (parked first) unless --state
+  replay   a date-only --to includes that day
   cell: --cell ID (local stack; a dev token is minted unless --token) or --url CELL-BASE-URL --token JWT
-  output: a table, --json or --csv
-exit codes: 0 ok, 1 refused (not parked, policy denies, role), 2 usage error, 3 unreachable
+  output: --format table|json|csv (or --json, --csv)
+exit codes: 0 ok, 1 refused (not parked, policy denies, role), 2 usage error (unknown cell included), 3 unreachable
 `;
 
 const OPTIONS = {
@@ -22,8 +24,7 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   'dry-run': { type: 'boolean' },
-  json: { type: 'boolean' },
-  csv: { type: 'boolean' },
+  ...FORMAT_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -51,8 +52,8 @@ const VIEW = columnsView(
     d.state,
     d.ehrTarget,
     String(d.attempts),
-    d.parkReason ?? '-',
-    d.parkedAt ?? '-',
+    d.parkReason,
+    d.parkedAt,
   ],
 );
 
@@ -73,7 +74,7 @@ export async function deliveriesCommand(
       return EXIT_CODES.ok;
     }
     const [command, ref, ...rest] = positionals;
-    const format = formatOf(v);
+    const format = formatOf(v, ['table', 'json', 'csv'] as const);
     if (command === 'list' && !ref && rest.length === 0) {
       const target = await resolveTarget(v, env, ['him-reviewer']);
       const page = await himJson<{ items: Delivery[]; nextCursor?: string }>(
@@ -102,7 +103,7 @@ export async function deliveriesCommand(
         dryRun: v['dry-run'] === true,
       });
     }
-    io.stdout.write(format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : `${replayText(result)}\n`);
+    io.stdout.write(format === 'json' ? jsonText(result) : `${replayText(result)}\n`);
     return EXIT_CODES.ok;
   });
 }

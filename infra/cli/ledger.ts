@@ -1,179 +1,129 @@
 import { parseArgs } from 'node:util';
-import { isAppError } from '../../shared/domain/errors.js';
-import { createDigest } from '../../shared/domain/ledger/digest.js';
 import type { LedgerEntry } from '../../shared/domain/ledger/entry.js';
-import { csvHeader, csvRow, ndjsonLine, toCsv, toNdjson } from '../../shared/domain/ledger/export.js';
-import { entryTable, verificationReport } from '../../shared/domain/ledger/text.js';
-import { verifyLedger } from '../../shared/domain/ledger/verify-ledger.js';
-import type { DigestSigner } from '../../shared/ports/digest-signer.js';
-import type { LedgerFilter, LedgerStore } from '../../shared/ports/ledger.js';
-import { LEDGER_FILTER_OPTIONS, writeExport } from './ledger-export.js';
+import { csvHeader, csvRow, ndjsonLine } from '../../shared/domain/ledger/export.js';
+import { escapeControlJson } from '../../shared/domain/text/escape-control.js';
+import { EXIT_CODES, type HimTarget, himJson, queryString, UsageError } from './http.js';
+import { writeExport } from './ledger-export.js';
+import { LEDGER_VIEW } from './ledger-view.js';
 import type { CliIo } from './policy.js';
+import { FORMAT_OPTIONS, formatOf, runCommand } from './run.js';
+import { runSealCommand, SEAL_COMMANDS, SEAL_ROLES, type SealCommand } from './seal.js';
+import { writePage } from './table.js';
+import { resolveTarget, TARGET_OPTIONS } from './target.js';
 
-/** What the ledger command needs from the running stack; the bin finds the local one. */
-export interface LedgerCliDeps {
-  storeForCell(cellId: string): Promise<LedgerStore>;
-  signerForCell(cellId: string): Promise<DigestSigner>;
-  now?: () => Date;
-}
-
-/** Exit codes: 0 ok, 1 verification failed, 2 usage error, 3 the ledger could not be read or written. */
-export const EXIT = { ok: 0, tampered: 1, usage: 2, unavailable: 3 } as const;
-
-const USAGE = `usage: visitbridge ledger list|export|verify|digest --cell ID [options]
-  list     one page of entries (--limit N, --cursor C, --order asc|desc); --format table|json|ndjson|csv
-  export   every matching entry; --format ndjson|csv|json, --out FILE (progress on stderr)
-  verify   check every shard chain, its head and the latest signed digest; --format table|json
-  digest   sign and store a digest pinning every shard head now
-filters: --from ISO --to ISO --kind inbound|forward|egress|remote-access --decision allowed|denied
-         --corridor uk:us --note NOTE-ID --patient PATIENT-REF
-exit codes: 0 ok, 1 verification failed, 2 usage error, 3 ledger unavailable
+const USAGE = `usage: visitbridge ledger list|export|verify|digest|bundle (--cell ID | --url CELL-BASE-URL --token JWT) [options]
+  list     one page of entries (--limit 1-1000, --cursor C); --format table|json|ndjson|csv
+  export   every matching entry, --out FILE (or --out - for stdout); --format ndjson|csv; progress on stderr
+  verify   the cell checks the ledger against its signed digest chain; --format table|json; exit 1 when not ok
+  digest   seal the ledger now with a signed digest (integration-admin); exit 1 when the cell refuses
+  bundle   everything an outside auditor needs to verify offline, --out DIR (see verify-bundle)
+filters (list, export): --from DATE|ISO --to DATE|ISO (a date-only --to includes that day)
+         --kind inbound|forward|egress|remote-access --decision allowed|denied --corridor uk:us
+         --note NOTE-ID --patient SYSTEM|VALUE (a real identifier: the cell turns it into its pseudonymous ref)
+cell: --cell ID (local stack; a dev token is minted unless --token) or --url CELL-BASE-URL --token JWT
+exit codes: 0 ok, 1 verification failed or refused, 2 usage error (unknown cell included), 3 unreachable
 `;
 
 const OPTIONS = {
-  cell: { type: 'string' },
-  ...LEDGER_FILTER_OPTIONS,
-  format: { type: 'string' },
-  out: { type: 'string' },
+  ...TARGET_OPTIONS,
+  ...FORMAT_OPTIONS,
+  from: { type: 'string' },
+  to: { type: 'string' },
+  kind: { type: 'string' },
+  decision: { type: 'string' },
+  corridor: { type: 'string' },
+  note: { type: 'string' },
+  patient: { type: 'string' },
   limit: { type: 'string' },
   cursor: { type: 'string' },
-  order: { type: 'string' },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Values = ReturnType<typeof parse>['values'];
 const parse = (argv: string[]) => parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+type Page = { entries: LedgerEntry[]; nextCursor?: string };
 
-class UsageError extends Error {}
+const COMMANDS = ['list', 'export', ...SEAL_COMMANDS] as const;
+type Command = (typeof COMMANDS)[number];
 
-const FORMATS = {
-  list: ['table', 'json', 'ndjson', 'csv'],
-  export: ['ndjson', 'csv', 'json'],
-  verify: ['table', 'json'],
-  digest: ['table', 'json'],
-} as const;
-type Command = keyof typeof FORMATS;
+/** The API's ledger query for the filter flags; the cell validates every value and names what is wrong. */
+const filters = (v: Values) => ({
+  from: v.from,
+  to: v.to,
+  kind: v.kind,
+  decision: v.decision,
+  corridor: v.corridor,
+  noteId: v.note,
+  patient: v.patient,
+});
 
-function date(value: string | undefined, name: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw new UsageError(`--${name} must be an ISO date-time`);
-  return d;
+async function list(target: HimTarget, v: Values, io: CliIo): Promise<number> {
+  if (v.out) throw new UsageError('--out is for export and bundle');
+  const format = formatOf(v, ['table', 'json', 'ndjson', 'csv'] as const);
+  const page = await himJson<Page>(
+    target,
+    'GET',
+    `ledger${queryString({ ...filters(v), limit: v.limit, cursor: v.cursor })}`,
+  );
+  writePage(io, format, page, page.entries, LEDGER_VIEW, 'entries');
+  return EXIT_CODES.ok;
 }
 
-function oneOf<T extends string>(
-  value: string | undefined,
-  allowed: readonly T[],
-  name: string,
-): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value))
-    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}`);
-  return value as T;
-}
-
-function filterOf(v: Values): LedgerFilter {
-  const filter: LedgerFilter = {};
-  const from = date(v.from, 'from');
-  const to = date(v.to, 'to');
-  if (from) filter.from = from;
-  if (to) filter.to = to;
-  const kind = oneOf(v.kind, ['inbound', 'forward', 'egress', 'remote-access'] as const, 'kind');
-  if (kind) filter.kind = kind;
-  const decision = oneOf(v.decision, ['allowed', 'denied'] as const, 'decision');
-  if (decision) filter.decision = decision;
-  if (v.corridor !== undefined) {
-    const [a, b, ...rest] = v.corridor.split(':');
-    if (!a || !b || rest.length > 0)
-      throw new UsageError('--corridor must be FROM:TO jurisdiction ids, e.g. uk:us');
-    filter.corridor = { from: a, to: b };
-  }
-  if (v.note) filter.noteId = v.note;
-  if (v.patient) filter.patientRef = v.patient;
-  return filter;
-}
-
-function render(entries: readonly LedgerEntry[], format: string): string {
-  if (format === 'json') return `${JSON.stringify(entries, null, 2)}\n`;
-  if (format === 'ndjson') return toNdjson(entries);
-  if (format === 'csv') return toCsv(entries);
-  return entryTable(entries);
-}
-
-async function list(store: LedgerStore, v: Values, format: string, io: CliIo): Promise<number> {
-  const limit = v.limit === undefined ? 50 : Number(v.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit must be 1-1000');
-  const order = oneOf(v.order, ['asc', 'desc'] as const, 'order') ?? 'asc';
-  const page = await store.query(filterOf(v), { limit, order, ...(v.cursor ? { cursor: v.cursor } : {}) });
-  io.stdout.write(render(page.entries, format));
-  if (page.nextCursor) io.stderr.write(`more entries: add --cursor ${page.nextCursor}\n`);
-  return EXIT.ok;
-}
-
-async function exportEntries(store: LedgerStore, v: Values, format: string, io: CliIo): Promise<number> {
-  const filter = filterOf(v);
+async function exportAll(target: HimTarget, v: Values, io: CliIo): Promise<number> {
+  const csv = formatOf(v, ['ndjson', 'csv'] as const) === 'csv';
+  if (v.limit || v.cursor) throw new UsageError('export reads every page: --limit and --cursor are for list');
   await writeExport(io, v.out, async (write) => {
     let count = 0;
-    await write(format === 'csv' ? csvHeader() : format === 'json' ? '[' : '');
-    for await (const entry of store.entries(filter)) {
-      if (format === 'csv') await write(csvRow(entry));
-      else if (format === 'json') await write(`${count > 0 ? ',' : ''}\n${JSON.stringify(entry)}`);
-      else await write(ndjsonLine(entry));
-      count += 1;
-      if (count % 1000 === 0) io.stderr.write(`exported ${count} entries…\n`);
-    }
-    if (format === 'json') await write('\n]\n');
+    let cursor: string | undefined;
+    if (csv) await write(csvHeader());
+    do {
+      const page = await himJson<Page>(
+        target,
+        'GET',
+        `ledger${queryString({ ...filters(v), limit: 1000, cursor })}`,
+      );
+      for (const entry of page.entries)
+        await write(csv ? csvRow(entry) : escapeControlJson(ndjsonLine(entry)));
+      count += page.entries.length;
+      cursor = page.nextCursor;
+      if (cursor) io.stderr.write(`exported ${count} entries…\n`);
+    } while (cursor);
     return count;
   });
-  return EXIT.ok;
-}
-
-async function run(command: Command, v: Values, io: CliIo, deps: LedgerCliDeps): Promise<number> {
-  const cell = v.cell;
-  if (!cell) throw new UsageError('--cell is required');
-  const format = oneOf(v.format, FORMATS[command], 'format') ?? FORMATS[command][0];
-  if (command !== 'export' && v.out) throw new UsageError('--out is only for export');
-  const store = await deps.storeForCell(cell);
-  if (command === 'list') return list(store, v, format, io);
-  if (command === 'export') return exportEntries(store, v, format, io);
-  const signer = await deps.signerForCell(cell);
-  if (command === 'digest') {
-    const digest = await createDigest(store, signer, (deps.now ?? (() => new Date()))());
-    io.stdout.write(
-      format === 'json'
-        ? `${JSON.stringify(digest, null, 2)}\n`
-        : `digest ${digest.at} of cell ${digest.cell} signed by ${digest.keyId}: ${digest.shards.map((s) => `shard ${s.shard} seq ${s.seq}`).join(', ')}\n`,
-    );
-    return EXIT.ok;
-  }
-  const result = await verifyLedger(store, signer);
-  io.stdout.write(format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : verificationReport(result));
-  return result.ok ? EXIT.ok : EXIT.tampered;
+  return EXIT_CODES.ok;
 }
 
 /**
- * `visitbridge ledger …`: list, export, verify or digest one cell's transfers ledger.
+ * `visitbridge ledger …`: a cell's transfers ledger through its HIM API, the local
+ * stack's (`--cell`, with a development token) or a deployed cell's (`--url`, `--token`).
  *
- * @returns the exit code: 0 ok, 1 verification failed, 2 usage error, 3 ledger unavailable.
+ * @returns 0 ok, 1 verification failed or refused, 2 usage error, 3 cell unreachable.
  */
-export async function ledgerCommand(argv: string[], io: CliIo, deps: LedgerCliDeps): Promise<number> {
-  try {
-    const { values, positionals } = parse(argv);
-    if (values.help) {
+export async function ledgerCommand(
+  argv: string[],
+  io: CliIo,
+  env: Record<string, string | undefined>,
+): Promise<number> {
+  return runCommand(io, USAGE, async () => {
+    const { values: v, positionals } = parse(argv);
+    if (v.help) {
       io.stdout.write(USAGE);
-      return EXIT.ok;
+      return EXIT_CODES.ok;
     }
     const [command, ...rest] = positionals;
-    if (!command || !(command in FORMATS) || rest.length > 0)
+    if (rest.length > 0 || !(COMMANDS as readonly string[]).includes(command ?? ''))
       throw new UsageError(`unknown command ${command ?? '(none)'}`);
-    return await run(command as Command, values, io, deps);
-  } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr.write(`${(error as Error).message}\n${USAGE}`);
-      return EXIT.usage;
-    }
-    const detail = isAppError(error) ? error.detail : (error as Error).message;
-    io.stderr.write(`ledger ${argv[0] ?? ''} failed: ${detail}\n`);
-    return EXIT.unavailable;
-  }
+    const c = command as Command;
+    const seal = c !== 'list' && c !== 'export';
+    if (
+      seal &&
+      [v.from, v.to, v.kind, v.decision, v.corridor, v.note, v.patient, v.limit, v.cursor].some(Boolean)
+    )
+      throw new UsageError(`filters, --limit and --cursor are for list and export, not ${c}`);
+    const target = await resolveTarget(v, env, [seal ? SEAL_ROLES[c as SealCommand] : 'him-reviewer']);
+    if (c === 'list') return list(target, v, io);
+    if (c === 'export') return exportAll(target, v, io);
+    return runSealCommand(c as SealCommand, 'ledger', target, v, io);
+  });
 }

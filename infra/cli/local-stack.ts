@@ -1,18 +1,11 @@
-import { join } from 'node:path';
-import { HmacDigestSigner } from '../../shared/adapters/crypto/digest-hmac.js';
-import { dynamoClient } from '../../shared/adapters/dynamodb/client.js';
-import { DynamoLedgerStore } from '../../shared/adapters/dynamodb/ledger-store.js';
 import type { HimRole } from '../local/dev-issuer.js';
 import { localSettings, stackUrl } from '../local/settings.js';
-import { UnreachableError } from './http.js';
-import type { LedgerCliDeps } from './ledger.js';
+import { UnreachableError, UsageError } from './http.js';
 
 /** What `GET /healthz` of a running local stack says about itself. */
 export interface LocalStackInfo {
   url: string;
-  dataDir: string;
-  dynamodb: { endpoint: string };
-  cells: Record<string, { baseUrl: string; table: string; region: string }>;
+  cells: Record<string, { baseUrl: string }>;
 }
 
 /**
@@ -34,42 +27,25 @@ export async function findLocalStack(env: Record<string, string | undefined>): P
   return (await res.json()) as LocalStackInfo;
 }
 
-/** A cell of the local stack, or a usage error naming the cells there are. */
-export function localCell(stack: LocalStackInfo, cell: string) {
-  const found = stack.cells[cell];
+/**
+ * A cell of the local stack.
+ *
+ * @throws UsageError naming the cells there are when the stack has no such cell.
+ */
+export function localCell(stack: LocalStackInfo, cell: string): { baseUrl: string } {
+  const found = Object.hasOwn(stack.cells, cell) ? stack.cells[cell] : undefined;
   if (!found)
-    throw new UnreachableError(
+    throw new UsageError(
       `no cell "${cell}" in the local stack (cells: ${Object.keys(stack.cells).join(', ')})`,
     );
   return found;
 }
 
-/** The ledger command's stores and signers on a running local stack: its DynamoDB and key files. */
-export function localLedgerDeps(env: Record<string, string | undefined>): LedgerCliDeps {
-  let stack: Promise<LocalStackInfo> | undefined;
-  const info = () => {
-    stack ??= findLocalStack(env);
-    return stack;
-  };
-  return {
-    storeForCell: async (cellId) => {
-      const s = await info();
-      const cell = localCell(s, cellId);
-      return new DynamoLedgerStore({
-        client: dynamoClient(cell.region, s.dynamodb.endpoint),
-        tableName: cell.table,
-        cellId,
-      });
-    },
-    signerForCell: async (cellId) => {
-      const s = await info();
-      localCell(s, cellId);
-      return HmacDigestSigner.fromKeyFile(join(s.dataDir, 'keys', `${cellId}.ledger-digest.key`));
-    },
-  };
-}
-
-/** Mints a token from the local stack's development issuer. */
+/**
+ * Mints a token from the local stack's development issuer.
+ *
+ * @throws UnreachableError when the stack does not answer or the issuer refuses.
+ */
 export async function mintDevToken(
   stackUrlValue: string,
   input: { user: string; roles: HimRole[]; country?: string; ttlSeconds?: number },

@@ -1,32 +1,33 @@
+import { escapeControl } from '../../shared/domain/text/escape-control.js';
 import { auditCommand } from './audit.js';
 import { deliveriesCommand } from './deliveries.js';
 import { EXIT_CODES } from './http.js';
 import { ledgerCommand } from './ledger.js';
-import { localLedgerDeps } from './local-stack.js';
 import { type CliIo, policyCommand } from './policy.js';
-import { remoteLedgerCommand } from './remote-ledger.js';
 import { tokenCommand } from './token.js';
+import { verifyBundleCommand } from './verify-bundle.js';
 
 const USAGE = `usage: visitbridge <command> … (--help on any command)
-  policy check FILE                    validate a residency policy file
-  ledger list|export|verify|digest     the transfers ledger (--cell ID locally, --url/--token for a deployed cell)
-  deliveries list|replay               deliveries, parked ones and their replay
-  audit verify|list                    the HIM audit log
-  token --role R --user U              a development token from the local stack
+  policy check FILE                          validate a residency policy file
+  ledger list|export|verify|digest|bundle    the transfers ledger
+  audit list|verify|digest|bundle            the HIM audit log
+  deliveries list|replay                     deliveries, parked ones and their replay
+  verify-bundle --dir DIR --public-key FILE  verify a ledger or audit bundle offline
+  token --role R --user U                    a development token from the local stack
+cell: --cell ID (local stack) or --url CELL-BASE-URL --token JWT (a deployed cell); every cell
+      is read through its HIM API
 exit codes: 0 ok, 1 check failed or refused, 2 usage error, 3 stack or cell unreachable
 `;
 
-/** A command with the environment it reads (VISITBRIDGE_TOKEN, PORT, HOST, VISITBRIDGE_DATA_DIR). */
+/** A command with the environment it reads (VISITBRIDGE_TOKEN, PORT, HOST). */
 type Command = (argv: string[], io: CliIo, env: Record<string, string | undefined>) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   policy: (argv, io) => policyCommand(argv, io),
-  ledger: (argv, io, env) =>
-    argv.some((a) => a === '--url' || a.startsWith('--url='))
-      ? remoteLedgerCommand(argv, io, env)
-      : ledgerCommand(argv, io, localLedgerDeps(env)),
-  deliveries: deliveriesCommand,
+  ledger: ledgerCommand,
   audit: auditCommand,
+  deliveries: deliveriesCommand,
+  'verify-bundle': (argv, io) => verifyBundleCommand(argv, io),
   token: tokenCommand,
 };
 
@@ -45,9 +46,9 @@ export async function main(
     (name === undefined ? io.stderr : io.stdout).write(USAGE);
     return name === undefined ? EXIT_CODES.usage : EXIT_CODES.ok;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    io.stderr.write(`unknown command "${name}"\n${USAGE}`);
+    io.stderr.write(`unknown command "${escapeControl(name)}"\n${USAGE}`);
     return EXIT_CODES.usage;
   }
   return command(rest, io, env);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { formatIssue, loadPolicy, PolicyError } from '../../shared/config/load-policy.js';
 import { policyWarnings } from '../../shared/domain/policy/warnings.js';
+import { escapeControl } from '../../shared/domain/text/escape-control.js';
 
 /** Where a CLI command writes: `process.stdout`/`process.stderr`, or buffers in tests. */
 export interface CliIo {
@@ -77,7 +78,9 @@ export async function policyCommand(argv: string[], io: CliIo): Promise<number> 
     io.stderr.write(`--now must be an ISO date-time\n${USAGE}`);
     return 2;
   }
-  return runPolicyCheck(file, { now, out: io.stdout, strict: values.strict === true });
+  // A policy file is outside input too: its keys and values reach the terminal escaped.
+  const out = { write: (chunk: string) => io.stdout.write(chunk.split('\n').map(escapeControl).join('\n')) };
+  return runPolicyCheck(file, { now, out, strict: values.strict === true });
 }
 
 const parse = (argv: string[]) =>

@@ -1,31 +1,58 @@
 import { isAppError } from '../../shared/domain/errors.js';
-import { EXIT_CODES, RefusedError, UnreachableError, UsageError } from './http.js';
+import { escapeControl } from '../../shared/domain/text/escape-control.js';
+import { EXIT_CODES, RefusedError, refusalText, UnreachableError, UsageError } from './http.js';
 import type { CliIo } from './policy.js';
 
 /**
- * Runs one command body and turns what it throws into an exit code: usage
- * errors 2 (with the usage text), refusals 1, an unreachable stack or cell 3.
+ * Runs one command body and turns what it throws into an exit code: usage errors
+ * 2 (with the usage text), the API refusing the values given 2 (with its per-field
+ * problems), other refusals 1, an unreachable stack or cell 3. Every message is
+ * printed with its control characters escaped.
  */
 export async function runCommand(io: CliIo, usage: string, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr.write(`${(error as Error).message}\n${usage}`);
+      io.stderr.write(`${escapeControl((error as Error).message)}\n${usage}`);
       return EXIT_CODES.usage;
     }
     if (error instanceof RefusedError) {
-      io.stderr.write(`refused: ${error.message}\n`);
-      return EXIT_CODES.failed;
+      io.stderr.write(refusalText(error));
+      return error.badInput ? EXIT_CODES.usage : EXIT_CODES.failed;
     }
     const detail = isAppError(error) ? error.detail : (error as Error).message;
-    io.stderr.write(`${error instanceof UnreachableError ? '' : 'failed: '}${detail}\n`);
+    io.stderr.write(`${error instanceof UnreachableError ? '' : 'failed: '}${escapeControl(detail)}\n`);
     return EXIT_CODES.unreachable;
   }
 }
 
-/** Output format from `--json` / `--csv` flags (table otherwise). */
-export function formatOf(values: { json?: boolean; csv?: boolean }): 'table' | 'json' | 'csv' {
-  if (values.json && values.csv) throw new UsageError('give at most one of --json and --csv');
-  return values.json ? 'json' : values.csv ? 'csv' : 'table';
+/** Output formats a command may offer. */
+export type Format = 'table' | 'json' | 'csv' | 'ndjson';
+
+/**
+ * The output format from `--format F` or its shorthands `--json` / `--csv`; the
+ * first allowed format when none is given.
+ *
+ * @throws UsageError when more than one is given or the format is not allowed here.
+ */
+export function formatOf<F extends Format>(
+  values: { format?: string | undefined; json?: boolean | undefined; csv?: boolean | undefined },
+  allowed: readonly F[],
+): F {
+  const given = [values.format, values.json ? 'json' : undefined, values.csv ? 'csv' : undefined].filter(
+    (f): f is string => f !== undefined,
+  );
+  if (given.length > 1) throw new UsageError('give one of --format, --json and --csv');
+  const format = given[0] ?? allowed[0];
+  if (!(allowed as readonly string[]).includes(format ?? ''))
+    throw new UsageError(`--format must be one of ${allowed.join(', ')}`);
+  return format as F;
 }
+
+/** Options every command with output formats takes. */
+export const FORMAT_OPTIONS = {
+  format: { type: 'string' },
+  json: { type: 'boolean' },
+  csv: { type: 'boolean' },
+} as const;

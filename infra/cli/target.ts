@@ -15,14 +15,21 @@ export const TARGET_OPTIONS = {
  * for a deployed cell; otherwise `--cell` of the local stack, with a dev token
  * minted for `roles` when none is given.
  *
- * @throws UsageError without --url or --cell; UnreachableError when the local stack is not running.
+ * @throws UsageError without --url or --cell, for both, or for a cell the local stack
+ *   does not have; UnreachableError when the local stack is not running.
  */
 export async function resolveTarget(
-  values: { cell?: string; url?: string; token?: string; user?: string },
+  values: {
+    cell?: string | undefined;
+    url?: string | undefined;
+    token?: string | undefined;
+    user?: string | undefined;
+  },
   env: Record<string, string | undefined>,
   roles: HimRole[],
 ): Promise<HimTarget> {
   const token = values.token ?? env.VISITBRIDGE_TOKEN;
+  if (values.url && values.cell) throw new UsageError('give --cell ID (local stack) or --url, not both');
   if (values.url) {
     if (!token) throw new UsageError('--url needs --token or VISITBRIDGE_TOKEN');
     return { baseUrl: values.url, token };

@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import type { AuditEntry } from '../../../shared/domain/audit/entry.js';
-import { Instant, Limit, parseInput } from '../query.js';
+import { Instant, Limit, parseInput, Until } from '../query.js';
 import type { HimDeps } from './context.js';
 
 export const AuditQuery = z.object({
   from: Instant.optional(),
-  to: Instant.optional(),
+  to: Until.optional(),
   limit: Limit,
   cursor: z.string().min(1).optional(),
 });

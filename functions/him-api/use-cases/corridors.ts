@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { LedgerEntry } from '../../../shared/domain/ledger/entry.js';
-import { Instant, parseInput } from '../query.js';
+import { Instant, parseInput, Until } from '../query.js';
 import type { HimDeps } from './context.js';
 
 /** One row of the corridor summary: movements of one kind, day, corridor, mechanism and decision. */
@@ -14,7 +14,7 @@ export interface CorridorRow {
   count: number;
 }
 
-export const CorridorQuery = z.object({ from: Instant.optional(), to: Instant.optional() });
+export const CorridorQuery = z.object({ from: Instant.optional(), to: Until.optional() });
 const DEFAULT_DAYS = 30;
 
 /**

@@ -3,18 +3,18 @@ import { AppError } from '../../../shared/domain/errors.js';
 import { decideMovement, type MovementDecision } from '../../../shared/domain/policy/decide.js';
 import type { OutboxItem, OutboxKey } from '../../../shared/ports/outbox.js';
 import type { Principal } from '../auth.js';
-import { Instant, Limit, parseInput } from '../query.js';
+import { Instant, Limit, parseInput, Until } from '../query.js';
+import { DELIVERY_STATES, listEveryState } from './all-states.js';
 import type { HimDeps } from './context.js';
 import { movementEntry } from './movement.js';
 import { readNote } from './notes.js';
 
-const STATES = ['pending', 'retrying', 'waiting', 'delivered', 'parked'] as const;
 export const ListQuery = z.object({
-  state: z.enum(STATES).default('parked'),
+  state: z.enum(DELIVERY_STATES).optional(),
   limit: Limit,
-  cursor: z.string().optional(),
+  cursor: z.string().min(1).optional(),
 });
-export const RangeBody = z.object({ from: Instant, to: Instant, dryRun: z.boolean() });
+export const RangeBody = z.object({ from: Instant, to: Until, dryRun: z.boolean() });
 
 /** What the HIM API shows of an outbox item: ids, states, counts and EHR outcome summaries. No PHI. */
 export type DeliverySummary = Pick<
@@ -52,13 +52,25 @@ export function deliverySummary(i: OutboxItem): DeliverySummary {
   };
 }
 
-/** One page of deliveries in a state (parked by default), oldest received first. */
+/**
+ * One page of deliveries, oldest received first within a state: of one state, or of
+ * every state (parked first, then retrying, waiting, pending, delivered) when none is given.
+ *
+ * @throws AppError('invalid-query') for a bad parameter, AppError('invalid-cursor') for a cursor this API did not issue.
+ */
 export async function listDeliveries(deps: HimDeps, query: unknown) {
   const q = parseInput(ListQuery, query);
-  const page = await deps.outbox.listByState(q.state, {
-    limit: q.limit,
-    ...(q.cursor ? { cursor: q.cursor } : {}),
-  });
+  if (q.state) {
+    const page = await deps.outbox.listByState(q.state, {
+      limit: q.limit,
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+    });
+    return {
+      items: page.items.map(deliverySummary),
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    };
+  }
+  const page = await listEveryState(deps.outbox, q.limit, q.cursor);
   return {
     items: page.items.map(deliverySummary),
     ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),

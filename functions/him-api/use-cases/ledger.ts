@@ -4,12 +4,12 @@ import { AppError } from '../../../shared/domain/errors.js';
 import type { LedgerEntry } from '../../../shared/domain/ledger/entry.js';
 import { csvHeader, csvRow, ndjsonLine } from '../../../shared/domain/ledger/export.js';
 import type { LedgerFilter } from '../../../shared/ports/ledger.js';
-import { Instant, Limit, parseInput } from '../query.js';
+import { Instant, Limit, parseInput, Until } from '../query.js';
 import type { HimDeps } from './context.js';
 
 const Filters = {
   from: Instant.optional(),
-  to: Instant.optional(),
+  to: Until.optional(),
   kind: z.enum(MOVEMENT_KINDS).optional(),
   decision: z.enum(['allowed', 'denied']).optional(),
   corridor: z

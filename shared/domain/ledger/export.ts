@@ -1,3 +1,4 @@
+import { escapeControl } from '../text/escape-control.js';
 import type { LedgerEntry } from './entry.js';
 
 type Column = [header: string, value: (e: LedgerEntry) => string | number | boolean | null | undefined];
@@ -38,15 +39,17 @@ const COLUMNS: readonly Column[] = [
 export const CSV_COLUMNS: readonly string[] = COLUMNS.map(([header]) => header);
 
 /**
- * One CSV field per RFC 4180: quoted when it holds a comma, quote or line break,
- * quotes doubled. A text that a spreadsheet would run as a formula (leading
- * `=`, `+`, `-`, `@`, tab or CR) is prefixed with `'`.
+ * One CSV field per RFC 4180: quoted when it holds a comma or quote, quotes
+ * doubled; empty for a missing value. Control characters (CR, LF, ESC, …) are
+ * written as visible escapes (`\x0d`), so a field never breaks a row or steers a
+ * terminal. A text that a spreadsheet would run as a formula (leading `=`, `+`,
+ * `-`, `@`) is prefixed with `'`; a lone `-` is not a formula and stays as it is.
  */
 export function csvField(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  let text = escapeControl(String(value));
+  if (typeof value === 'string' && text !== '-' && /^[=+\-@]/.test(text)) text = `'${text}`;
+  return /[",]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** The CSV header line, CRLF-terminated. */

@@ -1,14 +1,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { main } from '../../../infra/cli/main.js';
 import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
 import { CSV_COLUMNS } from '../../../shared/domain/ledger/export.js';
 import { syntheticEntry } from '../../helpers/ledger-measure.js';
 import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
-import { cellTable, ledgerOf, park, postNote } from './helpers.js';
+import { ledgerOf, park, postNote } from './helpers.js';
 
 let stack: TestStack;
 let env: Record<string, string>;
@@ -78,20 +76,10 @@ describe('visitbridge CLI against the HIM API', () => {
     expect(ok.stderr).toBe(`exported 3 entries to ${file}\n`);
   });
 
-  it('verifies the ledger over HTTP and reads the local stack directly with --cell', async () => {
-    const token = (await cli('token', '--role', 'him-reviewer', '--user', 'hana')).stdout.trim();
-    const remote = await cli('ledger', 'verify', '--url', `${stack.url}/uk/`, '--token', token);
-    expect(remote.code).toBe(0);
-    expect(remote.stdout).toMatch(/ledger of cell uk: OK/);
-    const local = await cli('ledger', 'verify', '--cell', 'uk');
-    expect(local.code).toBe(0);
-    expect(local.stdout).toMatch(/ledger of cell uk: OK/);
-  });
-
   it('lists a parked delivery and replays it once; a second replay is refused with exit 1', async () => {
     await postNote(stack, 'ca', 'cli-park-1');
     await park(stack, 'ca', 'cli-park-1', '2026-11-25T12:00:00.000Z');
-    const listed = await cli('deliveries', 'list', '--cell', 'ca');
+    const listed = await cli('deliveries', 'list', '--cell', 'ca', '--state', 'parked');
     expect(listed.code).toBe(0);
     expect(listed.stdout.split('\n')[0]).toMatch(/^RECEIVED\s+SENDER\s+NOTE/);
     expect(listed.stdout).toContain('cli-park-1');
@@ -103,22 +91,88 @@ describe('visitbridge CLI against the HIM API', () => {
     const again = await cli('deliveries', 'replay', ref, '--cell', 'ca');
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/409 Delivery is not parked/);
+    const every = await cli('deliveries', 'list', '--cell', 'ca', '--json');
+    expect(every.code).toBe(0);
+    expect(JSON.parse(every.stdout).items.map((d: { noteId: string }) => d.noteId)).toContain('cli-park-1');
   });
 
-  it('verifies the audit log and exits 1 once an entry is tampered with', async () => {
-    expect((await cli('audit', 'list', '--cell', 'us')).code).toBe(0);
-    expect((await cli('audit', 'verify', '--cell', 'us')).code).toBe(0);
-    await stack.dynamoClient.send(
-      new UpdateItemCommand({
-        TableName: cellTable(stack, 'us'),
-        Key: marshall({ pk: 'AUDIT#0', sk: 'SEQ#000000000001' }),
-        UpdateExpression: 'SET outcome = :o',
-        ExpressionAttributeValues: marshall({ ':o': 'forbidden' }),
-      }),
+  it('lists the ledger of the local cell through its API, by date-only range and real patient identifier', async () => {
+    const all = await cli(
+      'ledger',
+      'list',
+      '--cell',
+      'uk',
+      '--from',
+      '2026-11-25',
+      '--to',
+      '2026-11-25',
+      '--json',
     );
-    const bad = await cli('audit', 'verify', '--cell', 'us');
-    expect(bad.code).toBe(1);
-    expect(bad.stdout).toMatch(/shard 0: FAILED, edited at seq 1/);
+    expect(all.code).toBe(0);
+    expect(JSON.parse(all.stdout).entries.map((e: { noteId: string }) => e.noteId)).toEqual([
+      'note-0',
+      'note-1',
+      'note-2',
+    ]);
+    const before = await cli('ledger', 'list', '--cell', 'uk', '--to', '2026-11-24', '--json');
+    expect(JSON.parse(before.stdout).entries).toEqual([]);
+    const patient = await cli(
+      'ledger',
+      'list',
+      '--cell',
+      'uk',
+      '--patient',
+      'https://fhir.nhs.uk/Id/nhs-number|0',
+      '--json',
+    );
+    expect(patient.code).toBe(0);
+    expect(JSON.parse(patient.stdout).entries).toEqual([]);
+  });
+
+  it("exits 2 with the API's per-field problems for a malformed filter", async () => {
+    const res = await cli('ledger', 'list', '--cell', 'uk', '--from', 'yesterday', '--patient', 'no-bar');
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^refused: 400 /);
+    expect(res.stderr).toMatch(/\n {2}from: must be a date/);
+    expect(res.stderr).toMatch(/\n {2}patient: must be <system>\|<value>/);
+  });
+
+  it('takes date-only bounds for a dry-run replay of parked deliveries', async () => {
+    const res = await cli(
+      'deliveries',
+      'replay',
+      '--cell',
+      'uk',
+      '--from',
+      '2026-11-01',
+      '--to',
+      '2026-11-30',
+      '--dry-run',
+    );
+    expect(res).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^dry run: \d+ parked deliveries would be replayed\n$/),
+    });
+  });
+
+  it("names a replay's bad body fields as body.*", async () => {
+    const res = await cli('deliveries', 'replay', '--cell', 'uk', '--from', 'soon', '--to', '2026-11-30');
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/\n {2}body\.from: must be a date/);
+  });
+
+  it('exits 2 for a cell the local stack does not have', async () => {
+    const res = await cli('deliveries', 'list', '--cell', 'mars');
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/no cell "mars" in the local stack \(cells: [a-z, ]+\)/);
+  });
+
+  it('escapes control characters a caller put into a query, in the audit log and on the terminal', async () => {
+    expect((await cli('ledger', 'list', '--cell', 'us', '--note', 'n\r\nforged\x1b[2J')).code).toBe(0);
+    const listed = await cli('audit', 'list', '--cell', 'us', '--limit', '1000');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('ledger?noteId=n\\x0d\\x0aforged\\x1b[2J');
+    expect(listed.stdout).not.toContain('\x1b');
   });
 
   it('exits 3 when no stack answers', async () => {
@@ -132,7 +186,7 @@ describe('visitbridge CLI against the HIM API', () => {
     }
   });
 
-  it.each([['deliveries'], ['audit'], ['token'], ['ledger'], ['policy']])(
+  it.each([['deliveries'], ['audit'], ['token'], ['ledger'], ['policy'], ['verify-bundle']])(
     'prints help for %s and exits 0',
     async (name) => {
       const res = await cli(name, '--help');

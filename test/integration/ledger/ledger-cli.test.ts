@@ -1,128 +1,122 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { ledgerCommand } from '../../../infra/cli/ledger.js';
-import { HmacDigestSigner } from '../../../shared/adapters/crypto/digest-hmac.js';
-import { DynamoLedgerStore } from '../../../shared/adapters/dynamodb/ledger-store.js';
-import { CSV_COLUMNS } from '../../../shared/domain/ledger/export.js';
-import { createTestTable, testDynamoClient } from '../../helpers/dynamo.js';
+import { main } from '../../../infra/cli/main.js';
 import { syntheticEntry } from '../../helpers/ledger-measure.js';
+import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
+import { cellTable, himClient, ledgerOf } from '../him/helpers.js';
 
-const client = testDynamoClient();
-afterAll(() => client.destroy());
-const signer = new HmacDigestSigner(Buffer.alloc(32, 3));
+// Seal commands against the real local stack: the HIM API's verify, digest, digests and
+// public-key routes answer with SealReport, SealSummary, the anchored digest chain and the key.
+let stack: TestStack;
+let env: Record<string, string>;
 
-async function setup(count = 5) {
-  const tableName = await createTestTable(client, 'cli');
-  const store = new DynamoLedgerStore({ client, tableName, cellId: 'uk', shards: 1 });
-  for (let i = 0; i < count; i += 1)
-    await store.append([syntheticEntry(i, new Date(Date.UTC(2026, 10, 25, 10, i)))]);
+beforeAll(async () => {
+  stack = await startTestStack();
+  env = { PORT: new URL(stack.url).port, HOST: '127.0.0.1' };
+  for (let i = 0; i < 6; i += 1) await ledgerOf(stack, 'uk').append([syntheticEntry(i, new Date())]);
+});
+afterAll(() => stack.dispose());
+
+async function cli(...argv: string[]) {
   const out = { stdout: '', stderr: '' };
-  const io = {
-    stdout: { write: (s: string) => (out.stdout += s) },
-    stderr: { write: (s: string) => (out.stderr += s) },
-  };
-  const deps = {
-    storeForCell: async (cell: string) => {
-      if (cell !== 'uk') throw new Error(`unknown cell ${cell}`);
-      return store;
+  const code = await main(
+    argv,
+    {
+      stdout: { write: (s: string) => (out.stdout += s) },
+      stderr: { write: (s: string) => (out.stderr += s) },
     },
-    signerForCell: async () => signer,
-    now: () => new Date('2026-11-25T12:00:00.000Z'),
-  };
-  const run = (...argv: string[]) => ledgerCommand(argv, io, deps);
-  return { tableName, out, run };
+    env,
+  );
+  return { code, ...out };
 }
 
-describe('visitbridge ledger', () => {
-  it('lists entries as a table by default', async () => {
-    const { out, run } = await setup();
-    expect(await run('list', '--cell', 'uk', '--limit', '2')).toBe(0);
-    const lines = out.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^AT\s+KIND\s+DECISION\s+FROM\s+TO\s+RULE\s+NOTE\s+SHARD:SEQ\s+REVIEW$/);
-    expect(lines).toHaveLength(3);
-    expect(out.stderr).toMatch(/^more entries: add --cursor \S+\n$/);
-  });
+/** The key an auditor obtains apart from the bundle (here: from the cell, before the export). */
+async function trustedKeyFile(cell: string): Promise<string> {
+  const res = await himClient(stack)(cell, 'GET', 'integrity/public-key', { roles: ['him-reviewer'] });
+  const { publicKeyPem } = (await res.json()) as { publicKeyPem: string };
+  const file = join(mkdtempSync(join(tmpdir(), 'vb-key-')), 'trusted.pem');
+  writeFileSync(file, publicKeyPem);
+  return file;
+}
 
-  it('lists with filters as JSON', async () => {
-    const { out, run } = await setup();
-    expect(
-      await run(
-        'list',
-        '--cell',
-        'uk',
-        '--from',
-        '2026-11-25T10:03:00Z',
-        '--corridor',
-        'uk:us',
-        '--format',
-        'json',
-      ),
-    ).toBe(0);
-    expect(JSON.parse(out.stdout).map((e: { noteId: string }) => e.noteId)).toEqual(['note-3', 'note-4']);
+describe('visitbridge ledger verify|digest against the local stack', () => {
+  it('seals the ledger on demand, then verifies it: every shard ok, exit 0', async () => {
+    const digest = await cli('ledger', 'digest', '--cell', 'uk');
+    expect(digest.code).toBe(0);
+    expect(digest.stdout).toMatch(/^sealed the ledger of cell uk: digest \d+ at /);
+    const verify = await cli('ledger', 'verify', '--cell', 'uk');
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toMatch(/^shard 0: ok, \d+ records \(\d+ sealed, 0 unsealed\)$/m);
+    expect(verify.stdout).toMatch(/ledger of cell uk: OK/);
+    const json = await cli('ledger', 'verify', '--cell', 'uk', '--format', 'json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, chain: 'ledger', cell: 'uk' });
   });
+});
 
-  it('exports CSV to a file and reports progress on stderr', async () => {
-    const { out, run } = await setup();
-    const file = join(mkdtempSync(join(tmpdir(), 'vb-cli-')), 'ledger.csv');
-    expect(await run('export', '--cell', 'uk', '--format', 'csv', '--out', file)).toBe(0);
-    const rows = readFileSync(file, 'utf8').trimEnd().split('\r\n');
-    expect(rows[0]).toBe(CSV_COLUMNS.join(','));
-    expect(rows).toHaveLength(6);
-    expect(out.stderr).toBe(`exported 5 entries to ${file}\n`);
-  });
-
-  it('exports NDJSON to stdout by default', async () => {
-    const { out, run } = await setup();
-    expect(await run('export', '--cell', 'uk', '--decision', 'allowed')).toBe(0);
-    expect(
-      out.stdout
-        .trimEnd()
-        .split('\n')
-        .map((l) => JSON.parse(l).seq),
-    ).toEqual([1, 2, 3, 4, 5]);
-  });
-
-  it('verifies an intact ledger after a digest and exits 0', async () => {
-    const { out, run } = await setup();
-    expect(await run('digest', '--cell', 'uk')).toBe(0);
-    expect(await run('verify', '--cell', 'uk')).toBe(0);
-    expect(out.stdout).toContain('shard 0: ok, 5 entries');
-    expect(out.stdout).toContain('digest: signature valid (2026-11-25T12:00:00.000Z');
-    expect(out.stdout).toContain('ledger of cell uk: OK');
-  });
-
-  it('exits 1 and names the first bad seq when an entry was deleted', async () => {
-    const { tableName, out, run } = await setup();
-    await client.send(
-      new DeleteItemCommand({
-        TableName: tableName,
-        Key: marshall({ pk: 'LEDGER#0', sk: 'SEQ#000000000002' }),
+describe('visitbridge audit verify against the local stack', () => {
+  it('exits 1 and names the first bad item once a sealed audit entry is edited', async () => {
+    expect((await cli('audit', 'list', '--cell', 'us')).code).toBe(0);
+    expect((await cli('audit', 'digest', '--cell', 'us')).code).toBe(0);
+    expect((await cli('audit', 'verify', '--cell', 'us')).code).toBe(0);
+    await stack.dynamoClient.send(
+      new UpdateItemCommand({
+        TableName: cellTable(stack, 'us'),
+        Key: marshall({ pk: 'AUDIT#0', sk: 'SEQ#000000000001' }),
+        UpdateExpression: 'SET outcome = :o',
+        ExpressionAttributeValues: marshall({ ':o': 'forbidden' }),
       }),
     );
-    expect(await run('verify', '--cell', 'uk')).toBe(1);
-    expect(out.stdout).toContain('shard 0: FAILED, deleted at seq 2');
-    expect(out.stdout).toContain('TAMPERED');
+    const bad = await cli('audit', 'verify', '--cell', 'us');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/shard 0: FAILED, edited at seq 1/);
+    expect(bad.stdout).toMatch(/problems \(first bad item first\):\n {2}1\. shard 0/);
+    expect((await cli('audit', 'digest', '--cell', 'us')).code).toBe(1);
+  });
+});
+
+describe('visitbridge ledger bundle and verify-bundle', () => {
+  async function freshBundle() {
+    expect((await cli('ledger', 'digest', '--cell', 'uk')).code).toBe(0);
+    const dir = join(mkdtempSync(join(tmpdir(), 'vb-bundle-')), 'uk');
+    const made = await cli('ledger', 'bundle', '--cell', 'uk', '--out', dir);
+    expect(made.code).toBe(0);
+    return { dir, key: await trustedKeyFile('uk') };
+  }
+  const lines = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8').trimEnd().split('\n');
+
+  it('verifies a bundle of the real cell offline with the trusted key', async () => {
+    const { dir, key } = await freshBundle();
+    const res = await cli('verify-bundle', '--dir', dir, '--public-key', key);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('ledger of cell uk: OK');
   });
 
-  it.each([
-    [['list']],
-    [['list', '--cell', 'uk', '--format', 'pdf']],
-    [['list', '--cell', 'uk', '--corridor', 'uk']],
-    [['list', '--cell', 'uk', '--from', 'yesterday']],
-    [['frobnicate', '--cell', 'uk']],
-    [['list', '--cell', 'uk', '--bogus']],
-  ])('exits 2 with usage for %j', async (argv) => {
-    const { out, run } = await setup(0);
-    expect(await run(...argv)).toBe(2);
-    expect(out.stderr).toContain('usage: visitbridge ledger');
+  it('fails when one record was edited', async () => {
+    const { dir, key } = await freshBundle();
+    const records = lines(dir, 'records.ndjson');
+    records[0] = records[0]?.replace('"purpose":"treatment"', '"purpose":"research"') ?? '';
+    writeFileSync(join(dir, 'records.ndjson'), `${records.join('\n')}\n`);
+    expect((await cli('verify-bundle', '--dir', dir, '--public-key', key)).code).toBe(1);
   });
 
-  it('exits 3 when the cell ledger cannot be reached', async () => {
-    const { out, run } = await setup(0);
-    expect(await run('list', '--cell', 'mars')).toBe(3);
-    expect(out.stderr).toContain('unknown cell mars');
+  it('fails when one digest line was removed', async () => {
+    const { dir, key } = await freshBundle();
+    const digests = lines(dir, 'digests.ndjson');
+    expect(digests.length).toBeGreaterThan(1);
+    writeFileSync(join(dir, 'digests.ndjson'), `${digests.slice(1).join('\n')}\n`);
+    expect((await cli('verify-bundle', '--dir', dir, '--public-key', key)).code).toBe(1);
+  });
+
+  it('fails with another key', async () => {
+    const { dir, key } = await freshBundle();
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+    writeFileSync(key, other.export({ type: 'spki', format: 'pem' }).toString());
+    const res = await cli('verify-bundle', '--dir', dir, '--public-key', key);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain('its signature does not verify');
   });
 });

@@ -47,7 +47,7 @@ describe('toCsv', () => {
     expect(rows).toHaveLength(3);
     const record = Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, rows[1]?.[i]]));
     expect(record).toMatchObject({
-      reason: 'allowed, "quoted"\nsecond line',
+      reason: 'allowed, "quoted"\\x0asecond line',
       dataCategories: 'health-data;loinc:11506-3',
       seq: '1',
       entryHash: entries[0]?.entryHash,
@@ -71,6 +71,18 @@ describe('csvField', () => {
 
   it('writes numbers and booleans as they are', () => {
     expect([csvField(-1), csvField(true)]).toEqual(['-1', 'true']);
+  });
+
+  it('leaves a missing value empty and a lone dash as it is', () => {
+    expect([csvField(undefined), csvField(null), csvField(''), csvField('-')]).toEqual(['', '', '', '-']);
+  });
+
+  it('writes CR, LF, ESC and C1 controls as visible escapes, so a field never breaks a row', () => {
+    expect(csvField('a\r\nb\x1b[31mc\u009bd')).toBe('a\\x0d\\x0ab\\x1b[31mc\\x9bd');
+  });
+
+  it('neutralises a formula hidden behind a leading tab or CR by escaping it', () => {
+    expect([csvField('\t=1+1'), csvField('-2+3')]).toEqual(['\\x09=1+1', "'-2+3"]);
   });
 });
 

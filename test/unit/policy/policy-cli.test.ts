@@ -45,6 +45,16 @@ describe('visitbridge policy check', () => {
     expect(out.stdout).toContain('  error: transfers[5].mechanism.expires: must be a date YYYY-MM-DD\n');
   });
 
+  it('escapes control characters the policy file holds when it prints them', async () => {
+    const file = policyFile((json) => {
+      Object.assign(json.transfers[5]?.mechanism ?? {}, { 'expries\x1b[2J': '2030-01-01' });
+    });
+    const { out, io } = capture();
+    expect(await policyCommand(['check', file], io)).toBe(1);
+    expect(out.stdout).toContain('expries\\x1b[2J');
+    expect(out.stdout).not.toContain('\x1b');
+  });
+
   it('prints warnings but exits 0 without --strict', async () => {
     const { out, io } = capture();
     const code = await policyCommand(
