@@ -38,7 +38,7 @@ describe('the data folder of a fresh local stack', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('holds keys, senders and stream checkpoints in files 0600 and folders 0700', async () => {
+  it('holds keys, senders and stream checkpoints in files 0600, digests read-only 0400, folders 0700', async () => {
     // Prepare: a note, delivered, so every kind of file has been written.
     const body = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'modes-1' }));
     const response = await fetch(`${stack.url}/uk/v1/webhooks/${DEMO_SENDER_ID}`, {
@@ -59,9 +59,13 @@ describe('the data folder of a fresh local stack', () => {
         join(dataDir, 'keys', 'uk.wrapping.key'),
         join(dataDir, 'keys', 'dev-issuer.pem'),
         expect.stringMatching(/streams\/.+\.json$/),
+        join(dataDir, 'anchor', 'uk', 'ledger', '000000000001.json'),
       ]),
     );
-    const wrong = modes.filter((m) => m.mode !== (m.kind === 'folder' ? 0o700 : 0o600));
+    const digest = (path: string) => path.startsWith(join(dataDir, 'anchor'));
+    const wanted = (m: { kind: string; path: string }) =>
+      m.kind === 'folder' ? 0o700 : digest(m.path) ? 0o400 : 0o600;
+    const wrong = modes.filter((m) => m.mode !== wanted(m));
     expect(wrong).toEqual([]);
   });
 });

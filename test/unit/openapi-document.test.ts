@@ -51,7 +51,7 @@ describe('the cell OpenAPI document', () => {
       name: 'limit',
       in: 'query',
       required: false,
-      schema: { default: 50, type: 'integer', minimum: 1, maximum: 200 },
+      schema: { default: 50, type: 'integer', minimum: 1, maximum: 1000 },
     });
   });
 

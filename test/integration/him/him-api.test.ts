@@ -83,8 +83,14 @@ describe('HIM API ledger', () => {
 
   it('verifies the ledger against its digest chain, seals it on demand, and serves the digests and key', async () => {
     // Prepare: entries written since the start-up digest are unsealed
+    // (they are back-dated a few days, so they are also past the sealing deadline until sealed)
     const before = await (await him('uk', 'GET', 'ledger/verify', { roles: [...R] })).json();
-    expect(before).toMatchObject({ ok: true, chain: 'ledger', cell: 'uk', digests: { ok: true } });
+    expect(before).toMatchObject({
+      chain: 'ledger',
+      cell: 'uk',
+      digests: { ok: true },
+      unsealed: { ok: false },
+    });
     expect(before.unsealed.count).toBeGreaterThanOrEqual(7);
     // Act
     const sealed = await him('uk', 'POST', 'ledger/digest', { roles: [...A] });
