@@ -321,6 +321,7 @@ describe('stream poller on DynamoDB Local', () => {
     // Act
     const secondPoller = await start({ tableName, handler: second.handler, checkpointFile });
     await secondPoller.idle();
+    await secondPoller.stop(); // its last checkpoint is flushed on stop
     // Assess
     expect(first.calls.flatMap((c) => c.pks)).toEqual([1, 2, 3].map(outbox));
     expect(second.calls.flatMap((c) => c.pks)).toEqual([4, 5].map(outbox));

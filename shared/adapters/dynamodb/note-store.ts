@@ -49,6 +49,8 @@ export class DynamoNoteStore implements NoteStore {
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
     private readonly ledger?: TransactionalLedger,
+    /** Tries of one accept while ledger heads are contended (MAX_ATTEMPTS unless a test stresses more). */
+    private readonly maxAttempts = MAX_ATTEMPTS,
   ) {}
 
   /** In-process turn-taking per ledger shard (other processes are kept out by the head condition). */
@@ -121,7 +123,7 @@ export class DynamoNoteStore implements NoteStore {
         const retryable = this.ledger
           ? this.ledger.isHeadConflict(error, items)
           : reasons.some((r) => r?.Code === 'TransactionConflict');
-        if (retryable && attempt < MAX_ATTEMPTS) {
+        if (retryable && attempt < this.maxAttempts) {
           await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 4 * 2 ** attempt));
           continue;
         }
