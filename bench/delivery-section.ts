@@ -18,6 +18,12 @@ const RUNS: Array<{ cell: string; patient: SamplePatient; share: number }> = [
   { cell: 'us', patient: SAMPLE_PATIENTS.us, share: 0.5 },
 ];
 
+/** Delivery's target: steady deliveries per second over the EHR floor's rate, and over ingest's at 16 senders. */
+export const DELIVERY_MIN_RATIO = 0.5;
+
+/** Notes delivered per measured cell before the measured runs. */
+const WARM_UP_NOTES = 150;
+
 /**
  * Delivery end to end for each measured cell, each followed by its EHR floor
  * (the same number of FHIR sequences sent straight to the same sandbox).
@@ -31,11 +37,28 @@ export async function deliverySection(
 ): Promise<DeliveryComparison[]> {
   const results: DeliveryComparison[] = [];
   const requests = countDeliveryRequests([stack.dynamoClient]);
-  for (const run of RUNS) {
+  const targets = RUNS.map((run) => {
     const org = policy.organizations.find((o) => o.id === run.patient.organization);
     const target = policy.ehrTargets.find((t) => t.id === org?.ehrTarget);
     const sandbox = target && stack.ehrs.sandboxes.get(target.id);
     if (!target || !sandbox) throw new Error(`no sandbox EHR for ${run.patient.organization}`);
+    return { run, target, sandbox };
+  });
+  // DynamoDB Local is a fresh JVM: its JIT compilers take most of a core for the first half minute of
+  // load, which AWS has no counterpart for. Warm it (and the sandboxes) up with unmeasured deliveries.
+  log(`delivery: warming up (${WARM_UP_NOTES} notes per cell, not measured)`);
+  for (const { run, target } of targets) {
+    const warm = {
+      cell: run.cell,
+      target,
+      patient: run.patient,
+      count: WARM_UP_NOTES,
+      concurrency,
+      tag: `${run.cell}-warm`,
+    };
+    await deliveryRun(stack, warm, requests);
+  }
+  for (const { run, target, sandbox } of targets) {
     const count = Math.max(20, Math.round(notes * run.share));
     log(
       `delivery: ${count} notes to the ${run.cell} cell (${concurrency} senders) → ${target.id} (${target.profile})`,

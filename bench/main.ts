@@ -72,7 +72,9 @@ const kms = await measureKms(Math.max(1000, Math.round(1000 * scale)));
 const startup = await measureStartup(5, log);
 const seconds = (performance.now() - started) / 1000;
 
-for (const report of [deliveryReport(delivery), kmsReport(kms), startupReport(startup)]) {
+// Delivery is held against ingest at many senders: the rate a busy cell receives notes at.
+const ingestAtMany = ingest.runs.at(-1)?.ingest.perSecond ?? 0;
+for (const report of [deliveryReport(delivery, ingestAtMany), kmsReport(kms), startupReport(startup)]) {
   console.log(report);
 }
 const out = resolve('bench-results');

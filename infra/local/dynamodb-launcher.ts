@@ -46,6 +46,13 @@ async function compiledLauncher(nodeModules: string): Promise<string | undefined
 }
 
 /**
+ * A local DynamoDB lives for minutes: C2, the optimising JIT compiler, spends more of the machine compiling than
+ * its faster code gives back in that time (on two cores it took a third of the CPU through the first minute of
+ * `npm run bench`'s delivery run), so only the quick C1 tier runs; the serial collector suits a small heap.
+ */
+const JVM_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
+
+/**
  * Arguments for `java` that run the bundled DynamoDB Local bound to 127.0.0.1,
  * followed by DynamoDB Local's own options; `cwd` is the release folder.
  */
@@ -55,7 +62,12 @@ export async function loopbackDynamoDbLocal(options: string[]): Promise<{ args: 
   const compiled = await compiledLauncher(nodeModules);
   const launch = compiled ? ['-cp', `${jar}${delimiter}${compiled}`, MAIN_CLASS] : ['-cp', jar, SOURCE];
   return {
-    args: [`-Djava.library.path=${join(release, 'DynamoDBLocal_lib')}`, ...launch, ...options],
+    args: [
+      ...JVM_OPTIONS,
+      `-Djava.library.path=${join(release, 'DynamoDBLocal_lib')}`,
+      ...launch,
+      ...options,
+    ],
     cwd: release,
   };
 }
