@@ -1,6 +1,6 @@
 import { SAMPLE_PATIENTS, type SamplePatient } from '../infra/local/sample-notes.js';
 import type { LocalStack } from '../infra/local/stack.js';
-import type { ResidencyPolicy } from '../shared/config/policy.js';
+import type { ResidencyPolicy } from '../shared/domain/policy/model.js';
 import { type DeliveryFigures, deliveryRun } from './delivery.js';
 import { countDeliveryRequests } from './delivery-requests.js';
 import { type EhrFloorFigures, ehrFloorRun, WORKER_CONCURRENCY } from './ehr-floor.js';

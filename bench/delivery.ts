@@ -2,7 +2,7 @@ import { patientVariant, type SamplePatient, sampleEvent } from '../infra/local/
 import { DEMO_SENDER_ID } from '../infra/local/settings.js';
 import type { LocalStack } from '../infra/local/stack.js';
 import { DynamoOutbox } from '../shared/adapters/dynamodb/outbox-store.js';
-import type { EhrTarget } from '../shared/config/policy.js';
+import type { EhrTarget } from '../shared/domain/policy/model.js';
 import type { OutboxItem } from '../shared/ports/outbox.js';
 import type { DeliveryRequests } from './delivery-requests.js';
 import { PATIENTS } from './patients.js';

@@ -6,7 +6,6 @@ import { DEMO_SENDER_ID } from '../infra/local/settings.js';
 import { FhirEhrClient } from '../shared/adapters/fhir/fhir-client.js';
 import { generateSigningKey, publicJwks } from '../shared/adapters/smart/signing-key.js';
 import { SmartBackendClient } from '../shared/adapters/smart/smart-client.js';
-import type { EhrTarget } from '../shared/config/policy.js';
 import { ifNoneExist } from '../shared/domain/delivery/find-or-create.js';
 import {
   identifierToken,
@@ -20,6 +19,7 @@ import {
   mapPatient,
   patientSearchTokens,
 } from '../shared/domain/fhir/map-note.js';
+import type { EhrTarget } from '../shared/domain/policy/model.js';
 import type { CreateOptions, EhrResult, WriteReceipt } from '../shared/ports/ehr-client.js';
 import { PATIENTS } from './patients.js';
 import { measure, type RunFigures } from './stats.js';

@@ -4,7 +4,8 @@ import { SAMPLE_PATIENTS, type SamplePatient, sampleEvent } from '../infra/local
 import { DEFAULT_POLICY_FILE } from '../infra/local/settings.js';
 import { kmsKeyring } from '../shared/adapters/crypto/keyrings.js';
 import { EsdkNoteEncryptor } from '../shared/adapters/crypto/note-encryptor.js';
-import { jurisdictionOfCountry, loadPolicy } from '../shared/config/load-policy.js';
+import { loadPolicy } from '../shared/config/load-policy.js';
+import { jurisdictionOfCountry } from '../shared/domain/policy/parse.js';
 import type { NoteBinding, SealedNote } from '../shared/ports/note-encryptor.js';
 
 export const KMS_LIMIT_PER_1000 = 5;

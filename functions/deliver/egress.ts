@@ -1,7 +1,7 @@
-import type { EhrTarget, ResidencyPolicy } from '../../shared/config/policy.js';
 import type { EgressDecision } from '../../shared/domain/delivery/transition.js';
 import type { VisitNoteEvent } from '../../shared/domain/event/schema.js';
 import { decideMovementEntry } from '../../shared/domain/ledger/movement-entry.js';
+import type { EhrTarget, ResidencyPolicy } from '../../shared/domain/policy/model.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { OutboxItem } from '../../shared/ports/outbox.js';
 import type { Pseudonymizer } from '../../shared/ports/pseudonymizer.js';

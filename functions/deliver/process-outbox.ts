@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { EhrTarget, ResidencyPolicy } from '../../shared/config/policy.js';
 import type { CircuitBreaker } from '../../shared/domain/delivery/circuit-breaker.js';
 import { isTargetFailure } from '../../shared/domain/delivery/circuit-breaker.js';
 import { deliverNote } from '../../shared/domain/delivery/deliver-note.js';
@@ -13,6 +12,7 @@ import {
   type Transition,
 } from '../../shared/domain/delivery/transition.js';
 import { AppError } from '../../shared/domain/errors.js';
+import type { EhrTarget, ResidencyPolicy } from '../../shared/domain/policy/model.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { EhrClient } from '../../shared/ports/ehr-client.js';
 import type { NoteEncryptor } from '../../shared/ports/note-encryptor.js';

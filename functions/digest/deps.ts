@@ -4,7 +4,8 @@ import { dynamoClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoLedgerStore } from '../../shared/adapters/dynamodb/ledger-store.js';
 import { integrityAdapters } from '../../shared/adapters/integrity.js';
 import { DigestEnv, type Env, parseEnv } from '../../shared/config/env.js';
-import { jurisdictionById, loadPolicy } from '../../shared/config/load-policy.js';
+import { loadPolicy } from '../../shared/config/load-policy.js';
+import { jurisdictionById } from '../../shared/domain/policy/parse.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { type DigestHandler, makeDigestHandler } from './handler-factory.js';
 

@@ -14,7 +14,8 @@ import { DynamoLedgerStore } from '../../shared/adapters/dynamodb/ledger-store.j
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
 import { integrityAdapters } from '../../shared/adapters/integrity.js';
 import { type Env, HimEnv, parseEnv } from '../../shared/config/env.js';
-import { jurisdictionById, loadPolicy } from '../../shared/config/load-policy.js';
+import { loadPolicy } from '../../shared/config/load-policy.js';
+import { jurisdictionById } from '../../shared/domain/policy/parse.js';
 import { inProcessSealer } from '../../shared/domain/seal/seal.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import type { Sealer } from '../../shared/ports/sealer.js';

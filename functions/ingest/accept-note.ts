@@ -1,9 +1,9 @@
-import { jurisdictionOfCountry } from '../../shared/config/load-policy.js';
-import type { Organization, ResidencyPolicy } from '../../shared/config/policy.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { assertEventQuality } from '../../shared/domain/event/quality.js';
 import { fieldErrors, type Receipt, VisitNoteEvent } from '../../shared/domain/event/schema.js';
 import { canonicalJson } from '../../shared/domain/ledger/canonical.js';
+import type { Organization, ResidencyPolicy } from '../../shared/domain/policy/model.js';
+import { jurisdictionOfCountry } from '../../shared/domain/policy/parse.js';
 import type { VerifiedWebhook } from '../../shared/http/middleware/verify-webhook.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { NoteEncryptor } from '../../shared/ports/note-encryptor.js';

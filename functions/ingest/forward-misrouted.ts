@@ -1,7 +1,7 @@
-import { jurisdictionById } from '../../shared/config/load-policy.js';
-import type { Jurisdiction, ResidencyPolicy } from '../../shared/config/policy.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { decideMovementEntry } from '../../shared/domain/ledger/movement-entry.js';
+import type { Jurisdiction, ResidencyPolicy } from '../../shared/domain/policy/model.js';
+import { jurisdictionById } from '../../shared/domain/policy/parse.js';
 import type { LedgerStore } from '../../shared/ports/ledger.js';
 import type { MisroutedHandler } from './accept-note.js';
 import type { Forwarder } from './forward-client.js';

@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { AppError } from '../../shared/domain/errors.js';
+import { CELL_ID_PATTERN } from '../../shared/domain/policy/model.js';
 import {
   type HttpEvent,
   type HttpResult,
@@ -70,7 +71,7 @@ export function makeIngestHandler(deps: IngestHandlerDeps): HttpHandler {
           logger.appendKeys({
             senderId: verified.sender.id,
             webhookId: verified.webhookId,
-            ...(forwardedFrom && /^[a-z][a-z0-9-]{1,15}$/.test(forwardedFrom) ? { forwardedFrom } : {}),
+            ...(forwardedFrom && CELL_ID_PATTERN.test(forwardedFrom) ? { forwardedFrom } : {}),
           }),
         );
         const result = await stage('use case', () => acceptNote(ingest, verified));

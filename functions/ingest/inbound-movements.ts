@@ -1,8 +1,8 @@
-import { jurisdictionOfCountry } from '../../shared/config/load-policy.js';
-import type { ResidencyPolicy } from '../../shared/config/policy.js';
 import { AppError } from '../../shared/domain/errors.js';
 import type { UnsealedEntry } from '../../shared/domain/ledger/entry.js';
 import { decideMovement } from '../../shared/domain/policy/decide.js';
+import type { ResidencyPolicy } from '../../shared/domain/policy/model.js';
+import { jurisdictionOfCountry } from '../../shared/domain/policy/parse.js';
 import type { LedgerStore } from '../../shared/ports/ledger.js';
 import type { InboundMovements } from './accept-note.js';
 import { denialExtensions, type KeyRef, movementEntry, NO_CELL } from './movement-entry.js';

@@ -1,5 +1,5 @@
-import type { MovementKind } from '../../shared/config/policy.js';
 import type { MovementDecision } from '../../shared/domain/policy/decide.js';
+import type { MovementKind } from '../../shared/domain/policy/model.js';
 
 export {
   type KeyRef,

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Node } from 'constructs';
 import * as z from 'zod';
 import { loadPolicy } from '../../shared/config/load-policy.js';
-import type { Jurisdiction, ResidencyPolicy } from '../../shared/config/policy.js';
+import type { Jurisdiction, ResidencyPolicy } from '../../shared/domain/policy/model.js';
 
 /** Everything the CDK app reads from context, parsed once and checked. */
 export interface DeploySettings {

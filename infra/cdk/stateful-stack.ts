@@ -5,7 +5,7 @@ import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { CELL_TABLE, cellTableName } from '../../shared/adapters/dynamodb/table-definition.js';
-import type { Jurisdiction } from '../../shared/config/policy.js';
+import type { Jurisdiction } from '../../shared/domain/policy/model.js';
 import { DigestBucket, digestBucketName } from './constructs/digest-bucket.js';
 import { HimUserPool } from './constructs/him-user-pool.js';
 

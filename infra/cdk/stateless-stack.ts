@@ -6,7 +6,7 @@ import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { Jurisdiction } from '../../shared/config/policy.js';
+import type { Jurisdiction } from '../../shared/domain/policy/model.js';
 import { CellAlarms } from './constructs/cell-alarms.js';
 import { CellApi } from './constructs/cell-api.js';
 import { CellFunction } from './constructs/cell-function.js';

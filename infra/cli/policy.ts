@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { formatIssue, loadPolicy, PolicyError } from '../../shared/config/load-policy.js';
+import { loadPolicy } from '../../shared/config/load-policy.js';
+import { formatIssue, PolicyError } from '../../shared/domain/policy/parse.js';
 import { policyWarnings } from '../../shared/domain/policy/warnings.js';
 import { escapeControl } from '../../shared/domain/text/escape-control.js';
 

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { cellTableName } from '../../shared/adapters/dynamodb/table-definition.js';
 import type { Env } from '../../shared/config/env.js';
-import type { Jurisdiction } from '../../shared/config/policy.js';
+import type { Jurisdiction } from '../../shared/domain/policy/model.js';
 import { DEV_AUDIENCE, type DevIssuer, ROLES_CLAIM } from './dev-issuer.js';
 
 export interface LocalCell {

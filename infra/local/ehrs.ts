@@ -2,7 +2,7 @@ import type { JWK } from 'jose';
 import * as z from 'zod';
 import { loadSmartKeys } from '../../functions/deliver/smart-keys.js';
 import { publicJwks, type SigningAlg } from '../../shared/adapters/smart/signing-key.js';
-import type { ResidencyPolicy } from '../../shared/config/policy.js';
+import type { ResidencyPolicy } from '../../shared/domain/policy/model.js';
 import type { LocalCell } from './cells.js';
 import { functionsKeyFiles } from './cells.js';
 import { type SandboxEhr, startSandboxEhr } from './ehr/index.js';

@@ -1,4 +1,4 @@
-import type { ResidencyPolicy } from '../../shared/config/policy.js';
+import type { ResidencyPolicy } from '../../shared/domain/policy/model.js';
 import type { LocalCell } from './cells.js';
 import type { LocalEhrs } from './ehrs.js';
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { JurisdictionId } from '../domain/policy/model.js';
 
 /** A raw environment: `process.env` in Lambda, a per-cell record in the local runtime. */
 export type Env = Record<string, string | undefined>;
@@ -8,7 +9,7 @@ const Url = z.url();
 /** Settings every function of a cell shares. Secret *names* only; secret values come from the stores they name. */
 export const CellEnv = z
   .object({
-    CELL_ID: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/),
+    CELL_ID: JurisdictionId,
     TABLE_NAME: z.string().min(3),
     POLICY_FILE: z.string().min(1),
     /** KMS key of the cell (AWS). Exactly one of KMS_KEY_ARN and LOCAL_KEY_FILE. */
@@ -193,7 +194,7 @@ function checkIntegrity(env: Record<string, unknown>, ctx: z.RefinementCtx): voi
 export const DigestEnv = z
   .object({
     ...IntegrityFields,
-    CELL_ID: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/),
+    CELL_ID: JurisdictionId,
     TABLE_NAME: z.string().min(3),
     POLICY_FILE: z.string().min(1),
     DYNAMODB_ENDPOINT: Url.optional(),

@@ -1,4 +1,4 @@
-import type { Jurisdiction, ResidencyPolicy } from '../../../shared/config/policy.js';
+import type { Jurisdiction, ResidencyPolicy } from '../../../shared/domain/policy/model.js';
 import type { AuditLog } from '../../../shared/ports/audit-log.js';
 import type { Clock } from '../../../shared/ports/clock.js';
 import type { DigestAnchor } from '../../../shared/ports/digest-anchor.js';

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { MOVEMENT_KINDS } from '../../../shared/config/policy.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import type { LedgerEntry } from '../../../shared/domain/ledger/entry.js';
 import { csvHeader, csvRow, ndjsonLine } from '../../../shared/domain/ledger/export.js';
+import { CORRIDOR_PATTERN, MOVEMENT_KINDS } from '../../../shared/domain/policy/model.js';
 import type { LedgerFilter } from '../../../shared/ports/ledger.js';
 import { Instant, Limit, parseInput, Until } from '../query.js';
 import type { HimDeps } from './context.js';
@@ -12,10 +12,7 @@ const Filters = {
   to: Until.optional(),
   kind: z.enum(MOVEMENT_KINDS).optional(),
   decision: z.enum(['allowed', 'denied']).optional(),
-  corridor: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*$/, 'must be FROM:TO jurisdiction ids, e.g. uk:us')
-    .optional(),
+  corridor: z.string().regex(CORRIDOR_PATTERN, 'must be FROM:TO jurisdiction ids, e.g. uk:us').optional(),
   noteId: z.string().min(1).max(256).optional(),
   /** A real patient identifier `<system>|<value>`: turned into the pseudonymous ref, never kept. */
   patient: z

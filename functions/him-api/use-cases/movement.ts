@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { MovementKind } from '../../../shared/config/policy.js';
 import type { UnsealedEntry } from '../../../shared/domain/ledger/entry.js';
 import { ledgerMechanism } from '../../../shared/domain/ledger/movement-entry.js';
 import type { MovementDecision } from '../../../shared/domain/policy/decide.js';
+import type { MovementKind } from '../../../shared/domain/policy/model.js';
 import type { HimDeps } from './context.js';
 
 export interface MovementFacts {

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { jurisdictionOfCountry } from '../../../shared/config/load-policy.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import type { VisitNoteEvent } from '../../../shared/domain/event/schema.js';
 import { decideMovement } from '../../../shared/domain/policy/decide.js';
+import { jurisdictionOfCountry } from '../../../shared/domain/policy/parse.js';
 import type { NoteEventKind } from '../../../shared/ports/note-store.js';
 import type { OutboxItem, OutboxKey } from '../../../shared/ports/outbox.js';
 import type { Principal } from '../auth.js';

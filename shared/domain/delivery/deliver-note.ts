@@ -1,9 +1,9 @@
 import type { DocumentReference, OperationOutcome } from '@medplum/fhirtypes';
-import type { EhrTarget } from '../../config/policy.js';
 import type { Clock } from '../../ports/clock.js';
 import type { EhrClient } from '../../ports/ehr-client.js';
 import { identifierToken, noteVersionIdentifier } from '../fhir/identifiers.js';
 import { type MappableNote, mapDocumentReference } from '../fhir/map-note.js';
+import type { EhrTarget } from '../policy/model.js';
 import { AttemptRun, type StepRecord } from './attempt.js';
 import {
   findOrCreateEncounter,

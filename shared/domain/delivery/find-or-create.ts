@@ -1,8 +1,8 @@
 import type { Encounter } from '@medplum/fhirtypes';
-import type { EhrTarget } from '../../config/policy.js';
 import type { CreateOptions, EhrClient, EhrFailure } from '../../ports/ehr-client.js';
 import { identifierToken, visitIdentifier } from '../fhir/identifiers.js';
 import { type MappableNote, mapEncounter, mapPatient, patientSearchTokens } from '../fhir/map-note.js';
+import type { EhrTarget } from '../policy/model.js';
 import type { AttemptRun } from './attempt.js';
 import type { ParkReason } from './plan.js';
 

@@ -1,4 +1,4 @@
-import type { EhrTarget } from '../../config/policy.js';
+import type { EhrTarget } from '../policy/model.js';
 import { backoff } from './backoff.js';
 
 /** Bounds of the retry schedule of one note version (from config). */

@@ -1,6 +1,6 @@
 import type { DocumentReference, Encounter, Patient, Practitioner } from '@medplum/fhirtypes';
-import type { EhrTarget } from '../../config/policy.js';
 import type { VisitNoteEvent } from '../event/schema.js';
+import type { EhrTarget } from '../policy/model.js';
 import { identifierToken, noteIdentifier, noteVersionIdentifier, visitIdentifier } from './identifiers.js';
 
 /** A decrypted note as the delivery worker holds it: the event plus where it came from. */

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { MOVEMENT_KINDS } from '../../config/policy.js';
+import { MOVEMENT_KINDS } from '../policy/model.js';
 
 /** `Date.prototype.toISOString()` form: fixed width, so entries sort by time as strings. */
 const IsoInstant = z

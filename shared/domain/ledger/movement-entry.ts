@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { MovementKind, Organization, ResidencyPolicy } from '../../config/policy.js';
 import type { VisitNoteEvent } from '../event/schema.js';
 import { decideMovement, type MovementDecision } from '../policy/decide.js';
+import type { MovementKind, Organization, ResidencyPolicy } from '../policy/model.js';
 import type { UnsealedEntry } from './entry.js';
 
 /** The `cell` of a ledger place whose country belongs to no jurisdiction of the policy. */

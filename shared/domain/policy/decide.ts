@@ -1,11 +1,5 @@
-import type {
-  Jurisdiction,
-  Mechanism,
-  MovementKind,
-  ResidencyPolicy,
-  TransferRule,
-} from '../../config/policy.js';
 import { daysUntilExpiry, EXPIRY_WARNING_DAYS, expiryOf } from './expiry.js';
+import type { Jurisdiction, Mechanism, MovementKind, ResidencyPolicy, TransferRule } from './model.js';
 
 /** One end of a movement. `jurisdiction` is derived from `country` when absent, and must agree with it when present. */
 export interface MovementEnd {

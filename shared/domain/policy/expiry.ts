@@ -1,4 +1,4 @@
-import type { Mechanism } from '../../config/policy.js';
+import type { Mechanism } from './model.js';
 
 /** Mechanisms lapsing within this many days are flagged (`expiresSoon`, policy warnings). */
 export const EXPIRY_WARNING_DAYS = 90;

@@ -1,5 +1,5 @@
-import type { MovementKind, ResidencyPolicy, TransferRule } from '../../config/policy.js';
 import { daysUntilExpiry, EXPIRY_WARNING_DAYS, expiryOf } from './expiry.js';
+import type { MovementKind, ResidencyPolicy, TransferRule } from './model.js';
 
 export type PolicyWarningCode =
   | 'mechanism-expired'

@@ -1,5 +1,4 @@
 import type { DocumentReference, OperationOutcome } from '@medplum/fhirtypes';
-import type { EhrTarget } from '../../../shared/config/policy.js';
 import {
   type DeliveryOptions,
   type DeliveryResult,
@@ -7,6 +6,7 @@ import {
   deliverNote,
 } from '../../../shared/domain/delivery/deliver-note.js';
 import type { MappableNote } from '../../../shared/domain/fhir/map-note.js';
+import type { EhrTarget } from '../../../shared/domain/policy/model.js';
 import { epicLikeTarget, genericTarget, sampleNote, sampleVersion } from '../fhir/sample-note.js';
 import { FakeEhr } from './fake-ehr.js';
 

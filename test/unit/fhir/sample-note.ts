@@ -1,7 +1,7 @@
 import type * as z from 'zod';
-import type { EhrTarget } from '../../../shared/config/policy.js';
 import { VisitNoteEvent } from '../../../shared/domain/event/schema.js';
 import type { MappableNote } from '../../../shared/domain/fhir/map-note.js';
+import type { EhrTarget } from '../../../shared/domain/policy/model.js';
 
 /** A valid finalized note (fictional data), parsed by the real schema; `change` edits the raw event first. */
 export type RawEvent = z.input<typeof VisitNoteEvent>;

@@ -17,7 +17,8 @@ import { DynamoAuditLog } from '../../../shared/adapters/dynamodb/audit-log-stor
 import { DynamoLedgerStore } from '../../../shared/adapters/dynamodb/ledger-store.js';
 import { DynamoOutbox } from '../../../shared/adapters/dynamodb/outbox-store.js';
 import { FileDigestAnchor } from '../../../shared/adapters/fs/file-digest-anchor.js';
-import { jurisdictionById, loadPolicy } from '../../../shared/config/load-policy.js';
+import { loadPolicy } from '../../../shared/config/load-policy.js';
+import { jurisdictionById } from '../../../shared/domain/policy/parse.js';
 import { inProcessSealer } from '../../../shared/domain/seal/seal.js';
 import type { HttpEvent } from '../../../shared/http/apigw.js';
 import { createTestTable, testDynamoClient } from '../../helpers/dynamo.js';

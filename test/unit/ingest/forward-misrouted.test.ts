@@ -3,9 +3,9 @@ import type { ForwardRequest } from '../../../functions/ingest/forward-client.js
 import { forwardMisrouted } from '../../../functions/ingest/forward-misrouted.js';
 import { SAMPLE_PATIENTS, type SamplePatient, sampleEvent } from '../../../infra/local/sample-notes.js';
 import { loadPolicy } from '../../../shared/config/load-policy.js';
-import type { Organization } from '../../../shared/config/policy.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import type { UnsealedEntry } from '../../../shared/domain/ledger/entry.js';
+import type { Organization } from '../../../shared/domain/policy/model.js';
 import type { RecordedMovement } from '../../../shared/ports/ledger.js';
 
 const policy = loadPolicy('policy/default-policy.json');

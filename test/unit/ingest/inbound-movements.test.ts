@@ -1,9 +1,9 @@
 import { inboundMovements } from '../../../functions/ingest/inbound-movements.js';
 import { SAMPLE_PATIENTS, sampleEvent } from '../../../infra/local/sample-notes.js';
 import { loadPolicy } from '../../../shared/config/load-policy.js';
-import type { Organization } from '../../../shared/config/policy.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import type { UnsealedEntry } from '../../../shared/domain/ledger/entry.js';
+import type { Organization } from '../../../shared/domain/policy/model.js';
 
 const policy = loadPolicy('policy/default-policy.json');
 const organizationOf = (id: string) => policy.organizations.find((o) => o.id === id) as Organization;

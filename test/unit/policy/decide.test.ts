@@ -1,6 +1,7 @@
-import { loadPolicy, parsePolicy } from '../../../shared/config/load-policy.js';
-import type { MovementKind } from '../../../shared/config/policy.js';
+import { loadPolicy } from '../../../shared/config/load-policy.js';
 import { decideMovement, type MovementRequest } from '../../../shared/domain/policy/decide.js';
+import type { MovementKind } from '../../../shared/domain/policy/model.js';
+import { parsePolicy } from '../../../shared/domain/policy/parse.js';
 
 const policy = loadPolicy('policy/default-policy.json');
 const AT = new Date('2026-11-25T10:00:00Z');

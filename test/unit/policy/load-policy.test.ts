@@ -1,13 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadPolicy } from '../../../shared/config/load-policy.js';
 import {
   jurisdictionById,
   jurisdictionOfCountry,
-  loadPolicy,
   PolicyError,
   parsePolicy,
-} from '../../../shared/config/load-policy.js';
+} from '../../../shared/domain/policy/parse.js';
 
 const defaultJson = () => JSON.parse(readFileSync('policy/default-policy.json', 'utf8'));
 

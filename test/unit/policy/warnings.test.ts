@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { loadPolicy, parsePolicy } from '../../../shared/config/load-policy.js';
+import { loadPolicy } from '../../../shared/config/load-policy.js';
+import { parsePolicy } from '../../../shared/domain/policy/parse.js';
 import { policyWarnings } from '../../../shared/domain/policy/warnings.js';
 
 const NOW = new Date('2026-11-25T00:00:00Z');

@@ -1,13 +1,18 @@
 import * as z from 'zod';
-import { CountryCode } from '../domain/event/schema.js';
+import { CountryCode } from '../event/schema.js';
 
 /** Kinds of cross-border movement the ledger records (DESIGN.md section 4). */
 export const MOVEMENT_KINDS = ['inbound', 'forward', 'egress', 'remote-access'] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
-const JurisdictionId = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{1,15}$/, 'must be a short lower-case id such as "uk"');
+/** A jurisdiction's id, which is also its cell's id: short, lower case, usable in names and URLs. */
+export const CELL_ID_PATTERN = /^[a-z][a-z0-9-]{1,15}$/;
+/** A cell id inside a larger pattern (a corridor `uk:us`). */
+const CELL_ID_PART = CELL_ID_PATTERN.source.slice(1, -1);
+/** `FROM:TO` jurisdiction ids. */
+export const CORRIDOR_PATTERN = new RegExp(`^${CELL_ID_PART}:${CELL_ID_PART}$`);
+
+export const JurisdictionId = z.string().regex(CELL_ID_PATTERN, 'must be a short lower-case id such as "uk"');
 const IsoDate = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
 
 export const Jurisdiction = z.object({
