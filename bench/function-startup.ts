@@ -44,8 +44,8 @@ export async function measureStartup(runs: number, log: (line: string) => void):
     await writeFile(empty, 'export {};\n');
 
     // One unmeasured init per function creates the key files, as a first deployment's secrets would exist.
-    for (const b of bundles) await probe(b.initFile, env, 'build');
-    await probe(empty, env);
+    for (const b of bundles) await probe(b.initFile, env(b.name), 'build');
+    await probe(empty, env('ingest'));
 
     const functions = [];
     for (const b of bundles) {
@@ -53,8 +53,8 @@ export async function measureStartup(runs: number, log: (line: string) => void):
       const importRuns: number[] = [];
       const initRuns: number[] = [];
       for (let i = 0; i < runs; i++) {
-        importRuns.push((await probe(b.handlerFile, env)).importMs);
-        initRuns.push((await probe(b.initFile, env, 'build')).initMs ?? Number.NaN);
+        importRuns.push((await probe(b.handlerFile, env(b.name))).importMs);
+        initRuns.push((await probe(b.initFile, env(b.name), 'build')).initMs ?? Number.NaN);
       }
       functions.push({
         name: b.name,
@@ -66,7 +66,7 @@ export async function measureStartup(runs: number, log: (line: string) => void):
       });
     }
     const emptyRuns: number[] = [];
-    for (let i = 0; i < runs; i++) emptyRuns.push((await probe(empty, env)).importMs);
+    for (let i = 0; i < runs; i++) emptyRuns.push((await probe(empty, env('ingest'))).importMs);
     return { runs, functions, emptyImportMs: median(emptyRuns) };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -38,7 +38,7 @@ export async function measureStages(stack: LocalStack, count: number, tag: strin
   const cell = stack.cells.find((c) => c.id === 'uk');
   if (!cell) throw new Error('no uk cell');
   let totals = new Map<IngestStage, number>();
-  const handler = await buildIngestHandler(cell.env, {
+  const handler = await buildIngestHandler(cell.env('ingest'), {
     stageTimer: (stage, ms) => totals.set(stage, (totals.get(stage) ?? 0) + ms),
   });
   const signer = new Webhook(stack.demoSecret.value);

@@ -5,6 +5,7 @@ import { ensureSendersFile } from '../infra/local/senders.js';
 import { DEFAULT_POLICY_FILE, PROJECT_ROOT } from '../infra/local/settings.js';
 import type { Env } from '../shared/config/env.js';
 import { loadPolicy } from '../shared/config/load-policy.js';
+import type { FunctionName } from './bundles.js';
 import { percentile } from './stats.js';
 
 const PROBE = join(PROJECT_ROOT, 'bench', 'import-probe.mjs');
@@ -22,7 +23,7 @@ export interface ProbeRun {
  * infra/local/cells.ts), with its key, senders and digest files under `dataDir`.
  * Endpoints point at an unused port: init reads files and builds clients only.
  */
-export async function cellEnvironment(dataDir: string): Promise<Env> {
+export async function cellEnvironment(dataDir: string): Promise<(fn: FunctionName) => Env> {
   const policy = loadPolicy(DEFAULT_POLICY_FILE);
   const sendersFile = join(dataDir, 'senders.json');
   await ensureSendersFile(sendersFile);
@@ -46,7 +47,7 @@ export async function cellEnvironment(dataDir: string): Promise<Env> {
   });
   const uk = cells.find((c) => c.id === 'uk');
   if (!uk) throw new Error('the default policy has no uk cell');
-  return uk.env;
+  return (fn) => uk.env(fn);
 }
 
 /**

@@ -1,40 +1,42 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { exportPKCS8 } from 'jose';
 import * as z from 'zod';
 import {
+  generateSigningKey,
   importPem,
-  loadOrCreateSigningKey,
   type SigningAlg,
   type SigningKey,
 } from '../../shared/adapters/smart/signing-key.js';
+import type { SecretSource } from '../../shared/ports/secret-source.js';
 
-/** The local key file of one algorithm: `<base>.<alg>.pem` beside the configured path. */
-export const smartKeyFile = (base: string, alg: SigningAlg): string =>
-  `${base.replace(/\.pem$/, '')}.${alg.toLowerCase()}.pem`;
+const StoredKeys = z.object({ ES384: z.string().optional(), RS384: z.string().optional() });
 
-const SecretKeys = z.object({ ES384: z.string().optional(), RS384: z.string().optional() });
+/** A new key per algorithm, in the stored form `{"ES384": "<PKCS8 PEM>", ...}`. */
+async function newKeys(algs: ReadonlySet<SigningAlg>): Promise<string> {
+  const pems: Record<string, string> = {};
+  for (const alg of algs) pems[alg] = await exportPKCS8((await generateSigningKey(alg)).privateKey);
+  return `${JSON.stringify(pems, null, 2)}\n`;
+}
 
 /**
- * The bridge's SMART client keys, one per algorithm its EHR targets use: key files
- * created on first start locally, a Secrets Manager secret in AWS holding
- * `{"ES384": "<PKCS8 PEM>", "RS384": "<PKCS8 PEM>"}`.
+ * The bridge's SMART client keys, one per algorithm its EHR targets use, from the
+ * cell's secret source: `{"ES384": "<PKCS8 PEM>", "RS384": "<PKCS8 PEM>"}` in a
+ * Secrets Manager secret in AWS, the same JSON in a file created on first start locally.
  *
- * @throws when the secret lacks a key for an algorithm a target needs.
+ * @throws when the secret is not that JSON or lacks a key for an algorithm a target needs
+ *   (locally: delete the file to have it made again with every algorithm of the policy).
  */
 export async function loadSmartKeys(
   algs: ReadonlySet<SigningAlg>,
-  source: { file?: string; secretArn?: string },
-  sm: () => SecretsManagerClient,
+  secrets: SecretSource,
+  name: string,
 ): Promise<Map<SigningAlg, SigningKey>> {
+  const stored = StoredKeys.parse(
+    JSON.parse((await secrets.read(name, () => newKeys(algs))).toString('utf8')),
+  );
   const keys = new Map<SigningAlg, SigningKey>();
-  if (source.file) {
-    for (const alg of algs) keys.set(alg, await loadOrCreateSigningKey(smartKeyFile(source.file, alg), alg));
-    return keys;
-  }
-  const out = await sm().send(new GetSecretValueCommand({ SecretId: source.secretArn }));
-  const pems = SecretKeys.parse(JSON.parse(out.SecretString ?? '{}'));
   for (const alg of algs) {
-    const pem = pems[alg];
-    if (!pem) throw new Error(`the SMART key secret holds no ${alg} key`);
+    const pem = stored[alg];
+    if (!pem) throw new Error(`the SMART key secret ${name} holds no ${alg} key`);
     keys.set(alg, await importPem(pem, alg));
   }
   return keys;

@@ -1,21 +1,15 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { KMS } from '@aws-sdk/client-kms';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { HmacPseudonymizer } from '../../shared/adapters/crypto/hmac-pseudonymizer.js';
-import { kmsKeyring, localKeyring } from '../../shared/adapters/crypto/keyrings.js';
-import { EsdkNoteEncryptor } from '../../shared/adapters/crypto/note-encryptor.js';
-import { loadPseudonymKey } from '../../shared/adapters/crypto/pseudonym-key.js';
-import { dynamoClient } from '../../shared/adapters/dynamodb/client.js';
-import { DynamoLedgerStore } from '../../shared/adapters/dynamodb/ledger-store.js';
 import { DynamoNoteStore } from '../../shared/adapters/dynamodb/note-store.js';
-import { FileSenderRegistry } from '../../shared/adapters/senders/file-sender-registry.js';
-import { SecretsManagerSenderRegistry } from '../../shared/adapters/senders/secrets-manager-sender-registry.js';
-import { type Env, IngestEnv, parseEnv } from '../../shared/config/env.js';
-import { loadPolicy } from '../../shared/config/load-policy.js';
-import { jurisdictionById } from '../../shared/domain/policy/parse.js';
-import { type Clock, systemClock } from '../../shared/ports/clock.js';
+import {
+  SecretSenderRegistry,
+  senderSecretsLayout,
+  sendersFileLayout,
+} from '../../shared/adapters/senders/sender-registry.js';
+import { type Env, parseEnv } from '../../shared/config/env.js';
+import type { Clock } from '../../shared/ports/clock.js';
 import type { SenderRegistry } from '../../shared/ports/sender-registry.js';
+import { buildCellServices, secretName } from '../cell-services.js';
 import type { IngestDeps } from './accept-note.js';
+import { IngestEnv } from './env.js';
 import { forwardClient } from './forward-client.js';
 import { forwardMisrouted } from './forward-misrouted.js';
 import { loadForwardingSecrets } from './forwarding-secret.js';
@@ -33,62 +27,43 @@ export interface IngestOverrides {
 }
 
 /**
- * The ingest function's composition root: parses its environment and the
- * residency policy once and builds every client and adapter. Lambda calls it
- * with process.env; the local runtime with one cell's settings.
+ * The ingest function's composition root: the cell's services, plus the sender
+ * registry, the forwarding secret and client, and the misrouting rule of the cell.
+ * Lambda calls it with process.env; the local runtime with the function's settings.
  *
  * @throws Error (PolicyError naming the bad paths for the policy) when the
  *   environment, the policy or a key source is invalid, before any request.
  */
 export async function buildIngestHandler(raw: Env, overrides: IngestOverrides = {}): Promise<HttpHandler> {
   const env = parseEnv(IngestEnv, raw);
-  const policy = loadPolicy(env.POLICY_FILE);
-  const jurisdiction = jurisdictionById(policy, env.CELL_ID);
-  if (!jurisdiction) throw new Error(`CELL_ID "${env.CELL_ID}" is not a jurisdiction of ${env.POLICY_FILE}`);
-  const region = env.AWS_REGION;
-  let secrets: SecretsManagerClient | undefined;
-  const sm = () => {
-    secrets ??= new SecretsManagerClient({ region });
-    return secrets;
-  };
-  const { keyring, keyId } = env.KMS_KEY_ARN
-    ? kmsKeyring(env.KMS_KEY_ARN, new KMS({ region }))
-    : await localKeyring(env.CELL_ID, env.LOCAL_KEY_FILE ?? '');
-  const key = { id: keyId, region };
-  const pseudonymizer = new HmacPseudonymizer(
-    await loadPseudonymKey({ file: env.PSEUDONYM_KEY_FILE, secretArn: env.PSEUDONYM_KEY_SECRET_ARN }, sm),
-  );
+  const cell = await buildCellServices(env, 'ingest');
+  const { policy, ledger, key, pseudonymizer, secrets } = cell;
   const forwardingSecrets = await loadForwardingSecrets(
-    { file: env.FORWARD_SECRET_FILE, secretArn: env.FORWARD_SECRET_ARN },
-    sm,
+    secrets,
+    secretName(env.FORWARD_SECRET_FILE, env.FORWARD_SECRET_ARN),
   );
-  const logger = new Logger({
-    serviceName: 'visitbridge-ingest',
-    logLevel: (raw.LOG_LEVEL ?? 'INFO') as 'INFO',
-    persistentKeys: { cell: env.CELL_ID },
-  });
-  const client = dynamoClient(region, env.DYNAMODB_ENDPOINT);
-  const ledger = new DynamoLedgerStore({ client, tableName: env.TABLE_NAME, cellId: env.CELL_ID });
-  const store = new DynamoNoteStore(client, env.TABLE_NAME, ledger);
-  const senders = env.SENDERS_FILE
-    ? new FileSenderRegistry(env.SENDERS_FILE)
-    : new SecretsManagerSenderRegistry(sm(), env.SENDER_SECRETS_PREFIX ?? '');
+  const senders = new SecretSenderRegistry(
+    secrets,
+    env.SENDERS_FILE
+      ? sendersFileLayout(env.SENDERS_FILE)
+      : senderSecretsLayout(env.SENDER_SECRETS_PREFIX ?? ''),
+  );
   const cellEndpoints = env.CELL_ENDPOINTS;
   const reject = rejectMisrouted(cellEndpoints);
   const ingest: IngestDeps = {
-    cell: env.CELL_ID,
+    cell: cell.cell,
     policy,
-    store,
-    encryptor: new EsdkNoteEncryptor(keyring, keyId),
+    store: new DynamoNoteStore(cell.dynamo, cell.tableName, ledger),
+    encryptor: cell.encryptor,
     pseudonymizer,
-    clock: overrides.clock ?? systemClock,
+    clock: overrides.clock ?? cell.clock,
     publicBaseUrl: env.PUBLIC_BASE_URL,
     cellEndpoints,
     misrouted:
-      jurisdiction.misrouting === 'forward'
+      cell.jurisdiction.misrouting === 'forward'
         ? forwardMisrouted({
             policy,
-            cell: env.CELL_ID,
+            cell: cell.cell,
             cellEndpoints,
             ledger,
             key,
@@ -106,7 +81,7 @@ export async function buildIngestHandler(raw: Env, overrides: IngestOverrides = 
     get: async (senderId) => ({ id: senderId, secrets: forwardingSecrets }),
   };
   return makeIngestHandler({
-    logger,
+    logger: cell.logger,
     senders,
     maxBodyBytes: env.MAX_BODY_BYTES,
     ingest,

@@ -7,9 +7,9 @@ import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { cellTableName } from '../../shared/adapters/dynamodb/table-definition.js';
+import { senderSecretsPrefix } from '../cell-environment.js';
 import { digestBucketName } from './constructs/digest-bucket.js';
 import { grantDigestAccess } from './digest-grants.js';
-import { senderSecretsPrefix } from './function-environment.js';
 import { nagArn } from './nag.js';
 import type { StatefulStack } from './stateful-stack.js';
 

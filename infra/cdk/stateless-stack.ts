@@ -7,19 +7,19 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Jurisdiction } from '../../shared/domain/policy/model.js';
+import {
+  type AwsCellStore,
+  type CellResources,
+  type FunctionKind,
+  functionEnvironment,
+  senderSecretsPrefix,
+} from '../cell-environment.js';
 import { CellAlarms } from './constructs/cell-alarms.js';
 import { CellApi } from './constructs/cell-api.js';
 import { CellFunction } from './constructs/cell-function.js';
 import { type ConsoleCell, ConsoleSite } from './constructs/console-site.js';
 import { DeliveryStream } from './constructs/delivery-stream.js';
-import {
-  type CellResources,
-  defaultJwksUrl,
-  FUNCTION_SPECS,
-  type FunctionKind,
-  functionEnvironment,
-  senderSecretsPrefix,
-} from './function-environment.js';
+import { defaultJwksUrl, FUNCTION_SPECS } from './function-environment.js';
 import { grantCellAccess, importCell } from './grants.js';
 import type { StatefulStack } from './stateful-stack.js';
 
@@ -105,17 +105,21 @@ export class StatelessStack extends Stack {
     const consoleOrigins = [site.origin, ...props.consoleOrigins];
     this.api.allowOrigins(consoleOrigins);
 
-    const resources: CellResources = {
-      cellId: cell,
-      tableName: view.table.tableName,
+    const store: AwsCellStore = {
+      runtime: 'aws',
       keyArn: view.key.keyArn,
       digestKeyArn: view.digestSigningKey.keyArn,
       digestBucketName: view.digestBucket.bucketName,
-      digestIntervalMinutes: props.digestIntervalMinutes,
       pseudonymKeySecretArn: view.pseudonymKeySecret.secretArn,
       smartPrivateKeySecretArn: view.smartPrivateKeySecret.secretArn,
       forwardSecretArn: view.forwardingSecret.secretArn,
       senderSecretsPrefix: senderSecretsPrefix(cell),
+    };
+    const resources: CellResources = {
+      cellId: cell,
+      tableName: view.table.tableName,
+      digestIntervalMinutes: props.digestIntervalMinutes,
+      store,
       publicBaseUrl: ownEndpoint,
       cellEndpoints,
       ehrEndpoints: props.ehrEndpoints,
@@ -143,7 +147,7 @@ export class StatelessStack extends Stack {
         entry: resolve(props.projectRoot, spec.entry),
         projectRoot: props.projectRoot,
         policyFile: props.policyFile,
-        environment: functionEnvironment(kind, { ...resources, digestFunctionName }),
+        environment: functionEnvironment(kind, { ...resources, store: { ...store, digestFunctionName } }),
         logKey: opsKey,
         memorySize: spec.memory,
         timeout: Duration.seconds(spec.timeout),

@@ -1,7 +1,14 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { cellTableName } from '../../shared/adapters/dynamodb/table-definition.js';
 import type { Env } from '../../shared/config/env.js';
 import type { Jurisdiction } from '../../shared/domain/policy/model.js';
+import {
+  type CellResources,
+  type FunctionKind,
+  functionEnvironment,
+  type LocalCellStore,
+  localKeyFiles,
+} from '../cell-environment.js';
 import { DEV_AUDIENCE, type DevIssuer, ROLES_CLAIM } from './dev-issuer.js';
 
 export interface LocalCell {
@@ -9,16 +16,16 @@ export interface LocalCell {
   jurisdiction: Jurisdiction;
   tableName: string;
   baseUrl: string;
-  /** The environment the cell's functions get: what CDK sets in AWS, pointed at local parts. */
-  env: Env;
+  /** What the cell's functions know of it, with its keys and secrets in local files. */
+  resources: CellResources & { store: LocalCellStore };
+  /** The environment one function of the cell gets: what CDK sets in AWS, pointed at local parts. */
+  env(kind: FunctionKind): Env;
 }
 
-/** Key files of a cell's functions (created on first start by the function that owns each). */
-export function functionsKeyFiles(cell: Pick<LocalCell, 'env'>): { smart: string } {
-  return { smart: String(cell.env.SMART_KEY_FILE) };
-}
+/** The local key and secret files of a cell (each created on first start by the function that reads it). */
+export const cellKeyFiles = (cell: LocalCell) => localKeyFiles(cell.id, cell.resources.store);
 
-/** Builds each cell's function environment for the local runtime. */
+/** Describes each cell of the policy for the local runtime. */
 export function localCells(input: {
   jurisdictions: Jurisdiction[];
   stackUrl: string;
@@ -36,44 +43,44 @@ export function localCells(input: {
   /** Appended to table names so several stacks can share one DynamoDB Local (tests). */
   tableSuffix?: string;
 }): LocalCell[] {
-  const keys = resolve(input.dataDir, 'keys');
   const baseUrl = (id: string) => `${input.stackUrl}/${id}/`;
-  const endpoints = JSON.stringify(Object.fromEntries(input.jurisdictions.map((j) => [j.id, baseUrl(j.id)])));
+  const cellEndpoints = Object.fromEntries(input.jurisdictions.map((j) => [j.id, baseUrl(j.id)]));
   return input.jurisdictions.map((jurisdiction) => {
     const id = jurisdiction.id;
     const tableName = `${cellTableName(id)}${input.tableSuffix ?? ''}`;
+    const resources: LocalCell['resources'] = {
+      cellId: id,
+      tableName,
+      publicBaseUrl: baseUrl(id),
+      cellEndpoints,
+      ehrEndpoints: input.ehrEndpoints,
+      ehrTimeoutMs: input.ehrTimeoutMs,
+      him: {
+        issuer: input.issuer.issuer,
+        audience: DEV_AUDIENCE,
+        jwksUrl: input.issuer.jwksUrl,
+        rolesClaim: ROLES_CLAIM,
+        corsOrigins: [],
+      },
+      digestIntervalMinutes: input.digestIntervalMinutes,
+      logLevel: input.logLevel,
+      store: {
+        runtime: 'local',
+        region: jurisdiction.region,
+        policyFile: resolve(input.policyFile),
+        dynamoEndpoint: input.dynamoEndpoint,
+        keysDir: resolve(input.dataDir, 'keys'),
+        anchorDir: resolve(input.dataDir, 'anchor'),
+        sendersFile: resolve(input.sendersFile),
+      },
+    };
     return {
       id,
       jurisdiction,
       tableName,
       baseUrl: baseUrl(id),
-      env: {
-        CELL_ID: id,
-        TABLE_NAME: tableName,
-        POLICY_FILE: resolve(input.policyFile),
-        LOCAL_KEY_FILE: join(keys, `${id}.wrapping.key`),
-        PSEUDONYM_KEY_FILE: join(keys, `${id}.pseudonym.key`),
-        PUBLIC_BASE_URL: baseUrl(id),
-        CELL_ENDPOINTS: endpoints,
-        DYNAMODB_ENDPOINT: input.dynamoEndpoint,
-        AWS_REGION: jurisdiction.region,
-        SENDERS_FILE: resolve(input.sendersFile),
-        LOG_LEVEL: input.logLevel,
-        // Cell-to-cell forwarding credential: one per deployment locally.
-        FORWARD_SECRET_FILE: join(keys, 'forwarding.secret'),
-        SMART_KEY_FILE: join(keys, `${id}.smart-client.pem`),
-        DIGEST_KEY_FILE: join(keys, `${id}.digest.pem`),
-        DIGEST_ANCHOR_DIR: resolve(input.dataDir, 'anchor'),
-        DIGEST_INTERVAL_MINUTES: String(input.digestIntervalMinutes),
-        HIM_ISSUER: input.issuer.issuer,
-        HIM_AUDIENCE: DEV_AUDIENCE,
-        HIM_JWKS_URL: input.issuer.jwksUrl,
-        HIM_ROLES_CLAIM: ROLES_CLAIM,
-        EHR_ENDPOINTS: JSON.stringify(input.ehrEndpoints),
-        EHR_TIMEOUT_MS: String(input.ehrTimeoutMs),
-        // The local stack runs its own callback receivers on loopback.
-        CALLBACK_ALLOW_LOOPBACK_HTTP: 'true',
-      },
+      resources,
+      env: (kind) => functionEnvironment(kind, resources),
     };
   });
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { CryptoKey } from 'jose';
 import { exportJWK, exportPKCS8, generateKeyPair, importPKCS8, type JWK, SignJWT } from 'jose';
+import { readOrCreate } from '../../shared/adapters/fs/create-once.js';
 
 /** Roles an HIM token may carry (DESIGN.md section 7). */
 export const HIM_ROLES = ['him-reviewer', 'privacy-officer', 'integration-admin'] as const;
@@ -54,17 +53,10 @@ export async function createDevIssuer(options: { keyFile: string; issuer: string
 }
 
 async function loadOrCreate(file: string): Promise<{ privateKey: CryptoKey; publicJwk: JWK }> {
-  let pem: string;
-  try {
-    pem = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    const pair = await generateKeyPair(ALG, { extractable: true });
-    pem = await exportPKCS8(pair.privateKey);
-    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    await writeFile(file, pem, { mode: 0o600 });
-  }
-  const privateKey = await importPKCS8(pem, ALG, { extractable: true });
+  const pem = await readOrCreate(file, async () =>
+    exportPKCS8((await generateKeyPair(ALG, { extractable: true })).privateKey),
+  );
+  const privateKey = await importPKCS8(pem.toString('utf8'), ALG, { extractable: true });
   const { d: _private, ...publicJwk } = await exportJWK(privateKey);
   return { privateKey, publicJwk };
 }

@@ -1,10 +1,10 @@
 import type { JWK } from 'jose';
 import * as z from 'zod';
 import { loadSmartKeys } from '../../functions/deliver/smart-keys.js';
+import { FileSecretSource } from '../../shared/adapters/fs/file-secret-source.js';
 import { publicJwks, type SigningAlg } from '../../shared/adapters/smart/signing-key.js';
 import type { ResidencyPolicy } from '../../shared/domain/policy/model.js';
-import type { LocalCell } from './cells.js';
-import { functionsKeyFiles } from './cells.js';
+import { cellKeyFiles, type LocalCell } from './cells.js';
 import { type SandboxEhr, startSandboxEhr } from './ehr/index.js';
 
 export interface EhrEndpoint {
@@ -60,26 +60,25 @@ export async function startLocalEhrs(input: {
   };
 }
 
-/** The public JWKS of one cell's SMART client keys (creating the key files on first start). */
-export async function cellSmartJwks(policy: ResidencyPolicy, cell: LocalCell): Promise<{ keys: JWK[] }> {
+/**
+ * Publishes each cell's SMART client public keys as its resources (the JWKS that
+ * ingest serves at /.well-known/jwks.json; in AWS it comes from context), creating
+ * the key file on first start as the delivery worker would.
+ */
+export async function publishSmartJwks(policy: ResidencyPolicy, cells: LocalCell[]): Promise<void> {
   const algs = new Set<SigningAlg>(policy.ehrTargets.flatMap((t) => (t.auth ? [t.auth.alg] : [])));
-  const keys = await loadSmartKeys(algs, { file: functionsKeyFiles(cell).smart }, () => {
-    throw new Error('local keys only');
-  });
-  return publicJwks([...keys.values()]);
+  for (const cell of cells) {
+    const keys = await loadSmartKeys(algs, new FileSecretSource(), cellKeyFiles(cell).smartKeys);
+    cell.resources.smartPublicJwks = publicJwks([...keys.values()]);
+  }
 }
 
 /**
  * Registers every cell's SMART client public keys with each sandbox under the
  * target's client id, as an EHR administrator would register the bridge's JWKS.
  */
-export async function registerBridgeKeys(
-  ehrs: LocalEhrs,
-  policy: ResidencyPolicy,
-  cells: LocalCell[],
-): Promise<void> {
-  const keys: JWK[] = [];
-  for (const cell of cells) keys.push(...(await cellSmartJwks(policy, cell)).keys);
+export function registerBridgeKeys(ehrs: LocalEhrs, policy: ResidencyPolicy, cells: LocalCell[]): void {
+  const keys = cells.flatMap((cell) => (cell.resources.smartPublicJwks?.keys ?? []) as JWK[]);
   for (const target of policy.ehrTargets) {
     const sandbox = ehrs.sandboxes.get(target.id);
     if (sandbox && target.auth) sandbox.registerClient({ clientId: target.auth.clientId, jwks: { keys } });

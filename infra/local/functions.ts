@@ -1,3 +1,5 @@
+import { buildDeliverHandler } from '../../functions/deliver/deps.js';
+import type { StreamHandler } from '../../functions/deliver/handler-factory.js';
 import { buildDigestHandler } from '../../functions/digest/deps.js';
 import { DIGEST_EVENT } from '../../functions/digest/handler-factory.js';
 import { buildHimHandler } from '../../functions/him-api/deps.js';
@@ -5,12 +7,13 @@ import { HIM_ROUTES } from '../../functions/him-api/handler-factory.js';
 import { buildIngestHandler } from '../../functions/ingest/deps.js';
 import { INGEST_ROUTES } from '../../functions/ingest/handler-factory.js';
 import type { Env } from '../../shared/config/env.js';
-import { type LambdaHttpHandler, localContext } from './api-gateway.js';
+import type { FunctionKind } from '../cell-environment.js';
+import { type LambdaHttpHandler, localContext, type Route } from './api-gateway.js';
 import type { LocalCell } from './cells.js';
 
 /** A function of a cell behind the HTTP API: its routes and its composition root. */
 export interface LocalHttpFunction {
-  name: string;
+  name: FunctionKind;
   routes: readonly string[];
   build(env: Env): Promise<LambdaHttpHandler>;
 }
@@ -23,7 +26,7 @@ export const HTTP_FUNCTIONS: readonly LocalHttpFunction[] = [
 
 /** A function an EventBridge schedule invokes in AWS; locally a timer does, and once at start-up. */
 export interface LocalScheduledFunction {
-  name: string;
+  name: FunctionKind;
   /** What the start-up banner says while the first run goes. */
   startMessage: string;
   event: unknown;
@@ -40,6 +43,45 @@ export const SCHEDULED_FUNCTIONS: readonly LocalScheduledFunction[] = [
   },
 ];
 
+/** A cell's functions, started: its HTTP routes, its delivery worker's handler, and the stop of its schedules. */
+export interface StartedCell {
+  routes: Route[];
+  deliver: StreamHandler;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds every function of a cell with its own environment (as CDK sets it, pointed at
+ * local parts) and starts its schedules: the HTTP functions' routes, the delivery
+ * worker's handler (its stream poller starts later), the scheduled functions' timers.
+ *
+ * @throws when a composition root fails (an invalid environment, key or policy) or a first scheduled run fails.
+ */
+export async function startCellFunctions(
+  cell: LocalCell,
+  scheduleEveryMs: number,
+  progress: (step: string) => void,
+): Promise<StartedCell> {
+  const routes: Route[] = [];
+  for (const fn of HTTP_FUNCTIONS) {
+    const handler = await fn.build(cell.env(fn.name));
+    const functionName = `visitbridge-${cell.id}-${fn.name}`;
+    routes.push(...fn.routes.map((routeKey) => ({ routeKey, handler, functionName })));
+  }
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => void (await Promise.all(stops.map((s) => s())));
+  try {
+    for (const fn of SCHEDULED_FUNCTIONS) {
+      progress(`cell ${cell.id}: ${fn.startMessage}`);
+      stops.push(await startSchedule(fn, cell, scheduleEveryMs));
+    }
+    return { routes, deliver: await buildDeliverHandler(cell.env('deliver')), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 /**
  * Runs a scheduled function of a cell now (its first digest at start-up), then every
  * `everyMs`, as EventBridge would: the same handler, the same event. A failed run is
@@ -53,7 +95,10 @@ export async function startSchedule(
   cell: LocalCell,
   everyMs: number,
 ): Promise<() => Promise<void>> {
-  const handler = (await fn.build(cell.env)) as (event: unknown, context: unknown) => Promise<unknown>;
+  const handler = (await fn.build(cell.env(fn.name))) as (
+    event: unknown,
+    context: unknown,
+  ) => Promise<unknown>;
   const functionName = `visitbridge-${cell.id}-${fn.name}`;
   const run = () => handler(fn.event, localContext(functionName));
   await run();

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { DeliverEnv } from '../../functions/deliver/env.js';
 import { readDeploySettings } from '../../infra/cdk/context.js';
-import { DeliverEnv } from '../../shared/config/env.js';
 import { PROJECT_ROOT, resourcesOfType, synthCells } from './synth-cells.js';
 
 function tempPolicy(edit: (policy: Record<string, unknown>) => void): string {

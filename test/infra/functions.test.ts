@@ -1,5 +1,8 @@
 import * as z from 'zod';
-import { DeliverEnv, DigestEnv, HimEnv, IngestEnv } from '../../shared/config/env.js';
+import { DeliverEnv } from '../../functions/deliver/env.js';
+import { DigestEnv } from '../../functions/digest/env.js';
+import { HimEnv } from '../../functions/him-api/env.js';
+import { IngestEnv } from '../../functions/ingest/env.js';
 import { prop, resourcesOfType, type SynthesisedCells, synthCells } from './synth-cells.js';
 
 let synth: SynthesisedCells;

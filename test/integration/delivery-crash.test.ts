@@ -9,7 +9,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CrashPoint } from '../../functions/deliver/crash.js';
 import { buildDeliverHandler } from '../../functions/deliver/deps.js';
 import { DELIVERY_LANES, type DeliveryLane, inLane } from '../../functions/deliver/handler-factory.js';
-import { smartKeyFile } from '../../functions/deliver/smart-keys.js';
+import { loadSmartKeys } from '../../functions/deliver/smart-keys.js';
 import { type SandboxEhr, startSandboxEhr } from '../../infra/local/ehr/index.js';
 import { SAMPLE_PATIENTS, sampleEvent } from '../../infra/local/sample-notes.js';
 import { DEFAULT_POLICY_FILE } from '../../infra/local/settings.js';
@@ -19,7 +19,8 @@ import { EsdkNoteEncryptor } from '../../shared/adapters/crypto/note-encryptor.j
 import { LOCAL_CREDENTIALS } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoNoteStore } from '../../shared/adapters/dynamodb/note-store.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
-import { loadOrCreateSigningKey, publicJwks } from '../../shared/adapters/smart/signing-key.js';
+import { FileSecretSource } from '../../shared/adapters/fs/file-secret-source.js';
+import { publicJwks } from '../../shared/adapters/smart/signing-key.js';
 import { createTestTable, scanAll, testDynamoClient, testDynamoEndpoint } from '../helpers/dynamo.js';
 import { ehrReader, eventually } from '../helpers/ehr-reader.js';
 
@@ -109,10 +110,9 @@ describe('delivery steps killed at every crash point', () => {
     ] as const) {
       ehrs.set(id, await startSandboxEhr({ profile, name: id }));
     }
-    const smartBase = join(dataDir, 'keys', 'us.smart-client.pem');
+    const smartKeysFile = join(dataDir, 'keys', 'us.smart-client.json');
     const keys = [
-      await loadOrCreateSigningKey(smartKeyFile(smartBase, 'ES384'), 'ES384'),
-      await loadOrCreateSigningKey(smartKeyFile(smartBase, 'RS384'), 'RS384'),
+      ...(await loadSmartKeys(new Set(['ES384', 'RS384']), new FileSecretSource(), smartKeysFile)).values(),
     ];
     for (const ehr of ehrs.values()) {
       for (const clientId of ['visitbridge-uk', 'visitbridge-us'])
@@ -136,7 +136,7 @@ describe('delivery steps killed at every crash point', () => {
       CELL_ENDPOINTS: JSON.stringify({ us: 'http://127.0.0.1:1/us/' }),
       DYNAMODB_ENDPOINT: testDynamoEndpoint(),
       AWS_REGION: 'us-east-1',
-      SMART_KEY_FILE: smartBase,
+      SMART_KEY_FILE: smartKeysFile,
       SENDERS_FILE: sendersFile,
       EHR_ENDPOINTS: JSON.stringify(
         Object.fromEntries([...ehrs].map(([id, e]) => [id, { baseUrl: e.baseUrl, tokenUrl: e.tokenUrl }])),
@@ -173,7 +173,7 @@ describe('delivery steps killed at every crash point', () => {
     }
 
     // Act: the notes are accepted as ingest stores them (ciphertext, outbox item, webhook-id record).
-    const { keyring, keyId } = await localKeyring(CELL, keyFile);
+    const { keyring, keyId } = await localKeyring(CELL, new FileSecretSource(), keyFile);
     const encryptor = new EsdkNoteEncryptor(keyring, keyId);
     const store = new DynamoNoteStore(ddb, tableName);
     const planned: Planned[] = [];

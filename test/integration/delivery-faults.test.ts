@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DocumentReference } from '@medplum/fhirtypes';
-import { smartKeyFile } from '../../functions/deliver/smart-keys.js';
+import { loadSmartKeys } from '../../functions/deliver/smart-keys.js';
 import { freePort } from '../../infra/local/dynamodb-local.js';
 import { type SandboxEhr, startSandboxEhr } from '../../infra/local/ehr/index.js';
 import { SAMPLE_PATIENTS, type SamplePatient, sampleEvent } from '../../infra/local/sample-notes.js';
@@ -12,7 +12,8 @@ import { readDemoSecret } from '../../infra/local/senders.js';
 import { DEMO_SENDER_ID } from '../../infra/local/settings.js';
 import { LOCAL_CREDENTIALS } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
-import { loadOrCreateSigningKey, publicJwks } from '../../shared/adapters/smart/signing-key.js';
+import { FileSecretSource } from '../../shared/adapters/fs/file-secret-source.js';
+import { publicJwks } from '../../shared/adapters/smart/signing-key.js';
 import { ChildStack } from '../helpers/child-stack.js';
 import { testDynamoEndpoint } from '../helpers/dynamo.js';
 import { ehrReader, eventually } from '../helpers/ehr-reader.js';
@@ -75,16 +76,13 @@ describe('delivery under EHR faults and runtime crashes', () => {
       ehrs.set(id, ehr);
     }
     // The runtime's SMART keys, made before its first start so the EHRs can register them.
-    const keys = [
-      await loadOrCreateSigningKey(
-        smartKeyFile(join(dataDir, 'keys', 'uk.smart-client.pem'), 'ES384'),
-        'ES384',
-      ),
-      await loadOrCreateSigningKey(
-        smartKeyFile(join(dataDir, 'keys', 'us.smart-client.pem'), 'RS384'),
-        'RS384',
-      ),
-    ];
+    const smartKeys = (cell: string) =>
+      loadSmartKeys(
+        new Set(['ES384', 'RS384']),
+        new FileSecretSource(),
+        join(dataDir, 'keys', `${cell}.smart-client.json`),
+      );
+    const keys = [...(await smartKeys('uk')).values(), ...(await smartKeys('us')).values()];
     ehrs.get('uk-ehr')?.registerClient({ clientId: 'visitbridge-uk', jwks: publicJwks(keys) });
     ehrs.get('us-ehr')?.registerClient({ clientId: 'visitbridge-us', jwks: publicJwks(keys) });
     const endpoints = Object.fromEntries(

@@ -198,7 +198,7 @@ describe('residency routing through the local stack', () => {
 
   it('denies the same EU→UK movement once the adequacy decision has expired, storing only the denied entry', async () => {
     // Prepare: the UK cell's handler, its clock past 2031-12-27.
-    const handler = await buildIngestHandler(cellOf('uk').env, {
+    const handler = await buildIngestHandler(cellOf('uk').env('ingest'), {
       clock: { now: () => new Date('2032-01-01T00:00:00.000Z') },
     });
     const body = JSON.stringify(

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { DecryptCommand, GenerateDataKeyCommand, KMS, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SAMPLE_PATIENTS, sampleEvent } from '../../infra/local/sample-notes.js';
-import { kmsKeyring, loadOrCreateKeyFile, localKeyring } from '../../shared/adapters/crypto/keyrings.js';
+import { kmsKeyring, localKeyring } from '../../shared/adapters/crypto/keyrings.js';
 import { EsdkNoteEncryptor } from '../../shared/adapters/crypto/note-encryptor.js';
+import { FileSecretSource } from '../../shared/adapters/fs/file-secret-source.js';
 import type { NoteBinding } from '../../shared/ports/note-encryptor.js';
 
 const event = sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'enc-1' });
@@ -24,7 +25,7 @@ describe('EsdkNoteEncryptor (local raw AES keyring)', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vb-keys-'));
-    const { keyring, keyId } = await localKeyring('uk', join(dir, 'uk.key'));
+    const { keyring, keyId } = await localKeyring('uk', new FileSecretSource(), join(dir, 'uk.key'));
     encryptor = new EsdkNoteEncryptor(keyring, keyId);
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
@@ -62,7 +63,7 @@ describe('EsdkNoteEncryptor (local raw AES keyring)', () => {
 
   it('cannot be read with another cell key', async () => {
     const sealed = await encryptor.encrypt(event, binding);
-    const other = await localKeyring('uk', join(dir, 'other.key'));
+    const other = await localKeyring('uk', new FileSecretSource(), join(dir, 'other.key'));
     await expect(
       new EsdkNoteEncryptor(other.keyring, other.keyId).decrypt(sealed.ciphertext, binding),
     ).rejects.toMatchObject({
@@ -70,11 +71,14 @@ describe('EsdkNoteEncryptor (local raw AES keyring)', () => {
     });
   });
 
-  it('creates the key file with mode 0600 once and reuses it', async () => {
+  it('creates the key file whole with mode 0600 once, and every cell starting at once reads that one key', async () => {
     const path = join(dir, 'nested', 'k.key');
-    const first = await loadOrCreateKeyFile(path);
-    const second = await loadOrCreateKeyFile(path);
-    expect(first.equals(second)).toBe(true);
+    const sources = Array.from({ length: 8 }, () => localKeyring('uk', new FileSecretSource(), path));
+    const encryptors = (await Promise.all(sources)).map((k) => new EsdkNoteEncryptor(k.keyring, k.keyId));
+    const [first, ...others] = encryptors;
+    const sealed = await (first as EsdkNoteEncryptor).encrypt(event, binding);
+    for (const e of others) expect(await e.decrypt(sealed.ciphertext, binding)).toEqual(event);
+    expect((await stat(path)).size).toBe(32);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 });

@@ -5,7 +5,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionKind } from '../function-environment.js';
+import type { FunctionKind } from '../../cell-environment.js';
 
 /** Defines `require` inside the ESM bundle for CommonJS dependencies that call it. */
 const ESM_REQUIRE_BANNER =

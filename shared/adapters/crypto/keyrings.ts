@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import {
   type KeyringNode,
   KmsKeyringNode,
@@ -8,40 +6,16 @@ import {
   RawAesWrappingSuiteIdentifier,
 } from '@aws-crypto/client-node';
 import type { KMS } from '@aws-sdk/client-kms';
+import type { SecretSource } from '../../ports/secret-source.js';
 
-/**
- * Reads a 32-byte key file, creating it (mode 0600, parent folder 0700) on first use.
- * Used for the local wrapping key and the local pseudonymisation key of a cell.
- *
- * @throws when the file exists but does not hold exactly 32 bytes.
- */
-export async function loadOrCreateKeyFile(path: string): Promise<Buffer> {
-  try {
-    const key = await readFile(path);
-    if (key.length !== 32) throw new Error(`key file ${path} must hold 32 bytes, found ${key.length}`);
-    return key;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const key = randomBytes(32);
-  try {
-    await writeFile(path, key, { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    // Another process created it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateKeyFile(path);
-    throw error;
-  }
-  await chmod(path, 0o600);
-  return key;
-}
-
-/** Raw AES-256-GCM keyring on the cell's local key file (local runtime). */
+/** Raw AES-256-GCM keyring on the cell's local key file (local runtime), created on first start. */
 export async function localKeyring(
   cell: string,
+  secrets: SecretSource,
   keyFile: string,
 ): Promise<{ keyring: KeyringNode; keyId: string }> {
-  const key = await loadOrCreateKeyFile(keyFile);
+  const key = await secrets.read(keyFile, () => randomBytes(32));
+  if (key.length !== 32) throw new Error(`key file ${keyFile} must hold 32 bytes, found ${key.length}`);
   const keyName = `cell-${cell}`;
   const keyring = new RawAesKeyringNode({
     keyNamespace: 'visitbridge-local',

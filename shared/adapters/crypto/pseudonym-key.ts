@@ -1,23 +1,19 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { loadOrCreateKeyFile } from './keyrings.js';
+import { randomBytes } from 'node:crypto';
+import type { SecretSource } from '../../ports/secret-source.js';
+
+const BASE64 = /^[A-Za-z0-9+/]+=*$/;
 
 /**
- * The cell-local pseudonymisation key: a key file locally (created on first
- * start), a Secrets Manager secret in AWS holding 32+ random bytes as base64
- * or the generated password string CDK creates.
+ * The cell-local pseudonymisation key from the cell's secret source: 32 random
+ * bytes in a file locally (created on first start); in AWS a secret holding 32+
+ * random bytes as base64 or the generated password string CDK creates.
+ *
+ * @throws when the key holds fewer than 32 bytes.
  */
-export async function loadPseudonymKey(
-  source: { file?: string; secretArn?: string },
-  sm?: () => SecretsManagerClient,
-): Promise<Buffer> {
-  if (source.file) return loadOrCreateKeyFile(source.file);
-  if (!source.secretArn || !sm) throw new Error('no pseudonymisation key source configured');
-  const out = await sm().send(new GetSecretValueCommand({ SecretId: source.secretArn }));
-  const value = out.SecretString ?? '';
-  const key =
-    /^[A-Za-z0-9+/]+=*$/.test(value) && value.length >= 44
-      ? Buffer.from(value, 'base64')
-      : Buffer.from(value, 'utf8');
-  if (key.length < 32) throw new Error('pseudonymisation key secret must hold at least 32 bytes');
+export async function loadPseudonymKey(secrets: SecretSource, name: string): Promise<Buffer> {
+  const value = await secrets.read(name, () => randomBytes(32));
+  const text = value.toString('utf8').trim();
+  const key = BASE64.test(text) && text.length >= 44 ? Buffer.from(text, 'base64') : value;
+  if (key.length < 32) throw new Error('the pseudonymisation key must hold at least 32 bytes');
   return key;
 }

@@ -35,7 +35,7 @@ export async function createOnce(path: string, content: string | Uint8Array, mod
  */
 export async function readOrCreate(
   path: string,
-  make: () => string | Uint8Array,
+  make: () => Promise<string | Uint8Array> | string | Uint8Array,
   mode = 0o600,
 ): Promise<Buffer> {
   try {
@@ -43,6 +43,6 @@ export async function readOrCreate(
   } catch (error) {
     if (!isErrno(error, 'ENOENT')) throw error;
   }
-  await createOnce(path, make(), mode);
+  await createOnce(path, await make(), mode);
   return readFile(path);
 }

@@ -1,7 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileSenderRegistry } from '../../../shared/adapters/senders/file-sender-registry.js';
+import { FileSecretSource } from '../../../shared/adapters/fs/file-secret-source.js';
+import { SecretSenderRegistry, sendersFileLayout } from '../../../shared/adapters/senders/sender-registry.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
@@ -22,14 +23,18 @@ describe('sender registries check callback URLs as they load a sender', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('keeps an acceptable callback URL', async () => {
-    const sender = await new FileSenderRegistry(file).get('public');
+    const sender = await new SecretSenderRegistry(new FileSecretSource(), sendersFileLayout(file)).get(
+      'public',
+    );
 
     expect(sender).toMatchObject({ callbackUrl: 'https://hooks.example.com/cb' });
     expect(sender?.callbackRefused).toBeUndefined();
   });
 
   it('drops a refused URL and says why, keeping the sender usable', async () => {
-    const sender = await new FileSenderRegistry(file).get('metadata');
+    const sender = await new SecretSenderRegistry(new FileSecretSource(), sendersFileLayout(file)).get(
+      'metadata',
+    );
 
     expect(sender?.callbackUrl).toBeUndefined();
     expect(sender).toMatchObject({
@@ -40,8 +45,12 @@ describe('sender registries check callback URLs as they load a sender', () => {
   });
 
   it('allows loopback http only under the local stack rules', async () => {
-    const strict = await new FileSenderRegistry(file).get('loopback');
-    const local = await new FileSenderRegistry(file, 1000, { allowLoopbackHttp: true }).get('loopback');
+    const strict = await new SecretSenderRegistry(new FileSecretSource(), sendersFileLayout(file)).get(
+      'loopback',
+    );
+    const local = await new SecretSenderRegistry(new FileSecretSource(), sendersFileLayout(file), {
+      allowLoopbackHttp: true,
+    }).get('loopback');
 
     expect(strict?.callbackRefused).toBe('loopback-destination');
     expect(local?.callbackUrl).toBe('http://127.0.0.1:4010/cb');

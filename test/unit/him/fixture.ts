@@ -17,6 +17,7 @@ import { DynamoAuditLog } from '../../../shared/adapters/dynamodb/audit-log-stor
 import { DynamoLedgerStore } from '../../../shared/adapters/dynamodb/ledger-store.js';
 import { DynamoOutbox } from '../../../shared/adapters/dynamodb/outbox-store.js';
 import { FileDigestAnchor } from '../../../shared/adapters/fs/file-digest-anchor.js';
+import { FileSecretSource } from '../../../shared/adapters/fs/file-secret-source.js';
 import { loadPolicy } from '../../../shared/config/load-policy.js';
 import { jurisdictionById } from '../../../shared/domain/policy/parse.js';
 import { inProcessSealer } from '../../../shared/domain/seal/seal.js';
@@ -56,7 +57,7 @@ export async function himFixture(logLevel: 'SILENT' | 'INFO' = 'SILENT') {
   const tableName = await createTestTable(client, 'him');
   const policy = loadPolicy(DEFAULT_POLICY_FILE);
   const dir = await mkdtemp(join(tmpdir(), 'vb-him-'));
-  const { keyring, keyId } = await localKeyring('uk', join(dir, 'uk.key'));
+  const { keyring, keyId } = await localKeyring('uk', new FileSecretSource(), join(dir, 'uk.key'));
   const tokens = await tokenFactory();
   const ledger = new DynamoLedgerStore({ client, tableName, cellId: 'uk' });
   const audit = new DynamoAuditLog({ client, tableName, cellId: 'uk' });

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadForwardingSecrets } from '../../../functions/ingest/forwarding-secret.js';
+import { FileSecretSource } from '../../../shared/adapters/fs/file-secret-source.js';
 
 describe('loadForwardingSecrets', () => {
   let dir: string;
@@ -14,7 +15,7 @@ describe('loadForwardingSecrets', () => {
     // Prepare
     const file = join(dir, 'keys', 'forwarding.secret');
     // Act
-    const secrets = await loadForwardingSecrets({ file });
+    const secrets = await loadForwardingSecrets(new FileSecretSource(), file);
     // Assess
     expect(secrets).toEqual([expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/)]);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
@@ -25,7 +26,9 @@ describe('loadForwardingSecrets', () => {
     // Prepare
     const file = join(dir, 'forwarding.secret');
     // Act
-    const all = await Promise.all(Array.from({ length: 8 }, () => loadForwardingSecrets({ file })));
+    const all = await Promise.all(
+      Array.from({ length: 8 }, () => loadForwardingSecrets(new FileSecretSource(), file)),
+    );
     // Assess
     expect(new Set(all.map((s) => s[0])).size).toBe(1);
   });
@@ -37,7 +40,7 @@ describe('loadForwardingSecrets', () => {
     const old = `whsec_${Buffer.alloc(32, 2).toString('base64')}`;
     await writeFile(file, `${next}\n${old}\n`);
     // Act
-    const secrets = await loadForwardingSecrets({ file });
+    const secrets = await loadForwardingSecrets(new FileSecretSource(), file);
     // Assess
     expect(secrets).toEqual([next, old]);
   });
@@ -47,7 +50,7 @@ describe('loadForwardingSecrets', () => {
     const file = join(dir, 'forwarding.secret');
     await writeFile(file, 'not-a-secret\n');
     // Act
-    const outcome = loadForwardingSecrets({ file });
+    const outcome = loadForwardingSecrets(new FileSecretSource(), file);
     // Assess
     await expect(outcome).rejects.toThrow(/whsec_/);
   });

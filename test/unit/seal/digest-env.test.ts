@@ -1,4 +1,5 @@
-import { DigestEnv, parseEnv } from '../../../shared/config/env.js';
+import { DigestEnv } from '../../../functions/digest/env.js';
+import { parseEnv } from '../../../shared/config/env.js';
 
 const AWS = {
   CELL_ID: 'uk',

@@ -2,10 +2,12 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportPKCS8 } from 'jose';
+import { loadSmartKeys } from '../../../functions/deliver/smart-keys.js';
+import { FileSecretSource } from '../../../shared/adapters/fs/file-secret-source.js';
 import {
   generateSigningKey,
-  loadOrCreateSigningKey,
   publicJwks,
+  type SigningAlg,
 } from '../../../shared/adapters/smart/signing-key.js';
 import { AppError } from '../../../shared/domain/errors.js';
 
@@ -32,38 +34,54 @@ describe('generateSigningKey', () => {
   );
 });
 
-describe('loadOrCreateSigningKey', () => {
-  it('creates a PKCS8 PEM key file readable only by its owner', async () => {
-    const file = join(dir, 'keys', 'smart.pem');
+describe('loadSmartKeys from key files', () => {
+  const both = new Set<SigningAlg>(['ES384', 'RS384']);
+  const files = new FileSecretSource();
 
-    await loadOrCreateSigningKey(file, 'ES384');
+  it('creates one JSON file of PKCS8 PEM keys, one per algorithm, readable only by its owner', async () => {
+    const file = join(dir, 'keys', 'uk.smart-client.json');
 
+    const keys = await loadSmartKeys(both, files, file);
+
+    expect([...keys.keys()].sort()).toEqual(['ES384', 'RS384']);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
-    expect(await readFile(file, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    const stored = JSON.parse(await readFile(file, 'utf8'));
+    expect(stored.ES384).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(stored.RS384).toMatch(/^-----BEGIN PRIVATE KEY-----/);
   });
 
-  it('loads the same key on the next start', async () => {
-    const file = join(dir, 'smart.pem');
-    const first = await loadOrCreateSigningKey(file, 'RS384');
+  it('loads the same keys on the next start', async () => {
+    const file = join(dir, 'smart.json');
+    const first = await loadSmartKeys(both, files, file);
 
-    const second = await loadOrCreateSigningKey(file, 'RS384');
+    const second = await loadSmartKeys(both, files, file);
 
-    expect(second.kid).toBe(first.kid);
+    expect(second.get('RS384')?.kid).toBe(first.get('RS384')?.kid);
   });
 
   it('gives racing first starts one and the same key', async () => {
-    const file = join(dir, 'smart.pem');
+    const file = join(dir, 'smart.json');
 
-    const keys = await Promise.all([1, 2, 3].map(() => loadOrCreateSigningKey(file, 'ES384')));
+    const all = await Promise.all([1, 2, 3].map(() => loadSmartKeys(new Set(['ES384']), files, file)));
 
-    expect(new Set(keys.map((k) => k.kid)).size).toBe(1);
+    expect(new Set(all.map((k) => k.get('ES384')?.kid)).size).toBe(1);
   });
 
-  it('refuses a file that holds a key for another algorithm', async () => {
-    const file = join(dir, 'smart.pem');
-    await writeFile(file, await exportPKCS8((await generateSigningKey('RS384')).privateKey));
+  it('refuses a file without a key for an algorithm a target needs, naming it', async () => {
+    const file = join(dir, 'smart.json');
+    await loadSmartKeys(new Set(['ES384']), files, file);
 
-    await expect(loadOrCreateSigningKey(file, 'ES384')).rejects.toThrow(AppError);
+    await expect(loadSmartKeys(both, files, file)).rejects.toThrow(/no RS384 key/);
+  });
+
+  it('refuses a key of another algorithm', async () => {
+    const file = join(dir, 'smart.json');
+    await writeFile(
+      file,
+      JSON.stringify({ ES384: await exportPKCS8((await generateSigningKey('RS384')).privateKey) }),
+    );
+
+    await expect(loadSmartKeys(new Set(['ES384']), files, file)).rejects.toThrow(AppError);
   });
 });
 

@@ -3,7 +3,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { FileSenderRegistry } from '../../../shared/adapters/senders/file-sender-registry.js';
+import { FileSecretSource } from '../../../shared/adapters/fs/file-secret-source.js';
+import {
+  SecretSenderRegistry,
+  senderSecretsLayout,
+  sendersFileLayout,
+} from '../../../shared/adapters/senders/sender-registry.js';
+import { SecretNotFound, type SecretSource } from '../../../shared/ports/secret-source.js';
 
 const TTL = 60_000;
 const secret = () => `whsec_${randomBytes(24).toString('base64')}`;
@@ -18,7 +24,7 @@ async function eventually(check: () => Promise<boolean>): Promise<void> {
   throw new Error('condition never held');
 }
 
-describe('FileSenderRegistry', () => {
+describe('SecretSenderRegistry on the senders file', () => {
   let dir: string;
   let file: string;
   let now: number;
@@ -38,7 +44,7 @@ describe('FileSenderRegistry', () => {
     // Prepare
     const [oldSecret, newSecret] = [secret(), secret()];
     await writeFile(file, sendersJson(oldSecret));
-    const registry = new FileSenderRegistry(file, TTL);
+    const registry = new SecretSenderRegistry(new FileSecretSource(), sendersFileLayout(file, TTL));
     await registry.get('acme');
     await writeFile(file, sendersJson(newSecret));
     now += TTL * 0.6;
@@ -52,7 +58,7 @@ describe('FileSenderRegistry', () => {
   it('reads again before answering once its time-to-live has passed, so a rotation is never missed', async () => {
     const newSecret = secret();
     await writeFile(file, sendersJson(secret()));
-    const registry = new FileSenderRegistry(file, TTL);
+    const registry = new SecretSenderRegistry(new FileSecretSource(), sendersFileLayout(file, TTL));
     await registry.get('acme');
     await writeFile(file, sendersJson(newSecret));
     now += TTL;
@@ -62,22 +68,52 @@ describe('FileSenderRegistry', () => {
 
   it('fails the request after a re-read finds the file invalid', async () => {
     await writeFile(file, sendersJson(secret()));
-    const registry = new FileSenderRegistry(file, TTL);
+    const registry = new SecretSenderRegistry(new FileSecretSource(), sendersFileLayout(file, TTL));
     await registry.get('acme');
     await writeFile(file, '{"senders": {"acme": {"secrets": ["not-a-secret"]}}}');
     now += TTL;
 
-    await expect(registry.get('acme')).rejects.toThrow(/whsec_/);
+    const failure = registry.get('acme');
+    await expect(failure).rejects.toMatchObject({ code: 'storage-unavailable' });
+    await expect(failure).rejects.toHaveProperty('cause.message', expect.stringMatching(/whsec_/));
   });
 
   it('fails the first request when the file is missing, and reads again on the next', async () => {
-    const registry = new FileSenderRegistry(file, TTL);
+    const registry = new SecretSenderRegistry(new FileSecretSource(), sendersFileLayout(file, TTL));
 
-    await expect(registry.get('acme')).rejects.toThrow(/ENOENT/);
+    await expect(registry.get('acme')).rejects.toHaveProperty('cause', expect.any(SecretNotFound));
     const s = secret();
     await writeFile(file, sendersJson(s));
 
     expect((await registry.get('acme'))?.secrets).toEqual([s]);
     expect(await registry.get('nobody')).toBeUndefined();
+  });
+});
+
+describe('SecretSenderRegistry on one secret per sender', () => {
+  const acme = secret();
+  const reads: string[] = [];
+  const source: SecretSource = {
+    read: async (name) => {
+      reads.push(name);
+      if (name === 'visitbridge/uk/senders/acme') return Buffer.from(JSON.stringify({ secrets: [acme] }));
+      if (name === 'visitbridge/uk/senders/broken') throw new Error('throttled');
+      throw new SecretNotFound(name);
+    },
+  };
+
+  it("reads the sender's own secret once per time-to-live, and a missing secret is an unknown sender", async () => {
+    const registry = new SecretSenderRegistry(source, senderSecretsLayout('visitbridge/uk/senders/'));
+
+    expect((await registry.get('acme'))?.secrets).toEqual([acme]);
+    expect((await registry.get('acme'))?.secrets).toEqual([acme]);
+    expect(await registry.get('nobody')).toBeUndefined();
+    expect(reads).toEqual(['visitbridge/uk/senders/acme', 'visitbridge/uk/senders/nobody']);
+  });
+
+  it('answers storage-unavailable when the source fails, never an unknown sender', async () => {
+    const registry = new SecretSenderRegistry(source, senderSecretsLayout('visitbridge/uk/senders/'));
+
+    await expect(registry.get('broken')).rejects.toMatchObject({ code: 'storage-unavailable' });
   });
 });
