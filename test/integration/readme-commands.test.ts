@@ -7,7 +7,13 @@ import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { himClient, park, postNote } from './him/helpers.js';
 
 /** The pages whose commands are run: the README and the docs that show commands to type. */
-const PAGES = ['README.md', 'docs/cli.md'];
+const PAGES = [
+  'README.md',
+  'docs/cli.md',
+  'docs/residency-policy.md',
+  'docs/local-stack.md',
+  'docs/testing.md',
+];
 
 /**
  * Every command line a page shows, in shell code blocks and inline code:
@@ -36,11 +42,11 @@ function pageCommands(markdown: string): string[] {
 
 /** Commands the test does not run, with why; each must still be on one of the pages (or the entry is stale). */
 const NOT_RUN: ReadonlyArray<[RegExp, string]> = [
-  [/^npm install$/, 'installs dependencies; CI runs it on a clean clone'],
+  [/^npm (install|ci)$/, 'installs dependencies; CI runs it on a clean clone'],
   [/^npm start( |$)/, 'long-running; this test starts the same local stack in process'],
   [/^npm test$/, 'the whole suite, of which this test is part'],
   [/^npm run (bench|test:e2e|demo)$/, 'long-running, and needs `npm start` on the default port'],
-  [/^npm run (lint|typecheck|synth|schema)$/, 'build and check scripts CI runs itself'],
+  [/^npm run (lint|lint:api|format|typecheck|synth|schema)$/, 'build and check scripts CI runs itself'],
   [/--url https:\/\/uk\.example\.com\//, 'needs a deployed cell and its token'],
 ];
 
