@@ -6,44 +6,174 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 interface ProblemSpec {
   status: number;
   title: string;
+  /** When a caller gets it, for the generated `docs/problems.md` (never sent). */
+  when: string;
 }
 
 /** The single table from failure cause to HTTP status; the problem `type` is derived from the code. */
 export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
-  'payload-too-large': { status: 413, title: 'Payload too large' },
-  'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
-  'missing-signature-headers': { status: 400, title: 'Missing Standard Webhooks headers' },
-  'invalid-webhook-id': { status: 400, title: 'Invalid webhook-id' },
-  'unknown-sender': { status: 401, title: 'Unknown sender' },
-  'invalid-signature': { status: 401, title: 'Invalid signature' },
-  'stale-timestamp': { status: 401, title: 'Timestamp outside tolerance' },
-  'invalid-json': { status: 400, title: 'Body is not valid JSON' },
-  'invalid-event': { status: 422, title: 'Event does not match the v1 schema' },
-  'invalid-coding': { status: 422, title: "Code fails its code system's syntax or check digit" },
-  'implausible-date': { status: 422, title: 'Date cannot be true' },
-  'organization-not-allowed': { status: 403, title: 'Sender may not post for this organization' },
-  'unknown-organization': { status: 422, title: 'Organization is not configured in the residency policy' },
-  'unknown-country': { status: 422, title: 'Country has no jurisdiction in the residency policy' },
-  'misdirected-request': { status: 421, title: 'Note belongs to another cell' },
-  'transfer-denied': { status: 451, title: 'Transfer denied by the residency policy' },
-  'webhook-id-reused': { status: 409, title: 'webhook-id reused for a different body' },
-  'version-conflict': { status: 409, title: 'Note version already received with different content' },
-  'not-found': { status: 404, title: 'Not found' },
-  'invalid-path': { status: 400, title: 'Malformed request path' },
-  'host-not-allowed': { status: 421, title: 'Host not served here' },
-  'request-timeout': { status: 408, title: 'Request not received in time' },
-  'invalid-cursor': { status: 400, title: 'Invalid pagination cursor' },
-  'invalid-query': { status: 400, title: 'Invalid query parameters' },
-  'method-not-allowed': { status: 405, title: 'Method not allowed' },
-  unauthorized: { status: 401, title: 'Authentication required' },
-  forbidden: { status: 403, title: 'Forbidden' },
-  'not-parked': { status: 409, title: 'Delivery is not parked' },
-  'export-too-large': { status: 422, title: 'Export too large for one response' },
-  'seal-refused': { status: 409, title: 'Integrity check failed: nothing was sealed' },
-  'ciphertext-mismatch': { status: 500, title: 'Internal error' },
-  'storage-unavailable': { status: 503, title: 'Service unavailable' },
-  'forward-failed': { status: 502, title: 'Home cell unreachable' },
-  internal: { status: 500, title: 'Internal error' },
+  'payload-too-large': { status: 413, title: 'Payload too large', when: 'the body is over 256 KB' },
+  'unsupported-media-type': {
+    status: 415,
+    title: 'Unsupported media type',
+    when: "a webhook's `content-type` is not `application/json`",
+  },
+  'missing-signature-headers': {
+    status: 400,
+    title: 'Missing Standard Webhooks headers',
+    when: 'a Standard Webhooks header (`webhook-id`, `webhook-timestamp`, `webhook-signature`) is missing',
+  },
+  'invalid-webhook-id': {
+    status: 400,
+    title: 'Invalid webhook-id',
+    when: '`webhook-id` is not 1-256 printable ASCII characters without spaces',
+  },
+  'unknown-sender': {
+    status: 401,
+    title: 'Unknown sender',
+    when: 'the sender id in the path is not a sender of this cell',
+  },
+  'invalid-signature': {
+    status: 401,
+    title: 'Invalid signature',
+    when: 'no signature in `webhook-signature` matches the raw body',
+  },
+  'stale-timestamp': {
+    status: 401,
+    title: 'Timestamp outside tolerance',
+    when: '`webhook-timestamp` is more than 5 minutes off the receiving clock',
+  },
+  'invalid-json': {
+    status: 400,
+    title: 'Body is not valid JSON',
+    when: 'the body of a webhook or of an HIM API call is not JSON',
+  },
+  'invalid-event': {
+    status: 422,
+    title: 'Event does not match the v1 schema',
+    when: 'the event does not match the v1 event schema; `errors` names each field',
+  },
+  'invalid-coding': {
+    status: 422,
+    title: "Code fails its code system's syntax or check digit",
+    when: "a code fails its code system's syntax or check digit; `errors` names each",
+  },
+  'implausible-date': {
+    status: 422,
+    title: 'Date cannot be true',
+    when: 'a date cannot be true (born in the future, a visit before birth or ahead of the clock); `errors` names each',
+  },
+  'organization-not-allowed': {
+    status: 403,
+    title: 'Sender may not post for this organization',
+    when: 'the sender may not post for `organization.id`',
+  },
+  'unknown-organization': {
+    status: 422,
+    title: 'Organization is not configured in the residency policy',
+    when: '`organization.id` has no EHR target in the residency policy',
+  },
+  'unknown-country': {
+    status: 422,
+    title: 'Country has no jurisdiction in the residency policy',
+    when: '`patient.residenceCountry` is in no jurisdiction of the residency policy',
+  },
+  'misdirected-request': {
+    status: 421,
+    title: 'Note belongs to another cell',
+    when: "the patient's home is another cell, which this cell does not forward to; carries `homeCell` and `correctEndpoint`",
+  },
+  'transfer-denied': {
+    status: 451,
+    title: 'Transfer denied by the residency policy',
+    when: 'the residency policy denies the movement (inbound, forward, a replayed egress, remote access to a note); carries its `basis`, and for a webhook the movement and rule',
+  },
+  'webhook-id-reused': {
+    status: 409,
+    title: 'webhook-id reused for a different body',
+    when: 'the `webhook-id` was used before for another body',
+  },
+  'version-conflict': {
+    status: 409,
+    title: 'Note version already received with different content',
+    when: 'the note version was received before with other content',
+  },
+  'not-found': {
+    status: 404,
+    title: 'Not found',
+    when: 'no such cell, route, HIM API resource, note event or delivery',
+  },
+  'invalid-path': {
+    status: 400,
+    title: 'Malformed request path',
+    when: 'the path has a malformed percent-encoding, or a sender id that is not 1-64 letters, digits, `.`, `_` or `-`',
+  },
+  'host-not-allowed': {
+    status: 421,
+    title: 'Host not served here',
+    when: 'local stack: the `Host` header is neither a loopback name nor `HOST` (DNS rebinding)',
+  },
+  'request-timeout': {
+    status: 408,
+    title: 'Request not received in time',
+    when: "local stack: the request's headers and body did not all arrive within `VISITBRIDGE_REQUEST_TIMEOUT_MS`",
+  },
+  'invalid-cursor': {
+    status: 400,
+    title: 'Invalid pagination cursor',
+    when: 'a pagination `cursor` this API did not issue',
+  },
+  'invalid-query': {
+    status: 400,
+    title: 'Invalid query parameters',
+    when: 'an HIM API path, query or body value is not valid; `errors` names each',
+  },
+  'method-not-allowed': {
+    status: 405,
+    title: 'Method not allowed',
+    when: 'the HIM API path exists, but not with this method; carries `allow`',
+  },
+  unauthorized: {
+    status: 401,
+    title: 'Authentication required',
+    when: 'an HIM API call without a valid bearer token (missing, malformed, expired or from another issuer)',
+  },
+  forbidden: {
+    status: 403,
+    title: 'Forbidden',
+    when: 'the token has none of the roles the HIM API call needs (`x-roles`); the development issuer asked by a client not on this machine',
+  },
+  'not-parked': {
+    status: 409,
+    title: 'Delivery is not parked',
+    when: 'a replay of a delivery that is not parked, or left the parked state meanwhile',
+  },
+  'export-too-large': {
+    status: 422,
+    title: 'Export too large for one response',
+    when: 'a ledger export over 5 MB in one response: narrow the range or page with `GET ledger`',
+  },
+  'seal-refused': {
+    status: 409,
+    title: 'Integrity check failed: nothing was sealed',
+    when: 'a seal of the ledger or audit log when the chain fails its integrity check; nothing is sealed',
+  },
+  'ciphertext-mismatch': {
+    status: 500,
+    title: 'Internal error',
+    when: 'a stored ciphertext names another cell, tenant, note or version when it is decrypted',
+  },
+  'storage-unavailable': {
+    status: 503,
+    title: 'Service unavailable',
+    when: 'DynamoDB, the digest anchor, the signing key or the HIM token keys (JWKS) cannot be reached',
+  },
+  'forward-failed': {
+    status: 502,
+    title: 'Home cell unreachable',
+    when: 'a misrouted note cannot be forwarded: the home cell is unreachable, answers without a receipt, or refuses the forwarding hop itself',
+  },
+  internal: { status: 500, title: 'Internal error', when: 'anything unexpected' },
 };
 
 export interface Problem {

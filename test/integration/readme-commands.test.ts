@@ -6,15 +6,24 @@ import { PROJECT_ROOT } from '../../infra/local/settings.js';
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { himClient, park, postNote } from './him/helpers.js';
 
+/** The pages whose commands are run: the README and the docs that show commands to type. */
+const PAGES = [
+  'README.md',
+  'docs/cli.md',
+  'docs/residency-policy.md',
+  'docs/local-stack.md',
+  'docs/testing.md',
+];
+
 /**
- * Every command line the README shows, in shell code blocks and inline code:
+ * Every command line a page shows, in shell code blocks and inline code:
  * `visitbridge …`, `npx visitbridge …` and `npm …`; continued lines joined,
  * trailing comments and `&&` chains split off, placeholders (`…`) left out.
  */
-function readmeCommands(readme: string): string[] {
+function pageCommands(markdown: string): string[] {
   const lines: string[] = [];
   let fence: string | undefined;
-  for (const line of readme.split('\n')) {
+  for (const line of markdown.split('\n')) {
     if (line.startsWith('```')) fence = fence === undefined ? line.slice(3).trim() : undefined;
     else if (fence !== undefined) {
       if (['bash', 'sh', 'shell'].includes(fence)) lines.push(line);
@@ -24,26 +33,26 @@ function readmeCommands(readme: string): string[] {
     .join('\n')
     .replace(/\\\n\s*/g, ' ')
     .split('\n');
-  const commands = joined
+  return joined
     .flatMap((l) => l.replace(/\s+#.*$/, '').split('&&'))
     .map((c) => c.trim())
     .filter((c) => /^(npx visitbridge|visitbridge|npm) /.test(c) || c === 'npm start' || c === 'npm test')
     .filter((c) => !c.includes('…'));
-  return [...new Set(commands)];
 }
 
-/** Commands the test does not run, with why; each must still be in the README (or the entry is stale). */
+/** Commands the test does not run, with why; each must still be on one of the pages (or the entry is stale). */
 const NOT_RUN: ReadonlyArray<[RegExp, string]> = [
-  [/^npm install$/, 'installs dependencies; CI runs it on a clean clone'],
+  [/^npm (install|ci)$/, 'installs dependencies; CI runs it on a clean clone'],
   [/^npm start( |$)/, 'long-running; this test starts the same local stack in process'],
   [/^npm test$/, 'the whole suite, of which this test is part'],
   [/^npm run (bench|test:e2e|demo)$/, 'long-running, and needs `npm start` on the default port'],
-  [/^npm run (lint|typecheck|synth|schema)$/, 'build and check scripts CI runs itself'],
+  [/^npm run (lint|lint:api|format|typecheck|synth|schema)$/, 'build and check scripts CI runs itself'],
   [/--url https:\/\/uk\.example\.com\//, 'needs a deployed cell and its token'],
 ];
 
-const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
-const commands = readmeCommands(readme);
+const commands = [
+  ...new Set(PAGES.flatMap((page) => pageCommands(readFileSync(join(PROJECT_ROOT, page), 'utf8')))),
+];
 const toRun = commands.filter((c) => !NOT_RUN.some(([re]) => re.test(c)));
 const scripts = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts as Record<
   string,
@@ -56,7 +65,7 @@ const argvOf = (line: string): string[] =>
 
 let stack: TestStack;
 let env: Record<string, string>;
-const workDir = mkdtempSync(join(tmpdir(), 'vb-readme-'));
+const workDir = mkdtempSync(join(tmpdir(), 'vb-doc-commands-'));
 
 beforeAll(async () => {
   stack = await startTestStack();
@@ -66,8 +75,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack.dispose());
 
-describe('README commands', () => {
-  it('finds the CLI examples, and every command it does not run is still in the README', () => {
+describe('commands the README and docs show', () => {
+  it('finds the CLI examples, and every command it does not run is still on a page', () => {
     expect(toRun.length).toBeGreaterThan(8);
     for (const [re] of NOT_RUN) expect(commands.some((c) => re.test(c))).toBe(true);
   });

@@ -7,12 +7,12 @@ const schema = JSON.parse(
   readFileSync(new URL('../../schemas/visit-note-event.v1.schema.json', import.meta.url), 'utf8'),
 );
 
-/** The sample event of the webhook contract, as the README publishes it (the design's sample). */
-function readmeSample(): Record<string, unknown> {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const section = readme.slice(readme.indexOf('## The webhook contract (v1)'));
+/** The sample event of the webhook contract, as docs/webhook-contract.md publishes it (the design's sample). */
+function contractSample(): Record<string, unknown> {
+  const contract = readFileSync(new URL('../../docs/webhook-contract.md', import.meta.url), 'utf8');
+  const section = contract.slice(contract.indexOf('## Request'));
   const block = /```json\n([\s\S]*?)\n```/.exec(section)?.[1];
-  if (!block) throw new Error('README.md has no JSON sample under "The webhook contract (v1)"');
+  if (!block) throw new Error('docs/webhook-contract.md has no JSON sample under "Request"');
   return JSON.parse(block);
 }
 
@@ -33,7 +33,7 @@ describe('published visit-note event JSON Schema', () => {
     // Prepare
     const validate = validator();
     // Act
-    const valid = validate(readmeSample());
+    const valid = validate(contractSample());
     // Assess
     expect(validate.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
@@ -42,7 +42,7 @@ describe('published visit-note event JSON Schema', () => {
   it('rejects the sample with a lower-case country and no note text, naming both fields', () => {
     // Prepare
     const validate = validator();
-    const sample = readmeSample() as {
+    const sample = contractSample() as {
       patient: Record<string, unknown>;
       note: Record<string, unknown>;
     };
