@@ -1,6 +1,6 @@
-import { SAMPLE_PATIENTS, type SamplePatient } from '../infra/local/sample-notes.js';
 import type { LocalStack } from '../infra/local/stack.js';
 import type { ResidencyPolicy } from '../shared/domain/policy/model.js';
+import { type FixturePatient, fixturePatients } from '../test/fixtures/notes.js';
 import { type DeliveryFigures, deliveryRun } from './delivery.js';
 import { countDeliveryRequests } from './delivery-requests.js';
 import { type EhrFloorFigures, ehrFloorRun, WORKER_CONCURRENCY } from './ehr-floor.js';
@@ -13,9 +13,9 @@ export interface DeliveryComparison {
 }
 
 /** The cells whose delivery is measured: the UK (generic FHIR) and the US (Epic-like) sandbox. */
-const RUNS: Array<{ cell: string; patient: SamplePatient; share: number }> = [
-  { cell: 'uk', patient: SAMPLE_PATIENTS.uk, share: 1 },
-  { cell: 'us', patient: SAMPLE_PATIENTS.us, share: 0.5 },
+const RUNS: Array<{ cell: string; patient: FixturePatient; share: number }> = [
+  { cell: 'uk', patient: fixturePatients.uk, share: 1 },
+  { cell: 'us', patient: fixturePatients.us, share: 0.5 },
 ];
 
 /** Delivery's target: steady deliveries per second over the EHR floor's rate, and over ingest's at 16 senders. */

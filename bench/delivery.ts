@@ -1,9 +1,9 @@
-import { patientVariant, type SamplePatient, sampleEvent } from '../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../infra/local/settings.js';
 import type { LocalStack } from '../infra/local/stack.js';
 import { DynamoOutbox } from '../shared/adapters/dynamodb/outbox-store.js';
 import type { EhrTarget } from '../shared/domain/policy/model.js';
 import type { OutboxItem } from '../shared/ports/outbox.js';
+import { type FixturePatient, noteEvent, patientN } from '../test/fixtures/notes.js';
 import type { DeliveryRequests } from './delivery-requests.js';
 import { PATIENTS } from './patients.js';
 import { measure, percentile } from './stats.js';
@@ -12,7 +12,7 @@ import { WebhookSender } from './webhook.js';
 export interface DeliveryRun {
   cell: string;
   target: EhrTarget;
-  patient: SamplePatient;
+  patient: FixturePatient;
   count: number;
   /** Concurrent senders posting the notes. */
   concurrency: number;
@@ -74,7 +74,7 @@ export async function deliveryRun(
 
   await measure(`post ${run.cell}`, run.concurrency, run.count, async (i) => {
     postedAt[i] = Date.now();
-    const event = sampleEvent({ patient: patientVariant(run.patient, i % PATIENTS), noteId: noteId(i) });
+    const event = noteEvent({ patient: patientN(run.patient, i % PATIENTS), noteId: noteId(i) });
     const ok = (await sender.post(event)) === 202;
     if (ok) accepted.push(i);
     return ok;

@@ -1,7 +1,6 @@
 import type { DocumentReference, Encounter } from '@medplum/fhirtypes';
 import { PATIENT_CONCURRENCY } from '../functions/deliver/handler-factory.js';
 import type { SandboxEhr } from '../infra/local/ehr/index.js';
-import { patientVariant, type SamplePatient, sampleEvent } from '../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../infra/local/settings.js';
 import { FhirEhrClient } from '../shared/adapters/fhir/fhir-client.js';
 import { generateSigningKey, publicJwks } from '../shared/adapters/smart/signing-key.js';
@@ -21,6 +20,7 @@ import {
 } from '../shared/domain/fhir/map-note.js';
 import type { EhrTarget } from '../shared/domain/policy/model.js';
 import type { CreateOptions, EhrResult, WriteReceipt } from '../shared/ports/ehr-client.js';
+import { type FixturePatient, noteEvent, patientN } from '../test/fixtures/notes.js';
 import { PATIENTS } from './patients.js';
 import { measure, type RunFigures } from './stats.js';
 
@@ -44,7 +44,7 @@ export async function ehrFloorRun(
   sandbox: SandboxEhr,
   target: EhrTarget,
   cell: string,
-  patient: SamplePatient,
+  patient: FixturePatient,
   count: number,
   tag: string,
 ): Promise<EhrFloorFigures> {
@@ -66,7 +66,7 @@ export async function ehrFloorRun(
   const fhirBefore = (await sandbox.stats()).requests.fhir;
   const figures = await measure(`ehr floor ${target.id}`, WORKER_CONCURRENCY, count, async (i) => {
     const note: MappableNote = {
-      event: sampleEvent({ patient: patientVariant(patient, i % PATIENTS), noteId: `floor-${tag}-${i}` }),
+      event: noteEvent({ patient: patientN(patient, i % PATIENTS), noteId: `floor-${tag}-${i}` }),
       senderId: DEMO_SENDER_ID,
       cell,
     };

@@ -4,10 +4,10 @@ import { buildIngestHandler } from '../functions/ingest/deps.js';
 import { WEBHOOK_ROUTE } from '../functions/ingest/handler-factory.js';
 import type { IngestStage } from '../functions/ingest/stage-timer.js';
 import { localContext } from '../infra/local/api-gateway.js';
-import { SAMPLE_PATIENTS, sampleEvent } from '../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../infra/local/settings.js';
 import type { LocalStack } from '../infra/local/stack.js';
 import type { HttpEvent } from '../shared/http/apigw.js';
+import { fixturePatients, noteEvent } from '../test/fixtures/notes.js';
 import { WebhookSender } from './webhook.js';
 
 /** One row of the breakdown: mean milliseconds per note. */
@@ -48,9 +48,7 @@ export async function measureStages(stack: LocalStack, count: number, tag: strin
     const event = signedEvent(signer, `bench-${tag}-${i}`);
     const result = await handler(event, localContext('bench-ingest'));
     if (result.statusCode !== 202) throw new Error(`stage run: note ${i} got ${result.statusCode}`);
-    const webhook = sender.sign(
-      sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: `bench-${tag}-http-${i}` }),
-    );
+    const webhook = sender.sign(noteEvent({ patient: fixturePatients.uk, noteId: `bench-${tag}-http-${i}` }));
     const started = performance.now();
     const status = await sender.send(webhook);
     httpMs += performance.now() - started;
@@ -87,7 +85,7 @@ export async function measureStages(stack: LocalStack, count: number, tag: strin
 }
 
 function signedEvent(signer: Webhook, noteId: string): HttpEvent {
-  const body = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId }));
+  const body = JSON.stringify(noteEvent({ patient: fixturePatients.uk, noteId }));
   const id = `msg_${randomUUID()}`;
   const now = new Date();
   return {

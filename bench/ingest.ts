@@ -5,16 +5,15 @@ import {
   type DynamoDBClient,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { SAMPLE_PATIENTS, sampleEvent } from '../infra/local/sample-notes.js';
 import type { LocalStack } from '../infra/local/stack.js';
 import { createTableInput } from '../shared/adapters/dynamodb/table-definition.js';
+import { fixturePatients, noteEvent } from '../test/fixtures/notes.js';
 import { scanTable } from './scan.js';
 import { measure, type RunFigures, RunRecorder } from './stats.js';
 import { type SignedWebhook, WebhookSender } from './webhook.js';
 
 const noteId = (tag: string, i: number) => `bench-${tag}-${i}`;
-const event = (tag: string, i: number) =>
-  sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: noteId(tag, i) });
+const event = (tag: string, i: number) => noteEvent({ patient: fixturePatients.uk, noteId: noteId(tag, i) });
 
 /** Posts `count` signed notes to the UK cell with `concurrency` senders; a 202 is a success. */
 export async function ingestRun(

@@ -1,12 +1,12 @@
 import { DecryptCommand, GenerateDataKeyCommand, KMS, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SAMPLE_PATIENTS, type SamplePatient, sampleEvent } from '../infra/local/sample-notes.js';
 import { DEFAULT_POLICY_FILE } from '../infra/local/settings.js';
 import { kmsKeyring } from '../shared/adapters/crypto/keyrings.js';
 import { EsdkNoteEncryptor } from '../shared/adapters/crypto/note-encryptor.js';
 import { loadPolicy } from '../shared/config/load-policy.js';
 import { jurisdictionOfCountry } from '../shared/domain/policy/parse.js';
 import type { NoteBinding, SealedNote } from '../shared/ports/note-encryptor.js';
+import { type FixturePatient, fixturePatients, noteEvent } from '../test/fixtures/notes.js';
 
 export const KMS_LIMIT_PER_1000 = 5;
 
@@ -30,19 +30,19 @@ const WRAPPED = new Uint8Array(64).fill(9);
 
 /**
  * Counts KMS requests of the note encryptor as deployed (`kmsKeyring` on one key
- * per cell, caching materials manager): `notes` sample notes spread evenly over
+ * per cell, caching materials manager): `notes` fixture notes spread evenly over
  * the policy's organizations, each sealed in its organization's cell, then all
  * opened by new encryptors as a cold delivery worker would. KMS is mocked (no
  * emulator exists): it answers with a fixed data key and counts the calls.
  */
 export async function measureKms(notes: number): Promise<KmsFigures> {
   const policy = loadPolicy(DEFAULT_POLICY_FILE);
-  const patients = Object.values(SAMPLE_PATIENTS) as SamplePatient[];
+  const patients: FixturePatient[] = Object.values(fixturePatients);
   const tenants = policy.organizations.map((org) => {
     const cell = jurisdictionOfCountry(policy, org.country);
     if (!cell) throw new Error(`organization ${org.id} has no cell`);
     const patient = patients.find((p) => p.organization === org.id);
-    if (!patient) throw new Error(`no sample patient for ${org.id}`);
+    if (!patient) throw new Error(`no fixture patient for ${org.id}`);
     return { org: org.id, cell: cell.id, region: cell.region, patient };
   });
   const keyArn = (cell: string, region: string) =>
@@ -75,7 +75,7 @@ export async function measureKms(notes: number): Promise<KmsFigures> {
       const t = tenants[i % tenants.length];
       if (!t) continue;
       const binding = { cell: t.cell, tenant: t.org, senderId: 'bench', noteId: `kms-${i}`, version: 1 };
-      const event = sampleEvent({ patient: t.patient, noteId: binding.noteId });
+      const event = noteEvent({ patient: t.patient, noteId: binding.noteId });
       sealed.push({
         binding,
         note: await (writers.get(t.cell) as EsdkNoteEncryptor).encrypt(event, binding),

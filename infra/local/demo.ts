@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import { SAMPLE_PATIENTS, type SampleOptions, sampleEvent } from './sample-notes.js';
+import { DEMO_PATIENTS, type DemoNoteOptions, demoEvent } from './demo-notes.js';
 import { readDemoSecret } from './senders.js';
 import { DEMO_SENDER_ID, localSettings, stackUrl } from './settings.js';
 
@@ -25,12 +25,12 @@ const signer = new Webhook(secret);
 const run = randomUUID().slice(0, 8);
 const note = (
   cell: string,
-  patient: keyof typeof SAMPLE_PATIENTS,
+  patient: keyof typeof DEMO_PATIENTS,
   suffix: string,
-  extra: Partial<SampleOptions> = {},
+  extra: Partial<DemoNoteOptions> = {},
 ) => ({
   cell,
-  event: sampleEvent({ patient: SAMPLE_PATIENTS[patient], noteId: `demo-${run}-${suffix}`, ...extra }),
+  event: demoEvent({ patient: DEMO_PATIENTS[patient], noteId: `demo-${run}-${suffix}`, ...extra }),
 });
 const notes = [
   note('uk', 'uk', 'uk'),

@@ -3,14 +3,14 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Locator, type Page } from 'playwright-core';
-import { SAMPLE_PATIENTS } from '../../infra/local/sample-notes.js';
 import { PROJECT_ROOT } from '../../infra/local/settings.js';
 import type { LocalStack } from '../../infra/local/stack.js';
+import { fixturePatients } from '../fixtures/notes.js';
 import { harness } from './harness.js';
 import { DUPLICATED_PATIENT, deliveryReaches, ehrAdmin, postNote } from './seed.js';
 
 const SHOTS = resolve(PROJECT_ROOT, 'test-results/e2e');
-const UK_ID = SAMPLE_PATIENTS.uk.identifiers[0];
+const UK_ID = fixturePatients.uk.identifiers[0];
 const PATIENT_FILTER = `${UK_ID?.system}|${UK_ID?.value}`;
 
 export interface ConsoleE2eOptions {
@@ -77,7 +77,7 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
         duplicateId = await (await ehrAdmin(sandbox)).duplicate(DUPLICATED_PATIENT);
         assert.equal(
           await postNote(stack, 'uk', {
-            patient: SAMPLE_PATIENTS.uk,
+            patient: fixturePatients.uk,
             noteId: notes.crossBorder,
             clinicianCountry: 'US',
           }),
@@ -85,7 +85,7 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
         );
         assert.equal(
           await postNote(stack, 'eu', {
-            patient: SAMPLE_PATIENTS.eu,
+            patient: fixturePatients.eu,
             noteId: notes.eu,
             clinicianCountry: 'GB',
           }),

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Patient } from '@medplum/fhirtypes';
 import type { SandboxEhr } from '../../infra/local/ehr/index.js';
-import { SAMPLE_PATIENTS, type SamplePatient, sampleEvent } from '../../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../../infra/local/settings.js';
 import type { LocalStack } from '../../infra/local/stack.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
@@ -9,23 +8,19 @@ import { FhirEhrClient } from '../../shared/adapters/fhir/fhir-client.js';
 import { generateSigningKey, publicJwks } from '../../shared/adapters/smart/signing-key.js';
 import { SmartBackendClient } from '../../shared/adapters/smart/smart-client.js';
 import type { DeliveryState } from '../../shared/ports/outbox.js';
+import { type FixturePatient, fixturePatients, type NoteOptions, noteEvent } from '../fixtures/notes.js';
 import { signedHeaders } from '../helpers/signing.js';
 
 /** A UK patient whose chart the UK sandbox EHR holds twice: their note parks as `ambiguous-patient`. */
-export const DUPLICATED_PATIENT: SamplePatient = {
-  ...SAMPLE_PATIENTS.uk,
+export const DUPLICATED_PATIENT: FixturePatient = {
+  ...fixturePatients.uk,
   identifiers: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9990001112' }],
-  given: 'Mary',
-  family: 'Somerville',
+  name: { given: ['Mary'], family: 'Somerville' },
 };
 
 /** Posts one signed visit-note webhook to a cell; returns the HTTP status. */
-export async function postNote(
-  stack: LocalStack,
-  cell: string,
-  options: Parameters<typeof sampleEvent>[0],
-): Promise<number> {
-  const body = JSON.stringify(sampleEvent(options));
+export async function postNote(stack: LocalStack, cell: string, options: NoteOptions): Promise<number> {
+  const body = JSON.stringify(noteEvent(options));
   const response = await fetch(`${stack.url}/${cell}/v1/webhooks/${DEMO_SENDER_ID}`, {
     method: 'POST',
     headers: signedHeaders({ secret: stack.demoSecret.value, body }),
@@ -71,15 +66,15 @@ export async function ehrAdmin(ehr: SandboxEhr) {
     timeoutMs: 10_000,
   });
   const fhir = new FhirEhrClient({ baseUrl: ehr.baseUrl, timeoutMs: 10_000, tokens });
-  const patient = (p: SamplePatient): Patient => ({
+  const patient = (p: FixturePatient): Patient => ({
     resourceType: 'Patient',
     identifier: p.identifiers,
-    name: [{ given: [p.given], family: p.family }],
+    name: [{ given: p.name.given, family: p.name.family }],
     birthDate: p.birthDate,
   });
   return {
     /** Files the same patient twice; returns the second chart's id. */
-    async duplicate(p: SamplePatient): Promise<string> {
+    async duplicate(p: FixturePatient): Promise<string> {
       let id = '';
       for (let i = 0; i < 2; i++) {
         const created = await fhir.create(patient(p));
@@ -89,7 +84,7 @@ export async function ehrAdmin(ehr: SandboxEhr) {
       return id;
     },
     /** "Merges" the duplicate: it no longer carries the identifier. */
-    async retire(id: string, p: SamplePatient): Promise<void> {
+    async retire(id: string, p: FixturePatient): Promise<void> {
       const updated = await fhir.update({
         ...patient(p),
         id,

@@ -11,7 +11,6 @@ import { buildDeliverHandler } from '../../functions/deliver/deps.js';
 import { DELIVERY_LANES, type DeliveryLane, inLane } from '../../functions/deliver/handler-factory.js';
 import { loadSmartKeys } from '../../functions/deliver/smart-keys.js';
 import { type SandboxEhr, startSandboxEhr } from '../../infra/local/ehr/index.js';
-import { SAMPLE_PATIENTS, sampleEvent } from '../../infra/local/sample-notes.js';
 import { DEFAULT_POLICY_FILE } from '../../infra/local/settings.js';
 import { type StreamPoller, startStreamPoller } from '../../infra/local/stream-poller.js';
 import { localKeyring } from '../../shared/adapters/crypto/keyrings.js';
@@ -21,6 +20,7 @@ import { DynamoNoteStore } from '../../shared/adapters/dynamodb/note-store.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
 import { FileSecretSource } from '../../shared/adapters/fs/file-secret-source.js';
 import { publicJwks } from '../../shared/adapters/smart/signing-key.js';
+import { fixturePatients, noteEvent } from '../fixtures/notes.js';
 import { createTestTable, scanAll, testDynamoClient, testDynamoEndpoint } from '../helpers/dynamo.js';
 import { ehrReader, eventually } from '../helpers/ehr-reader.js';
 
@@ -185,8 +185,8 @@ describe('delivery steps killed at every crash point', () => {
     }
     for (const note of planned) {
       const tenant = note.crossBorder ? 'us-abroad' : 'mercy-health';
-      const patient = { ...SAMPLE_PATIENTS.us, organization: tenant };
-      const event = sampleEvent({ patient, noteId: note.noteId, version: note.version });
+      const patient = { ...fixturePatients.us, organization: tenant };
+      const event = noteEvent({ patient, noteId: note.noteId, version: note.version });
       const binding = { cell: CELL, tenant, senderId: SENDER, noteId: note.noteId, version: note.version };
       const sealed = await encryptor.encrypt(event, binding);
       const receivedAt = new Date().toISOString();

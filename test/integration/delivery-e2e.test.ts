@@ -1,9 +1,9 @@
 import type { DocumentReference } from '@medplum/fhirtypes';
-import { SAMPLE_PATIENTS, type SamplePatient, sampleEvent } from '../../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../../infra/local/settings.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
 import type { VisitNoteEvent } from '../../shared/domain/event/schema.js';
 import type { OutboxItem } from '../../shared/ports/outbox.js';
+import { type FixturePatient, fixturePatients, noteEvent } from '../fixtures/notes.js';
 import { ehrReader, eventually } from '../helpers/ehr-reader.js';
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { signedHeaders } from '../helpers/signing.js';
@@ -43,9 +43,9 @@ describe('delivery into the sandbox EHRs through the local stack', () => {
     );
 
   it.each([
-    ['generic-fhir', 'uk', SAMPLE_PATIENTS.uk, 'uk-ehr'],
-    ['epic-like', 'us', SAMPLE_PATIENTS.us, 'us-ehr'],
-  ] as Array<[string, string, SamplePatient, string]>)(
+    ['generic-fhir', 'uk', fixturePatients.uk, 'uk-ehr'],
+    ['epic-like', 'us', fixturePatients.us, 'us-ehr'],
+  ] as Array<[string, string, FixturePatient, string]>)(
     'delivers finalize, amend and retract to a %s EHR, leaving exactly the expected resources',
     async (_profile, cell, patient, target) => {
       // Prepare
@@ -55,11 +55,11 @@ describe('delivery into the sandbox EHRs through the local stack', () => {
       const reader = await ehrReader(sandbox);
 
       // Act: v1, then its amendment, then a retraction of the amendment.
-      await post(cell, sampleEvent({ patient, noteId }));
-      await post(cell, sampleEvent({ patient, noteId, version: 2, text: 'Addendum: swab negative.' }));
+      await post(cell, noteEvent({ patient, noteId }));
+      await post(cell, noteEvent({ patient, noteId, version: 2, text: 'Addendum: swab negative.' }));
       const v1 = await settled(cell, noteId, 1, 'finalized');
       const v2 = await settled(cell, noteId, 2, 'amended');
-      await post(cell, sampleEvent({ patient, noteId, version: 2, type: 'visit.note.retracted' }));
+      await post(cell, noteEvent({ patient, noteId, version: 2, kind: 'retracted' }));
       const retraction = await settled(cell, noteId, 2, 'retracted');
 
       // Assess: over FHIR, one DocumentReference per version, the amendment replacing v1 and now entered-in-error.
@@ -83,7 +83,7 @@ describe('delivery into the sandbox EHRs through the local stack', () => {
 
   it('holds an amendment that arrives first until its predecessor is delivered', async () => {
     const noteId = 'e2e-out-of-order';
-    await post('eu', sampleEvent({ patient: SAMPLE_PATIENTS.eu, noteId, version: 2, text: 'Amended first' }));
+    await post('eu', noteEvent({ patient: fixturePatients.eu, noteId, version: 2, text: 'Amended first' }));
     await eventually(async () => {
       const item = await outboxOf('eu').get({
         senderId: DEMO_SENDER_ID,
@@ -94,7 +94,7 @@ describe('delivery into the sandbox EHRs through the local stack', () => {
       return item?.state === 'waiting' ? item : undefined;
     });
 
-    await post('eu', sampleEvent({ patient: SAMPLE_PATIENTS.eu, noteId }));
+    await post('eu', noteEvent({ patient: fixturePatients.eu, noteId }));
 
     const v1 = await settled('eu', noteId, 1, 'finalized');
     const v2 = await settled('eu', noteId, 2, 'amended');
@@ -108,7 +108,7 @@ describe('delivery into the sandbox EHRs through the local stack', () => {
     if (!sandbox) throw new Error('no uk sandbox');
     const reader = await ehrReader(sandbox);
     sandbox.setProfile('epic-like');
-    const event = sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'e2e-parked' });
+    const event = noteEvent({ patient: fixturePatients.uk, noteId: 'e2e-parked' });
     event.note.contentType = 'text/markdown';
 
     // Act

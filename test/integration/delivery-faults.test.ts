@@ -7,13 +7,13 @@ import type { DocumentReference } from '@medplum/fhirtypes';
 import { loadSmartKeys } from '../../functions/deliver/smart-keys.js';
 import { freePort } from '../../infra/local/dynamodb-local.js';
 import { type SandboxEhr, startSandboxEhr } from '../../infra/local/ehr/index.js';
-import { SAMPLE_PATIENTS, type SamplePatient, sampleEvent } from '../../infra/local/sample-notes.js';
 import { readDemoSecret } from '../../infra/local/senders.js';
 import { DEMO_SENDER_ID } from '../../infra/local/settings.js';
 import { LOCAL_CREDENTIALS } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
 import { FileSecretSource } from '../../shared/adapters/fs/file-secret-source.js';
 import { publicJwks } from '../../shared/adapters/smart/signing-key.js';
+import { type FixturePatient, fixturePatients, noteEvent } from '../fixtures/notes.js';
 import { ChildStack } from '../helpers/child-stack.js';
 import { testDynamoEndpoint } from '../helpers/dynamo.js';
 import { ehrReader, eventually } from '../helpers/ehr-reader.js';
@@ -32,7 +32,7 @@ const SENDERS = 8;
 
 interface PlannedNote {
   cell: 'uk' | 'us';
-  patient: SamplePatient;
+  patient: FixturePatient;
   noteId: string;
   version: number;
 }
@@ -42,7 +42,7 @@ function plan(): PlannedNote[] {
   const run = randomUUID().slice(0, 6);
   for (let i = 0; notes.length < NOTES; i++) {
     const cell = i % 2 === 0 ? 'uk' : 'us';
-    const patient = cell === 'uk' ? SAMPLE_PATIENTS.uk : SAMPLE_PATIENTS.us;
+    const patient = cell === 'uk' ? fixturePatients.uk : fixturePatients.us;
     const noteId = `fault-${run}-${i}`;
     notes.push({ cell, patient, noteId, version: 1 });
     // Every fourth note is amended, posted right behind its first version.
@@ -116,7 +116,7 @@ describe('delivery under EHR faults and runtime crashes', () => {
 
     // A sender retries the same message (same webhook-id and body, fresh signature) until it is acknowledged.
     const send = async (note: PlannedNote) => {
-      const event = sampleEvent({
+      const event = noteEvent({
         patient: note.patient,
         noteId: note.noteId,
         version: note.version,

@@ -1,6 +1,6 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { SAMPLE_PATIENTS, sampleEvent } from '../../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../../infra/local/settings.js';
+import { fixturePatients, noteEvent } from '../fixtures/notes.js';
 import { scanAll } from '../helpers/dynamo.js';
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { signedHeaders } from '../helpers/signing.js';
@@ -25,7 +25,7 @@ describe('ingest through the local stack', () => {
 
   it('accepts a signed note with 202 and a receipt, storing note, outbox and webhook-id record', async () => {
     // Prepare
-    const event = sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'accept-1' });
+    const event = noteEvent({ patient: fixturePatients.uk, noteId: 'accept-1' });
     // Act
     const response = await send('uk', JSON.stringify(event));
     // Assess
@@ -46,7 +46,7 @@ describe('ingest through the local stack', () => {
   });
 
   it('answers a redelivery of the same webhook-id with 200 and the same receipt, storing nothing new', async () => {
-    const body = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'redeliver-1' }));
+    const body = JSON.stringify(noteEvent({ patient: fixturePatients.uk, noteId: 'redeliver-1' }));
     const headers = signedHeaders({ secret, body });
     const first = await (await send('uk', body, headers)).json();
     const before = (await itemsOf('uk')).length;
@@ -59,7 +59,7 @@ describe('ingest through the local stack', () => {
   });
 
   it('answers the same note version with the same content under a new webhook-id with 200 and the first receipt', async () => {
-    const body = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.eu, noteId: 'same-content' }));
+    const body = JSON.stringify(noteEvent({ patient: fixturePatients.eu, noteId: 'same-content' }));
     const first = await (await send('eu', body)).json();
     const before = (await itemsOf('eu')).length;
 
@@ -72,11 +72,11 @@ describe('ingest through the local stack', () => {
 
   it('refuses the same note version with different content with 409', async () => {
     const at = new Date();
-    await send('us', JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.us, noteId: 'conflict-1', at })));
+    await send('us', JSON.stringify(noteEvent({ patient: fixturePatients.us, noteId: 'conflict-1', at })));
     const before = (await itemsOf('us')).length;
 
-    const changed = sampleEvent({
-      patient: SAMPLE_PATIENTS.us,
+    const changed = noteEvent({
+      patient: fixturePatients.us,
       noteId: 'conflict-1',
       at,
       text: 'Different text',
@@ -90,12 +90,12 @@ describe('ingest through the local stack', () => {
   });
 
   it('refuses a webhook-id reused for a different body with 409', async () => {
-    const first = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.ca, noteId: 'reuse-1' }));
+    const first = JSON.stringify(noteEvent({ patient: fixturePatients.ca, noteId: 'reuse-1' }));
     const id = 'msg_reused_id';
     await send('ca', first, signedHeaders({ secret, body: first, id }));
     const before = (await itemsOf('ca')).length;
 
-    const other = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.ca, noteId: 'reuse-2' }));
+    const other = JSON.stringify(noteEvent({ patient: fixturePatients.ca, noteId: 'reuse-2' }));
     const response = await send('ca', other, signedHeaders({ secret, body: other, id }));
 
     expect(response.status).toBe(409);
@@ -104,10 +104,10 @@ describe('ingest through the local stack', () => {
   });
 
   it('accepts an amendment as a new version of the same note', async () => {
-    await send('uk', JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'amend-1' })));
+    await send('uk', JSON.stringify(noteEvent({ patient: fixturePatients.uk, noteId: 'amend-1' })));
 
-    const amended = sampleEvent({
-      patient: SAMPLE_PATIENTS.uk,
+    const amended = noteEvent({
+      patient: fixturePatients.uk,
       noteId: 'amend-1',
       version: 2,
       text: 'Addendum',
@@ -121,7 +121,7 @@ describe('ingest through the local stack', () => {
   it('refuses a note for a patient of another cell with 421 naming the right endpoint, storing nothing anywhere', async () => {
     const counts = await Promise.all(stack.cells.map(async (c) => (await itemsOf(c.id)).length));
 
-    const event = sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'misrouted-1' });
+    const event = noteEvent({ patient: fixturePatients.uk, noteId: 'misrouted-1' });
     const response = await send('ca', JSON.stringify(event));
 
     expect(response.status).toBe(421);
@@ -132,7 +132,7 @@ describe('ingest through the local stack', () => {
   });
 
   it('serves the delivery status at the receipt URL and refuses a forged signature', async () => {
-    const body = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.au, noteId: 'status-1' }));
+    const body = JSON.stringify(noteEvent({ patient: fixturePatients.au, noteId: 'status-1' }));
     const receipt = await (await send('au', body)).json();
 
     const status = await fetch(receipt.deliveryStatusUrl);

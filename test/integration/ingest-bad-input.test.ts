@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
-import { SAMPLE_PATIENTS, sampleEvent } from '../../infra/local/sample-notes.js';
 import { newWebhookSecret } from '../../infra/local/senders.js';
 import { DEMO_SENDER_ID } from '../../infra/local/settings.js';
 import type { VisitNoteEvent } from '../../shared/domain/event/schema.js';
+import { fixturePatients, noteEvent } from '../fixtures/notes.js';
 import { scanAll } from '../helpers/dynamo.js';
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { signedHeaders, signWebhook } from '../helpers/signing.js';
@@ -396,7 +396,7 @@ describe('bad input through the local stack', () => {
 
   it.each(CASES)('refuses $name with $status $type and stores nothing', async (c) => {
     // Prepare
-    const base = sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'bad-input' }) as Mutable;
+    const base = noteEvent({ patient: fixturePatients.uk, noteId: 'bad-input' }) as Mutable;
     const body = c.raw ?? JSON.stringify(c.body?.(base));
     const senderSecret = c.sender === 'limited-sender' ? limitedSecret : secret;
     const headers = c.headers?.(senderSecret, body) ?? signedHeaders({ secret: senderSecret, body });
@@ -414,7 +414,7 @@ describe('bad input through the local stack', () => {
       detail: expect.any(String),
     });
     if (c.names) expect(problem.errors.map((e: { path: string }) => e.path)).toContain(c.names);
-    expect(JSON.stringify(problem)).not.toContain('Lovelace');
+    expect(JSON.stringify(problem)).not.toContain(fixturePatients.uk.name.family);
     expect(await itemCount()).toBe(before);
   });
 
@@ -426,7 +426,7 @@ describe('bad input through the local stack', () => {
     );
     // The local registry re-reads its file at most once a second.
     await new Promise((r) => setTimeout(r, 1100));
-    const body = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'rotation-1' }));
+    const body = JSON.stringify(noteEvent({ patient: fixturePatients.uk, noteId: 'rotation-1' }));
     const headers = signedHeaders({ secret: next, body });
     const ts = Number(headers['webhook-timestamp']);
     headers['webhook-signature'] =

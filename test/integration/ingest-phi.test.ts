@@ -1,5 +1,5 @@
-import { SAMPLE_PATIENTS, sampleEvent } from '../../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../../infra/local/settings.js';
+import { fixturePatients, noteEvent } from '../fixtures/notes.js';
 import { stackWithCapturedLogs } from '../helpers/capture-output.js';
 import { scanAll } from '../helpers/dynamo.js';
 import { findPhi, itemText, phiStrings } from '../helpers/phi.js';
@@ -8,9 +8,9 @@ import { signedHeaders } from '../helpers/signing.js';
 describe('PHI stays out of storage in clear and out of logs', () => {
   const suite = stackWithCapturedLogs();
 
-  const events = Object.entries(SAMPLE_PATIENTS).map(([cell, patient]) => ({
+  const events = Object.entries(fixturePatients).map(([cell, patient]) => ({
     cell,
-    event: sampleEvent({ patient, noteId: `phi-${cell}`, clinicianCountry: 'US' }),
+    event: noteEvent({ patient, noteId: `phi-${cell}`, clinicianCountry: 'US' }),
   }));
   const phi = events.flatMap(({ event }) => phiStrings(event));
 

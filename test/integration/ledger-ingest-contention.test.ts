@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { movementEntry } from '../../functions/ingest/movement-entry.js';
-import { SAMPLE_PATIENTS, sampleEvent } from '../../infra/local/sample-notes.js';
 import { DynamoLedgerStore } from '../../shared/adapters/dynamodb/ledger-store.js';
 import { DynamoNoteStore } from '../../shared/adapters/dynamodb/note-store.js';
 import { verifyChain } from '../../shared/domain/ledger/verify-chain.js';
 import type { AcceptOutcome, AcceptRequest } from '../../shared/ports/note-store.js';
+import { fixturePatients, noteEvent } from '../fixtures/notes.js';
 import { createTestTable, testDynamoClient } from '../helpers/dynamo.js';
 
 const client = testDynamoClient();
@@ -16,7 +16,7 @@ const NOTES = 200;
 
 function request(i: number): AcceptRequest {
   const noteId = `contended-${i}`;
-  const event = sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId, clinicianCountry: 'DE' });
+  const event = noteEvent({ patient: fixturePatients.uk, noteId, clinicianCountry: 'DE' });
   const receipt = {
     noteId,
     version: 1,

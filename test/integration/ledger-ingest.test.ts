@@ -1,9 +1,9 @@
-import { SAMPLE_PATIENTS, sampleEvent } from '../../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../../infra/local/settings.js';
 import { DynamoLedgerStore } from '../../shared/adapters/dynamodb/ledger-store.js';
 import type { LedgerEntry, ShardHead } from '../../shared/domain/ledger/entry.js';
 import { verifyChain } from '../../shared/domain/ledger/verify-chain.js';
 import type { SealReport } from '../../shared/domain/seal/verify-sealed.js';
+import { fixturePatients, noteEvent } from '../fixtures/notes.js';
 import { verifyLocalChain } from '../helpers/integrity.js';
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { signedHeaders } from '../helpers/signing.js';
@@ -30,7 +30,7 @@ describe(`${NOTES} cross-border notes from ${SENDERS} concurrent senders`, () =>
       Array.from({ length: SENDERS }, async () => {
         for (let i = next++; i < NOTES; i = next++) {
           const body = JSON.stringify(
-            sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: `concurrent-${i}`, clinicianCountry: 'DE' }),
+            noteEvent({ patient: fixturePatients.uk, noteId: `concurrent-${i}`, clinicianCountry: 'DE' }),
           );
           const response = await stack.post(
             'uk',

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SAMPLE_PATIENTS, sampleEvent } from '../../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID, localSettings } from '../../infra/local/settings.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+import { fixturePatients, noteEvent } from '../fixtures/notes.js';
 import { testDynamoEndpoint } from '../helpers/dynamo.js';
 import { signedHeaders } from '../helpers/signing.js';
 
@@ -40,7 +40,7 @@ describe('the data folder of a fresh local stack', () => {
 
   it('holds keys, senders and stream checkpoints in files 0600, digests read-only 0400, folders 0700', async () => {
     // Prepare: a note, delivered, so every kind of file has been written.
-    const body = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'modes-1' }));
+    const body = JSON.stringify(noteEvent({ patient: fixturePatients.uk, noteId: 'modes-1' }));
     const response = await fetch(`${stack.url}/uk/v1/webhooks/${DEMO_SENDER_ID}`, {
       method: 'POST',
       headers: signedHeaders({ secret: stack.demoSecret.value, body }),

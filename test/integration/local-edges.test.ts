@@ -1,8 +1,8 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { SAMPLE_PATIENTS, sampleEvent } from '../../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../../infra/local/settings.js';
 import { MAX_WEBHOOK_ID_LENGTH } from '../../shared/http/middleware/verify-webhook.js';
+import { fixturePatients, noteEvent } from '../fixtures/notes.js';
 import { scanAll } from '../helpers/dynamo.js';
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { signedHeaders } from '../helpers/signing.js';
@@ -121,7 +121,7 @@ describe('the local gateway at its edges', () => {
 
   describe('malformed percent-encoding in the path', () => {
     const signed = () => {
-      const body = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'bad-path' }));
+      const body = JSON.stringify(noteEvent({ patient: fixturePatients.uk, noteId: 'bad-path' }));
       return { method: 'POST', body, headers: signedHeaders({ secret: stack.demoSecret.value, body }) };
     };
     it.each([
@@ -143,7 +143,7 @@ describe('the local gateway at its edges', () => {
 
   describe('webhook-id and sender id bounds', () => {
     const post = (id: string, sender = DEMO_SENDER_ID) => {
-      const body = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'long-id' }));
+      const body = JSON.stringify(noteEvent({ patient: fixturePatients.uk, noteId: 'long-id' }));
       return stack.post('uk', `/v1/webhooks/${sender}`, body, {
         ...signedHeaders({ secret: stack.demoSecret.value, body, id }),
       });

@@ -5,10 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../infra/local/dynamodb-local.js';
-import { SAMPLE_PATIENTS, sampleEvent } from '../../infra/local/sample-notes.js';
 import { readDemoSecret } from '../../infra/local/senders.js';
 import { DEMO_SENDER_ID } from '../../infra/local/settings.js';
 import { FileDigestAnchor } from '../../shared/adapters/fs/file-digest-anchor.js';
+import { fixturePatients, noteEvent } from '../fixtures/notes.js';
 import { ChildStack } from '../helpers/child-stack.js';
 import { eventually } from '../helpers/ehr-reader.js';
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
@@ -47,7 +47,7 @@ describe('the local runtime as npm start runs it', () => {
     expect(Object.keys(health.cells)).toEqual(['uk', 'eu', 'us', 'ca', 'au']);
     expect(health.cells.uk?.ehrTargets[0]?.baseUrl).toMatch(/\/fhir\/R4$/);
     const secret = (await readDemoSecret(join(dataDir, 'senders.json'))) ?? '';
-    const body = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'restart-1' }));
+    const body = JSON.stringify(noteEvent({ patient: fixturePatients.uk, noteId: 'restart-1' }));
     const headers = signedHeaders({ secret, body, id: 'msg_restart_1' });
     const post = () =>
       fetch(`${child.url}/uk/v1/webhooks/${DEMO_SENDER_ID}`, { method: 'POST', headers, body });
@@ -125,7 +125,7 @@ describe('the local runtime in process', () => {
   });
 
   it('tells the sender by a signed callback, retried after a failure, when the note is delivered', async () => {
-    const body = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.ca, noteId: 'callback-1' }));
+    const body = JSON.stringify(noteEvent({ patient: fixturePatients.ca, noteId: 'callback-1' }));
     await stack.post(
       'ca',
       `/v1/webhooks/${DEMO_SENDER_ID}`,
@@ -151,6 +151,6 @@ describe('the local runtime in process', () => {
       signWebhook(stack.demoSecret.value, id, ts, callback.body),
     );
     expect(received[0]?.headers['webhook-id']).toBe(id);
-    expect(callback.body).not.toContain(SAMPLE_PATIENTS.ca.family);
+    expect(callback.body).not.toContain(fixturePatients.ca.name.family);
   });
 });

@@ -5,11 +5,11 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { buildIngestHandler } from '../../functions/ingest/deps.js';
 import { WEBHOOK_ROUTE } from '../../functions/ingest/handler-factory.js';
 import { localContext } from '../../infra/local/api-gateway.js';
-import { SAMPLE_PATIENTS, sampleEvent } from '../../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../../infra/local/settings.js';
 import { DynamoLedgerStore } from '../../shared/adapters/dynamodb/ledger-store.js';
 import type { LedgerEntry } from '../../shared/domain/ledger/entry.js';
 import type { HttpEvent } from '../../shared/http/apigw.js';
+import { fixturePatients, noteEvent } from '../fixtures/notes.js';
 import { scanAll } from '../helpers/dynamo.js';
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { findPhi, itemText, phiStrings } from '../helpers/phi.js';
@@ -56,7 +56,7 @@ describe('residency routing through the local stack', () => {
 
   it("forwards a UK patient's note posted to the US cell, storing it only in the UK cell", async () => {
     // Prepare
-    const event = sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'fwd-1', clinicianCountry: 'US' });
+    const event = noteEvent({ patient: fixturePatients.uk, noteId: 'fwd-1', clinicianCountry: 'US' });
     const body = JSON.stringify(event);
     // Act
     const response = await send('us', body);
@@ -95,7 +95,7 @@ describe('residency routing through the local stack', () => {
 
   it('answers the same webhook redelivered to the forwarding cell with 200 and the same receipt', async () => {
     // Prepare
-    const body = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'fwd-redeliver' }));
+    const body = JSON.stringify(noteEvent({ patient: fixturePatients.uk, noteId: 'fwd-redeliver' }));
     const headers = signedHeaders({ secret, body });
     const first = await send('us', body, headers);
     const firstReceipt = await first.json();
@@ -115,12 +115,9 @@ describe('residency routing through the local stack', () => {
   it("passes the home cell's refusal through as the same problem, recording no forward", async () => {
     // Prepare: the UK cell already holds version 1 with other content.
     const at = new Date();
-    await send(
-      'uk',
-      JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'fwd-conflict', at })),
-    );
-    const changed = sampleEvent({
-      patient: SAMPLE_PATIENTS.uk,
+    await send('uk', JSON.stringify(noteEvent({ patient: fixturePatients.uk, noteId: 'fwd-conflict', at })));
+    const changed = noteEvent({
+      patient: fixturePatients.uk,
       noteId: 'fwd-conflict',
       at,
       text: 'Other text',
@@ -139,7 +136,7 @@ describe('residency routing through the local stack', () => {
 
   it("refuses an AU patient's note arriving in the EU cell with 451, storing nothing but a denied entry in EU", async () => {
     // Prepare
-    const event = sampleEvent({ patient: SAMPLE_PATIENTS.au, noteId: 'au-in-eu' });
+    const event = noteEvent({ patient: fixturePatients.au, noteId: 'au-in-eu' });
     // Act
     const response = await send('eu', JSON.stringify(event));
     // Assess
@@ -169,7 +166,7 @@ describe('residency routing through the local stack', () => {
 
   it('records an inbound EU→UK note under the UK adequacy decision with its reference and expiry', async () => {
     // Prepare
-    const event = sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'inbound-de', clinicianCountry: 'DE' });
+    const event = noteEvent({ patient: fixturePatients.uk, noteId: 'inbound-de', clinicianCountry: 'DE' });
     // Act
     const response = await send('uk', JSON.stringify(event));
     // Assess
@@ -202,7 +199,7 @@ describe('residency routing through the local stack', () => {
       clock: { now: () => new Date('2032-01-01T00:00:00.000Z') },
     });
     const body = JSON.stringify(
-      sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'inbound-expired', clinicianCountry: 'DE' }),
+      noteEvent({ patient: fixturePatients.uk, noteId: 'inbound-expired', clinicianCountry: 'DE' }),
     );
     // Act
     const result = await handler(
@@ -226,7 +223,7 @@ describe('residency routing through the local stack', () => {
 
   it('still refuses a misrouted note with 421 in a reject-mode cell (CA), naming the right endpoint', async () => {
     // Prepare
-    const body = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'ca-reject' }));
+    const body = JSON.stringify(noteEvent({ patient: fixturePatients.uk, noteId: 'ca-reject' }));
     // Act
     const response = await send('ca', body);
     // Assess
@@ -241,7 +238,7 @@ describe('residency routing through the local stack', () => {
 
   it('refuses a forwarded request signed with anything but the forwarding secret with 401', async () => {
     // Prepare: signed with the sender's own secret, as a forger without the forwarding secret would.
-    const body = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'forged-fwd' }));
+    const body = JSON.stringify(noteEvent({ patient: fixturePatients.uk, noteId: 'forged-fwd' }));
     // Act
     const response = await stack.post('uk', FORWARDED, body, signedHeaders({ secret, body }));
     // Assess
@@ -253,7 +250,7 @@ describe('residency routing through the local stack', () => {
   it('never forwards a forwarded note again: a note of another cell there gets 421', async () => {
     // Prepare
     const forwarding = readFileSync(join(stack.dataDir, 'keys', 'forwarding.secret'), 'utf8').trim();
-    const body = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.us, noteId: 'fwd-loop' }));
+    const body = JSON.stringify(noteEvent({ patient: fixturePatients.us, noteId: 'fwd-loop' }));
     // Act
     const response = await stack.post('uk', FORWARDED, body, signedHeaders({ secret: forwarding, body }));
     // Assess

@@ -1,4 +1,3 @@
-import { SAMPLE_PATIENTS, sampleEvent } from '../../infra/local/sample-notes.js';
 import { AppError } from '../../shared/domain/errors.js';
 import {
   assertEventQuality,
@@ -7,10 +6,11 @@ import {
   dateErrors,
 } from '../../shared/domain/event/quality.js';
 import type { VisitNoteEvent } from '../../shared/domain/event/schema.js';
+import { fixturePatients, noteEvent } from '../fixtures/notes.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const event = (change: (e: VisitNoteEvent) => void = () => {}): VisitNoteEvent => {
-  const e = sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'q-1', at: new Date('2026-11-25T11:00:00Z') });
+  const e = noteEvent({ patient: fixturePatients.uk, noteId: 'q-1', at: new Date('2026-11-25T11:00:00Z') });
   change(e);
   return e;
 };
@@ -25,10 +25,10 @@ const thrown = (fn: () => void): AppError => {
 };
 
 describe('coded values at the door', () => {
-  it.each(Object.entries(SAMPLE_PATIENTS))(
-    'accepts the sample note of %s with its codings',
+  it.each(Object.entries(fixturePatients))(
+    'accepts the fixture note of %s with its codings',
     (_cell, patient) => {
-      expect(codingErrors(sampleEvent({ patient, noteId: 'q-2' }))).toEqual([]);
+      expect(codingErrors(noteEvent({ patient, noteId: 'q-2' }))).toEqual([]);
     },
   );
 
@@ -64,7 +64,7 @@ describe('coded values at the door', () => {
 });
 
 describe('plausible dates', () => {
-  it('accepts the sample note', () => {
+  it('accepts the fixture note', () => {
     expect(dateErrors(event(), NOW)).toEqual([]);
   });
 

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DecryptCommand, GenerateDataKeyCommand, KMS, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SAMPLE_PATIENTS, sampleEvent } from '../../infra/local/sample-notes.js';
 import { kmsKeyring, localKeyring } from '../../shared/adapters/crypto/keyrings.js';
 import { EsdkNoteEncryptor } from '../../shared/adapters/crypto/note-encryptor.js';
 import { FileSecretSource } from '../../shared/adapters/fs/file-secret-source.js';
 import type { NoteBinding } from '../../shared/ports/note-encryptor.js';
+import { fixturePatients, noteEvent } from '../fixtures/notes.js';
 
-const event = sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'enc-1' });
+const event = noteEvent({ patient: fixturePatients.uk, noteId: 'enc-1' });
 const binding: NoteBinding = {
   cell: 'uk',
   tenant: 'st-marys-trust',

@@ -1,7 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { SAMPLE_PATIENTS, sampleEvent } from '../../../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
+import { fixturePatients, noteEvent } from '../../fixtures/notes.js';
 import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
 import { signedHeaders } from '../../helpers/signing.js';
 import { park, postNote } from './helpers.js';
@@ -66,7 +66,7 @@ async function call(method: string, path: string, op: Operation): Promise<Respon
   if (op.operationId === 'getDeliveryStatus') return fetch(statusUrl);
   if (method !== 'POST') return fetch(url);
   // The webhook accepts a new note; the forwarded route refuses the demo sender's signature.
-  const raw = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'contract-2' }));
+  const raw = JSON.stringify(noteEvent({ patient: fixturePatients.uk, noteId: 'contract-2' }));
   const res = await fetch(url, {
     method,
     body: raw,

@@ -1,8 +1,8 @@
 import type { HimRole } from '../../../infra/local/dev-issuer.js';
-import { SAMPLE_PATIENTS, type SamplePatient, sampleEvent } from '../../../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
 import { DynamoLedgerStore } from '../../../shared/adapters/dynamodb/ledger-store.js';
 import { DynamoOutbox } from '../../../shared/adapters/dynamodb/outbox-store.js';
+import { type FixtureCell, fixturePatients, noteEvent } from '../../fixtures/notes.js';
 import type { TestStack } from '../../helpers/local-stack.js';
 import { signedHeaders } from '../../helpers/signing.js';
 
@@ -26,10 +26,9 @@ export function himClient(stack: TestStack) {
   };
 }
 
-/** Posts a signed sample note to its home cell; returns the event. */
-export async function postNote(stack: TestStack, cell: keyof typeof SAMPLE_PATIENTS, noteId: string) {
-  const patient: SamplePatient = SAMPLE_PATIENTS[cell];
-  const event = sampleEvent({ patient, noteId });
+/** Posts a signed note of the cell's fixture patient to that cell (its home); returns the event. */
+export async function postNote(stack: TestStack, cell: FixtureCell, noteId: string) {
+  const event = noteEvent({ patient: fixturePatients[cell], noteId });
   const body = JSON.stringify(event);
   const res = await stack.post(
     cell,

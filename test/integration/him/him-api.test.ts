@@ -1,8 +1,8 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { SAMPLE_PATIENTS } from '../../../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
 import { CSV_COLUMNS } from '../../../shared/domain/ledger/export.js';
+import { fixturePatients } from '../../fixtures/notes.js';
 import { syntheticEntry } from '../../helpers/ledger-measure.js';
 import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
 import { cellTable, himClient, ledgerOf, outboxOf, park, postNote } from './helpers.js';
@@ -154,7 +154,7 @@ describe('HIM API note view', () => {
     const body = await res.json();
     expect(body).toMatchObject({ noteId: 'view-uk-1', version: 1 });
     expect(body.event.note.text).toBe(event.note.text);
-    const { identifiers } = SAMPLE_PATIENTS.uk;
+    const { identifiers } = fixturePatients.uk;
     const patient = encodeURIComponent(`${identifiers[0]?.system}|${identifiers[0]?.value}`);
     const ledger = await (
       await him('uk', 'GET', `ledger?kind=remote-access&patient=${patient}`, { roles: [...R] })
@@ -188,7 +188,7 @@ describe('HIM API note view', () => {
       country: 'US',
     });
     expect(res.status).toBe(451);
-    expect(await res.text()).not.toContain('Fiona');
+    expect(await res.text()).not.toContain(fixturePatients.au.name.given[0]);
     const ledger = await (await him('au', 'GET', 'ledger?kind=remote-access', { roles: [...R] })).json();
     expect(ledger.entries).toEqual([
       expect.objectContaining({
@@ -225,7 +225,8 @@ describe('HIM API deliveries', () => {
         ehrTarget: 'ca-ehr',
       }),
     );
-    expect(JSON.stringify(list)).not.toMatch(/Banting|9876543217/);
+    const { name, identifiers } = fixturePatients.ca;
+    expect(JSON.stringify(list)).not.toMatch(new RegExp(`${name.family}|${identifiers[0]?.value}`));
     const one = await (
       await him('ca', 'GET', `deliveries/${DEMO_SENDER_ID}/park-ca-1/1`, { roles: [...A] })
     ).json();

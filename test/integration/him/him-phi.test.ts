@@ -1,5 +1,5 @@
-import { SAMPLE_PATIENTS } from '../../../infra/local/sample-notes.js';
 import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
+import { fixturePatients } from '../../fixtures/notes.js';
 import { stackWithCapturedLogs } from '../../helpers/capture-output.js';
 import { findPhi, phiStrings } from '../../helpers/phi.js';
 import { himClient, postNote } from './helpers.js';
@@ -13,7 +13,7 @@ describe('the HIM API keeps PHI out of its logs', () => {
     const him = himClient(stack);
     const uk = await postNote(stack, 'uk', 'phi-him-uk');
     const au = await postNote(stack, 'au', 'phi-him-au');
-    const id = SAMPLE_PATIENTS.uk.identifiers[0];
+    const id = fixturePatients.uk.identifiers[0];
     const patient = encodeURIComponent(`${id?.system}|${id?.value}`);
     // Act
     const calls = [

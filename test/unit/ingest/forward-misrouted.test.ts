@@ -1,12 +1,12 @@
 import type { IngestResult } from '../../../functions/ingest/accept-note.js';
 import type { ForwardRequest } from '../../../functions/ingest/forward-client.js';
 import { forwardMisrouted } from '../../../functions/ingest/forward-misrouted.js';
-import { SAMPLE_PATIENTS, type SamplePatient, sampleEvent } from '../../../infra/local/sample-notes.js';
 import { loadPolicy } from '../../../shared/config/load-policy.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import type { UnsealedEntry } from '../../../shared/domain/ledger/entry.js';
 import type { Organization } from '../../../shared/domain/policy/model.js';
 import type { RecordedMovement } from '../../../shared/ports/ledger.js';
+import { type FixturePatient, fixturePatients, noteEvent } from '../../fixtures/notes.js';
 
 const policy = loadPolicy('policy/default-policy.json');
 const endpoints = Object.fromEntries(policy.jurisdictions.map((j) => [j.id, `https://${j.id}.example/`]));
@@ -46,8 +46,13 @@ function setup(cell: string, answer: (request: ForwardRequest) => Promise<Ingest
       return answer(request);
     },
   });
-  const misrouted = (patient: SamplePatient, homeCell: string, clinicianCountry?: string, title?: string) => {
-    const base = sampleEvent({ patient, noteId: 'n', clinicianCountry });
+  const misrouted = (
+    patient: FixturePatient,
+    homeCell: string,
+    clinicianCountry?: string,
+    title?: string,
+  ) => {
+    const base = noteEvent({ patient, noteId: 'n', clinicianCountry });
     const event = title ? { ...base, note: { ...base.note, title } } : base;
     return handler({
       event,
@@ -73,7 +78,7 @@ describe('forwardMisrouted', () => {
     // Prepare
     const { appended, forwarded, misrouted } = setup('us', async () => ({ status: 202, receipt: RECEIPT }));
     // Act
-    const result = await misrouted(SAMPLE_PATIENTS.uk, 'uk', 'US');
+    const result = await misrouted(fixturePatients.uk, 'uk', 'US');
     // Assess
     expect(result).toEqual({ status: 202, receipt: RECEIPT });
     expect(forwarded.map((f) => [f.url.toString(), f.webhookId, f.fromCell])).toEqual([
@@ -94,9 +99,9 @@ describe('forwardMisrouted', () => {
     // Prepare
     const { appended, forwarded, misrouted } = setup('us', async () => ({ status: 202, receipt: RECEIPT }));
     // Act
-    await misrouted(SAMPLE_PATIENTS.uk, 'uk', 'US');
-    const second = await misrouted(SAMPLE_PATIENTS.uk, 'uk', 'US');
-    const third = await misrouted(SAMPLE_PATIENTS.uk, 'uk', 'US');
+    await misrouted(fixturePatients.uk, 'uk', 'US');
+    const second = await misrouted(fixturePatients.uk, 'uk', 'US');
+    const third = await misrouted(fixturePatients.uk, 'uk', 'US');
     // Assess
     expect(second).toEqual({ status: 200, receipt: RECEIPT });
     expect(third).toEqual({ status: 200, receipt: RECEIPT });
@@ -107,9 +112,9 @@ describe('forwardMisrouted', () => {
   it('refuses a webhook-id reused for another body with 409 and forwards nothing more', async () => {
     // Prepare
     const { forwarded, misrouted } = setup('us', async () => ({ status: 202, receipt: RECEIPT }));
-    await misrouted(SAMPLE_PATIENTS.uk, 'uk', 'US');
+    await misrouted(fixturePatients.uk, 'uk', 'US');
     // Act
-    const reused = misrouted(SAMPLE_PATIENTS.uk, 'uk', 'US', 'Another title');
+    const reused = misrouted(fixturePatients.uk, 'uk', 'US', 'Another title');
     // Assess
     await expect(reused).rejects.toMatchObject({ code: 'webhook-id-reused' });
     expect(forwarded).toHaveLength(1);
@@ -119,7 +124,7 @@ describe('forwardMisrouted', () => {
     // Prepare
     const { appended, misrouted } = setup('eu', async () => ({ status: 202, receipt: RECEIPT }));
     // Act
-    await misrouted(SAMPLE_PATIENTS.uk, 'uk', 'US');
+    await misrouted(fixturePatients.uk, 'uk', 'US');
     // Assess
     expect(appended[0]?.source).toEqual({ country: 'AT', cell: 'eu' });
   });
@@ -128,7 +133,7 @@ describe('forwardMisrouted', () => {
     // Prepare
     const { appended, forwarded, misrouted } = setup('us', async () => ({ status: 202, receipt: RECEIPT }));
     // Act
-    const outcome = misrouted(SAMPLE_PATIENTS.au, 'au');
+    const outcome = misrouted(fixturePatients.au, 'au');
     // Assess
     await expect(outcome).rejects.toMatchObject({
       code: 'transfer-denied',
@@ -144,7 +149,7 @@ describe('forwardMisrouted', () => {
       throw new AppError('forward-failed', 'unreachable');
     });
     // Act
-    const outcome = misrouted(SAMPLE_PATIENTS.uk, 'uk');
+    const outcome = misrouted(fixturePatients.uk, 'uk');
     // Assess
     await expect(outcome).rejects.toMatchObject({ code: 'forward-failed' });
     expect(appended).toEqual([]);

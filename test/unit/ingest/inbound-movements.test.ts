@@ -1,9 +1,9 @@
 import { inboundMovements } from '../../../functions/ingest/inbound-movements.js';
-import { SAMPLE_PATIENTS, sampleEvent } from '../../../infra/local/sample-notes.js';
 import { loadPolicy } from '../../../shared/config/load-policy.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import type { UnsealedEntry } from '../../../shared/domain/ledger/entry.js';
 import type { Organization } from '../../../shared/domain/policy/model.js';
+import { fixturePatients, noteEvent } from '../../fixtures/notes.js';
 
 const policy = loadPolicy('policy/default-policy.json');
 const organizationOf = (id: string) => policy.organizations.find((o) => o.id === id) as Organization;
@@ -31,7 +31,7 @@ describe('inboundMovements', () => {
   it('records nothing for a note written in the patient’s own country', async () => {
     // Prepare
     const { decide, ctx, appended } = setup();
-    const event = sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'home' });
+    const event = noteEvent({ patient: fixturePatients.uk, noteId: 'home' });
     // Act
     const entries = await decide(event, ctx('uk', 'st-marys-trust'));
     // Assess
@@ -42,8 +42,8 @@ describe('inboundMovements', () => {
   it('records a DE clinician’s note for an FR patient as an intra-jurisdiction movement', async () => {
     // Prepare
     const { decide, ctx } = setup();
-    const patient = { ...SAMPLE_PATIENTS.eu, residenceCountry: 'FR' };
-    const event = sampleEvent({ patient, noteId: 'de-fr', clinicianCountry: 'DE' });
+    const patient = { ...fixturePatients.eu, residenceCountry: 'FR' };
+    const event = noteEvent({ patient, noteId: 'de-fr', clinicianCountry: 'DE' });
     // Act
     const entries = await decide(event, ctx('eu', 'charite-berlin'));
     // Assess
@@ -62,7 +62,7 @@ describe('inboundMovements', () => {
   it('refuses a note written in a country outside the policy with 451, appending the denied attempt', async () => {
     // Prepare
     const { decide, ctx, appended } = setup();
-    const event = sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'from-india', clinicianCountry: 'IN' });
+    const event = noteEvent({ patient: fixturePatients.uk, noteId: 'from-india', clinicianCountry: 'IN' });
     // Act
     const outcome = decide(event, ctx('uk', 'st-marys-trust'));
     // Assess
@@ -83,7 +83,7 @@ describe('inboundMovements', () => {
   it('denies an EU→UK note after the adequacy decision expires', async () => {
     // Prepare
     const { decide, ctx, appended } = setup();
-    const event = sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'late', clinicianCountry: 'DE' });
+    const event = noteEvent({ patient: fixturePatients.uk, noteId: 'late', clinicianCountry: 'DE' });
     // Act
     const outcome = decide(event, ctx('uk', 'st-marys-trust', new Date('2031-12-28T00:00:00Z')));
     // Assess

@@ -1,10 +1,10 @@
 import { denialExtensions, movementEntry } from '../../../functions/ingest/movement-entry.js';
-import { SAMPLE_PATIENTS, sampleEvent } from '../../../infra/local/sample-notes.js';
 import { UnsealedEntrySchema } from '../../../shared/domain/ledger/entry.js';
 import type { MovementDecision } from '../../../shared/domain/policy/decide.js';
+import { fixturePatients, noteEvent } from '../../fixtures/notes.js';
 import { findPhi, phiStrings } from '../../helpers/phi.js';
 
-const event = sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'entry-1', clinicianCountry: 'DE' });
+const event = noteEvent({ patient: fixturePatients.uk, noteId: 'entry-1', clinicianCountry: 'DE' });
 const base = {
   kind: 'inbound' as const,
   at: new Date('2026-11-25T10:00:00.000Z'),

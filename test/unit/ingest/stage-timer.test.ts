@@ -10,12 +10,12 @@ import {
   timedMiddleware,
 } from '../../../functions/ingest/stage-timer.js';
 import { localContext } from '../../../infra/local/api-gateway.js';
-import { SAMPLE_PATIENTS, sampleEvent } from '../../../infra/local/sample-notes.js';
 import { HmacPseudonymizer } from '../../../shared/adapters/crypto/hmac-pseudonymizer.js';
 import { loadPolicy } from '../../../shared/config/load-policy.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import type { HttpEvent } from '../../../shared/http/apigw.js';
 import type { AcceptRequest } from '../../../shared/ports/note-store.js';
+import { fixturePatients, noteEvent } from '../../fixtures/notes.js';
 import { signedHeaders } from '../../helpers/signing.js';
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
@@ -131,7 +131,7 @@ describe('timedIngestDeps', () => {
 
     const hash = timedDeps.pseudonymizer.hash('body', 'x');
     const sealed = await timedDeps.encryptor.encrypt(
-      sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'n' }),
+      noteEvent({ patient: fixturePatients.uk, noteId: 'n' }),
       {
         cell: 'uk',
         tenant: 'st-marys-trust',
@@ -148,7 +148,7 @@ describe('timedIngestDeps', () => {
 });
 
 describe('the ingest handler with a stage timer', () => {
-  const body = JSON.stringify(sampleEvent({ patient: SAMPLE_PATIENTS.uk, noteId: 'timed-1' }));
+  const body = JSON.stringify(noteEvent({ patient: fixturePatients.uk, noteId: 'timed-1' }));
 
   it('reports every stage of an accepted note and answers as it does without the timer', async () => {
     // Prepare

@@ -1,7 +1,7 @@
 import type { VisitNoteEvent } from '../../shared/domain/event/schema.js';
 
-/** Realistic (fictional) visit-note events across jurisdictions, for the demo, tests and the benchmark. */
-export interface SamplePatient {
+/** Realistic (fictional) visit-note events across jurisdictions, for `npm run demo`. */
+export interface DemoPatient {
   residenceCountry: string;
   identifiers: Array<{ system: string; value: string }>;
   given: string;
@@ -10,7 +10,7 @@ export interface SamplePatient {
   organization: string;
 }
 
-export const SAMPLE_PATIENTS = {
+export const DEMO_PATIENTS = {
   uk: {
     residenceCountry: 'GB',
     identifiers: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9434765919' }],
@@ -53,7 +53,7 @@ export const SAMPLE_PATIENTS = {
     birthDate: '1982-02-02',
     organization: 'sydney-clinic',
   },
-} satisfies Record<string, SamplePatient>;
+} satisfies Record<string, DemoPatient>;
 
 const ACUTE_PHARYNGITIS = {
   snomed: { system: 'http://snomed.info/sct', code: '363746003', display: 'Acute pharyngitis' },
@@ -75,7 +75,7 @@ const ACUTE_PHARYNGITIS = {
   },
 };
 
-/** The sample visit's diagnosis as each country's records code it (valid under the ingest checks). */
+/** The demo visit's diagnosis as each country's records code it (valid under the ingest checks). */
 const DIAGNOSES_BY_COUNTRY: Record<string, VisitNoteEvent['diagnoses']> = {
   GB: [ACUTE_PHARYNGITIS.snomed, ACUTE_PHARYNGITIS.icd10],
   DE: [ACUTE_PHARYNGITIS.icd10Gm],
@@ -84,32 +84,22 @@ const DIAGNOSES_BY_COUNTRY: Record<string, VisitNoteEvent['diagnoses']> = {
   AU: [ACUTE_PHARYNGITIS.snomed, ACUTE_PHARYNGITIS.icd10],
 };
 
-/** Patient `n` of a sample's population: the same person data with its own identifier values. */
-export function patientVariant(patient: SamplePatient, n: number): SamplePatient {
-  return {
-    ...patient,
-    identifiers: patient.identifiers.map((i) => ({ ...i, value: `${i.value}${String(n).padStart(3, '0')}` })),
-  };
-}
-
-export interface SampleOptions {
-  patient: SamplePatient;
+export interface DemoNoteOptions {
+  patient: DemoPatient;
   noteId: string;
+  /** 1 unless given; a later version is an amendment. */
   version?: number;
-  type?: VisitNoteEvent['type'];
   clinicianCountry?: string;
   text?: string;
-  visitId?: string;
-  at?: Date;
 }
 
-/** A complete v1 event for a sample patient. */
-export function sampleEvent(o: SampleOptions): VisitNoteEvent {
-  const at = o.at ?? new Date();
+/** A complete v1 event for a demo patient, sent now. */
+export function demoEvent(o: DemoNoteOptions): VisitNoteEvent {
+  const at = new Date();
   const start = new Date(at.getTime() - 35 * 60_000);
   const end = new Date(at.getTime() - 10 * 60_000);
   return {
-    type: o.type ?? (o.version && o.version > 1 ? 'visit.note.amended' : 'visit.note.finalized'),
+    type: o.version && o.version > 1 ? 'visit.note.amended' : 'visit.note.finalized',
     occurredAt: at.toISOString(),
     organization: { id: o.patient.organization },
     note: {
@@ -125,7 +115,7 @@ export function sampleEvent(o: SampleOptions): VisitNoteEvent {
           'No dyspnoea. Pharynx erythematous, no exudate. Advised fluids, paracetamol, safety-netting given.',
     },
     visit: {
-      id: o.visitId ?? `visit-${o.noteId}`,
+      id: `visit-${o.noteId}`,
       start: start.toISOString(),
       end: end.toISOString(),
       modality: 'video',
