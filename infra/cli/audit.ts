@@ -1,11 +1,10 @@
-import { parseArgs } from 'node:util';
 import type { AuditEntry } from '../../shared/domain/audit/entry.js';
 import { EXIT_CODES, himJson, queryString, UsageError } from './http.js';
 import type { CliIo } from './policy.js';
-import { FORMAT_OPTIONS, formatOf, runCommand } from './run.js';
+import { FORMAT_OPTIONS, formatOf, HELP_OPTION, runParsed } from './run.js';
 import { runSealCommand, SEAL_COMMANDS, SEAL_ROLES, type SealCommand } from './seal.js';
 import { columnsView, writePage } from './table.js';
-import { resolveTarget, TARGET_OPTIONS } from './target.js';
+import { resolveTarget, TARGET_OPTIONS, TARGET_USAGE } from './target.js';
 
 const USAGE = `usage: visitbridge audit list|verify|digest|bundle (--cell ID | --url CELL-BASE-URL --token JWT) [options]
   list     one page of audit entries (--from DATE|ISO --to DATE|ISO --limit 1-1000 --cursor C);
@@ -13,7 +12,7 @@ const USAGE = `usage: visitbridge audit list|verify|digest|bundle (--cell ID | -
   verify   the cell checks the audit log against its signed digest chain; --format table|json; exit 1 when not ok
   digest   seal the audit log now with a signed digest (integration-admin); exit 1 when the cell refuses
   bundle   everything an outside auditor needs to verify offline, --out DIR (see verify-bundle)
-cell: --cell ID (local stack; a dev token is minted unless --token) or --url CELL-BASE-URL --token JWT
+${TARGET_USAGE}
 exit codes: 0 ok, 1 verification failed or refused, 2 usage error (unknown cell included), 3 unreachable
 `;
 
@@ -25,7 +24,7 @@ const OPTIONS = {
   limit: { type: 'string' },
   cursor: { type: 'string' },
   out: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
+  ...HELP_OPTION,
 } as const;
 
 const VIEW = columnsView(
@@ -52,12 +51,7 @@ export async function auditCommand(
   io: CliIo,
   env: Record<string, string | undefined>,
 ): Promise<number> {
-  return runCommand(io, USAGE, async () => {
-    const { values: v, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
-    if (v.help) {
-      io.stdout.write(USAGE);
-      return EXIT_CODES.ok;
-    }
+  return runParsed(io, USAGE, argv, OPTIONS, async ({ values: v, positionals }) => {
     const [command, ...rest] = positionals;
     const seal = (SEAL_COMMANDS as readonly string[]).includes(command ?? '');
     if (rest.length > 0 || (command !== 'list' && !seal))

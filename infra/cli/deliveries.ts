@@ -1,16 +1,15 @@
-import { parseArgs } from 'node:util';
 import { EXIT_CODES, himJson, queryString, UsageError } from './http.js';
 import type { CliIo } from './policy.js';
-import { FORMAT_OPTIONS, formatOf, runCommand } from './run.js';
+import { FORMAT_OPTIONS, formatOf, HELP_OPTION, runParsed } from './run.js';
 import { columnsView, jsonText, writePage } from './table.js';
-import { resolveTarget, TARGET_OPTIONS } from './target.js';
+import { resolveTarget, TARGET_OPTIONS, TARGET_USAGE } from './target.js';
 
 const USAGE = `usage: visitbridge deliveries list [--state parked|retrying|waiting|pending|delivered] [--limit 1-1000] [--cursor C]
        visitbridge deliveries replay SENDER/NOTE/VERSION [--event finalized|amended|retracted]
        visitbridge deliveries replay --from DATE|ISO --to DATE|ISO [--dry-run]   (parked in that range)
   list     every state (parked first) unless --state
   replay   a date-only --to includes that day
-  cell: --cell ID (local stack; a dev token is minted unless --token) or --url CELL-BASE-URL --token JWT
+  ${TARGET_USAGE}
   output: --format table|json|csv (or --json, --csv)
 exit codes: 0 ok, 1 refused (not parked, policy denies, role), 2 usage error (unknown cell included), 3 unreachable
 `;
@@ -25,7 +24,7 @@ const OPTIONS = {
   to: { type: 'string' },
   'dry-run': { type: 'boolean' },
   ...FORMAT_OPTIONS,
-  help: { type: 'boolean', short: 'h' },
+  ...HELP_OPTION,
 } as const;
 
 interface Delivery {
@@ -67,12 +66,7 @@ export async function deliveriesCommand(
   io: CliIo,
   env: Record<string, string | undefined>,
 ): Promise<number> {
-  return runCommand(io, USAGE, async () => {
-    const { values: v, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
-    if (v.help) {
-      io.stdout.write(USAGE);
-      return EXIT_CODES.ok;
-    }
+  return runParsed(io, USAGE, argv, OPTIONS, async ({ values: v, positionals }) => {
     const [command, ref, ...rest] = positionals;
     const format = formatOf(v, ['table', 'json', 'csv'] as const);
     if (command === 'list' && !ref && rest.length === 0) {

@@ -6,10 +6,10 @@ import { EXIT_CODES, type HimTarget, himJson, queryString, UsageError } from './
 import { writeExport } from './ledger-export.js';
 import { LEDGER_VIEW } from './ledger-view.js';
 import type { CliIo } from './policy.js';
-import { FORMAT_OPTIONS, formatOf, runCommand } from './run.js';
+import { FORMAT_OPTIONS, formatOf, HELP_OPTION, runParsed } from './run.js';
 import { runSealCommand, SEAL_COMMANDS, SEAL_ROLES, type SealCommand } from './seal.js';
 import { writePage } from './table.js';
-import { resolveTarget, TARGET_OPTIONS } from './target.js';
+import { resolveTarget, TARGET_OPTIONS, TARGET_USAGE } from './target.js';
 
 const USAGE = `usage: visitbridge ledger list|export|verify|digest|bundle (--cell ID | --url CELL-BASE-URL --token JWT) [options]
   list     one page of entries (--limit 1-1000, --cursor C); --format table|json|ndjson|csv
@@ -20,7 +20,7 @@ const USAGE = `usage: visitbridge ledger list|export|verify|digest|bundle (--cel
 filters (list, export): --from DATE|ISO --to DATE|ISO (a date-only --to includes that day)
          --kind inbound|forward|egress|remote-access --decision allowed|denied --corridor uk:us
          --note NOTE-ID --patient SYSTEM|VALUE (a real identifier: the cell turns it into its pseudonymous ref)
-cell: --cell ID (local stack; a dev token is minted unless --token) or --url CELL-BASE-URL --token JWT
+${TARGET_USAGE}
 exit codes: 0 ok, 1 verification failed or refused, 2 usage error (unknown cell included), 3 unreachable
 `;
 
@@ -37,7 +37,7 @@ const OPTIONS = {
   limit: { type: 'string' },
   cursor: { type: 'string' },
   out: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
+  ...HELP_OPTION,
 } as const;
 
 type Values = ReturnType<typeof parse>['values'];
@@ -105,12 +105,7 @@ export async function ledgerCommand(
   io: CliIo,
   env: Record<string, string | undefined>,
 ): Promise<number> {
-  return runCommand(io, USAGE, async () => {
-    const { values: v, positionals } = parse(argv);
-    if (v.help) {
-      io.stdout.write(USAGE);
-      return EXIT_CODES.ok;
-    }
+  return runParsed(io, USAGE, argv, OPTIONS, async ({ values: v, positionals }) => {
     const [command, ...rest] = positionals;
     if (rest.length > 0 || !(COMMANDS as readonly string[]).includes(command ?? ''))
       throw new UsageError(`unknown command ${command ?? '(none)'}`);

@@ -1,3 +1,4 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { isAppError } from '../../shared/domain/errors.js';
 import { escapeControl } from '../../shared/domain/text/escape-control.js';
 import { EXIT_CODES, RefusedError, refusalText, UnreachableError, UsageError } from './http.js';
@@ -56,3 +57,32 @@ export const FORMAT_OPTIONS = {
   json: { type: 'boolean' },
   csv: { type: 'boolean' },
 } as const;
+
+type Options = NonNullable<ParseArgsConfig['options']> & { help: { type: 'boolean'; short: 'h' } };
+type Parsed<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: true }>
+>;
+
+/** `-h`/`--help`, which every command takes. */
+export const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+/**
+ * Runs a command that takes options and positionals: parses `argv` (`--help` prints
+ * `usage` and exits 0), then runs `body`; what it throws becomes an exit code as in `runCommand`.
+ */
+export function runParsed<O extends Options>(
+  io: CliIo,
+  usage: string,
+  argv: string[],
+  options: O,
+  body: (parsed: Parsed<O>) => Promise<number>,
+): Promise<number> {
+  return runCommand(io, usage, async () => {
+    const parsed = parseArgs({ args: argv, options, allowPositionals: true });
+    if ((parsed.values as { help?: boolean }).help) {
+      io.stdout.write(usage);
+      return EXIT_CODES.ok;
+    }
+    return body(parsed);
+  });
+}

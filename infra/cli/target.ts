@@ -3,6 +3,10 @@ import { type HimTarget, UsageError } from './http.js';
 import { findLocalStack, localCell, mintDevToken } from './local-stack.js';
 
 /** Options every HIM command takes to pick its cell. */
+/** The usage line of the options in `TARGET_OPTIONS`. */
+export const TARGET_USAGE =
+  'cell: --cell ID (local stack; a dev token is minted unless --token) or --url CELL-BASE-URL --token JWT';
+
 export const TARGET_OPTIONS = {
   cell: { type: 'string' },
   url: { type: 'string' },
