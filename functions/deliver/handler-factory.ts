@@ -3,7 +3,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { toCallbackRow, toOutboxItem } from '../../shared/adapters/dynamodb/outbox-store.js';
+import { toCallbackRow, toOutboxItem } from '../../shared/adapters/dynamodb/outbox-items.js';
 import { type CallbackDeps, processCallbackRecord } from './process-callback.js';
 import { type DeliverDeps, processOutboxRecord } from './process-outbox.js';
 
@@ -37,6 +37,14 @@ const isCallback = inLane('callbacks');
 
 /** Whether a stream record announces an outbox item or a callback row that wants a try (either lane). */
 export const isDeliverable = (record: DynamoDBRecord): boolean => isNote(record) || isCallback(record);
+
+/**
+ * How the worker's stream is read, the same for the event source mappings in AWS
+ * (infra/cdk/constructs/delivery-stream.ts) and the local stream pollers
+ * (infra/local/workers.ts): records per batch, and retries of a failing batch before
+ * its records go to the on-failure destination.
+ */
+export const DELIVERY_STREAM = { batchSize: 25, retryAttempts: 8 } as const;
 
 /** Patients worked on at once within a batch; records of one patient stay in order. */
 export const PATIENT_CONCURRENCY = 8;

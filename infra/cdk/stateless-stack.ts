@@ -6,6 +6,7 @@ import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { DIGEST_EVENT } from '../../functions/digest/handler-factory.js';
 import type { Jurisdiction } from '../../shared/domain/policy/model.js';
 import {
   type AwsCellStore,
@@ -179,7 +180,7 @@ export class StatelessStack extends Stack {
       schedule: Schedule.rate(Duration.minutes(props.digestIntervalMinutes)),
       targets: [
         new LambdaFunction(digest.fn, {
-          event: RuleTargetInput.fromObject({ source: 'visitbridge.digest' }),
+          event: RuleTargetInput.fromObject(DIGEST_EVENT),
           retryAttempts: 2,
         }),
       ],

@@ -4,15 +4,6 @@ import { ShardWorker } from './stream/shard-worker.js';
 import { latestStreamArn, listShards, shardsToStart } from './stream/shards.js';
 import type { StreamPoller, StreamPollerCounters, StreamPollerOptions } from './stream/types.js';
 
-export type {
-  StreamFailure,
-  StreamHandler,
-  StreamPoller,
-  StreamPollerCounters,
-  StreamPollerOptions,
-  StreamPollerStats,
-} from './stream/types.js';
-
 function checkCount(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer ≥ ${min}`);
   return value;

@@ -4,17 +4,15 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import {
   DELIVERY_LANES,
+  DELIVERY_STREAM,
   type DeliveryLane,
   inLane,
   type StreamHandler,
 } from '../../functions/deliver/handler-factory.js';
 import { LOCAL_CREDENTIALS } from '../../shared/adapters/dynamodb/client.js';
 import type { LocalCell } from './cells.js';
-import { type StreamPoller, startStreamPoller } from './stream-poller.js';
-
-/** Same bounds as the event source mapping's retryAttempts and batchSize in infra/cdk. */
-const RETRY_ATTEMPTS = 8;
-const BATCH_SIZE = 25;
+import type { StreamPoller } from './stream/types.js';
+import { startStreamPoller } from './stream-poller.js';
 
 /**
  * Runs each cell's delivery worker on its table's stream, as the event source
@@ -53,8 +51,8 @@ export async function startDeliveryWorkers(input: {
           handler,
           functionName: `visitbridge-${cell.id}-deliver`,
           filter: inLane(lane),
-          maxRetries: RETRY_ATTEMPTS,
-          batchSize: BATCH_SIZE,
+          maxRetries: DELIVERY_STREAM.retryAttempts,
+          batchSize: DELIVERY_STREAM.batchSize,
           bisectOnError: true,
           // Callbacks may wait a little longer when idle: every idle poll reads the whole stream page.
           pollIntervalMs: lane === 'notes' ? 250 : 500,

@@ -12,7 +12,8 @@ import { DELIVERY_LANES, type DeliveryLane, inLane } from '../../functions/deliv
 import { loadSmartKeys } from '../../functions/deliver/smart-keys.js';
 import { type SandboxEhr, startSandboxEhr } from '../../infra/local/ehr/index.js';
 import { DEFAULT_POLICY_FILE } from '../../infra/local/settings.js';
-import { type StreamPoller, startStreamPoller } from '../../infra/local/stream-poller.js';
+import type { StreamPoller } from '../../infra/local/stream/types.js';
+import { startStreamPoller } from '../../infra/local/stream-poller.js';
 import { localKeyring } from '../../shared/adapters/crypto/keyrings.js';
 import { EsdkNoteEncryptor } from '../../shared/adapters/crypto/note-encryptor.js';
 import { LOCAL_CREDENTIALS } from '../../shared/adapters/dynamodb/client.js';

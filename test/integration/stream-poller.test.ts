@@ -5,12 +5,8 @@ import { DeleteItemCommand, DescribeTableCommand, PutItemCommand } from '@aws-sd
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { shardsToStart } from '../../infra/local/stream/shards.js';
-import {
-  type StreamFailure,
-  type StreamPoller,
-  type StreamPollerOptions,
-  startStreamPoller,
-} from '../../infra/local/stream-poller.js';
+import type { StreamFailure, StreamPoller, StreamPollerOptions } from '../../infra/local/stream/types.js';
+import { startStreamPoller } from '../../infra/local/stream-poller.js';
 import { LOCAL_CREDENTIALS } from '../../shared/adapters/dynamodb/client.js';
 import { createTestTable, testDynamoClient, testDynamoEndpoint } from '../helpers/dynamo.js';
 

@@ -8,14 +8,12 @@ import { Construct, type IConstruct } from 'constructs';
 import {
   DELIVERABLE_STATES,
   DELIVERY_LANES,
+  DELIVERY_STREAM,
   type DeliveryLane,
 } from '../../../functions/deliver/handler-factory.js';
 
 /** Partition-key prefix of a note's partition, which holds its outbox items and callback rows (table-definition.ts). */
 export const NOTE_PREFIX = 'NOTE#';
-
-/** Retries of a failing stream batch (bisected) before its records go to the dead-letter queue; the local poller uses 8 too. */
-export const STREAM_RETRY_ATTEMPTS = 8;
 
 /**
  * A lane's event source mapping filter, the same test as the worker's `inLane`:
@@ -60,12 +58,12 @@ export class DeliveryStream extends Construct {
     DeliveryStream.acknowledgeDeadLetterQueue(this.deadLetterQueue);
     const common = {
       startingPosition: StartingPosition.TRIM_HORIZON,
-      batchSize: 25,
+      batchSize: DELIVERY_STREAM.batchSize,
       maxBatchingWindow: Duration.seconds(1),
       parallelizationFactor: 1,
       reportBatchItemFailures: true,
       bisectBatchOnError: true,
-      retryAttempts: STREAM_RETRY_ATTEMPTS,
+      retryAttempts: DELIVERY_STREAM.retryAttempts,
       maxRecordAge: Duration.days(1),
       onFailure: new SqsDlq(this.deadLetterQueue),
     };

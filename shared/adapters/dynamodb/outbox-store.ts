@@ -24,8 +24,6 @@ import type { TransactionalLedger } from './note-store.js';
 import { itemKey, toCallbackRow, toOutboxItem, versionKeyOf } from './outbox-items.js';
 import { OutboxTransactions } from './outbox-transaction.js';
 
-export { toCallbackRow, toOutboxItem } from './outbox-items.js';
-
 type Item = Record<string, unknown>;
 
 /**
