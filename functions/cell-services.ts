@@ -15,6 +15,7 @@ import { loadPolicy } from '../shared/config/load-policy.js';
 import type { Jurisdiction, ResidencyPolicy } from '../shared/domain/policy/model.js';
 import { jurisdictionById } from '../shared/domain/policy/parse.js';
 import { type Clock, systemClock } from '../shared/ports/clock.js';
+import { type IdGenerator, randomIds } from '../shared/ports/ids.js';
 import type { SecretSource } from '../shared/ports/secret-source.js';
 
 /** The functions of a cell (their Lambda names are `visitbridge-<cell>-<function>`). */
@@ -31,6 +32,8 @@ export interface CellCore {
   ledger: DynamoLedgerStore;
   audit: DynamoAuditLog;
   clock: Clock;
+  /** Transfer ids of the ledger entries the function records. */
+  ids: IdGenerator;
   logger: Logger;
 }
 
@@ -71,6 +74,7 @@ export function buildCellCore(env: BaseEnv, fn: FunctionKind): CellCore {
     ledger: new DynamoLedgerStore(table),
     audit: new DynamoAuditLog(table),
     clock: systemClock,
+    ids: randomIds,
     logger: new Logger({
       serviceName: `visitbridge-${fn}`,
       logLevel: env.LOG_LEVEL,

@@ -93,6 +93,7 @@ export async function buildDeliverHandler(raw: Env, crash?: CrashHook): Promise<
       policy,
       pseudonymizer: cell.pseudonymizer,
       clock,
+      ids: cell.ids,
     }),
     senders,
     callbacks: webhookCallbacks({ rules, timeoutMs: 5_000 }),

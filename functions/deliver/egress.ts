@@ -3,6 +3,7 @@ import type { VisitNoteEvent } from '../../shared/domain/event/schema.js';
 import { decideMovementEntry } from '../../shared/domain/ledger/movement-entry.js';
 import type { EhrTarget, ResidencyPolicy } from '../../shared/domain/policy/model.js';
 import type { Clock } from '../../shared/ports/clock.js';
+import type { IdGenerator } from '../../shared/ports/ids.js';
 import type { OutboxItem } from '../../shared/ports/outbox.js';
 import type { Pseudonymizer } from '../../shared/ports/pseudonymizer.js';
 
@@ -24,6 +25,7 @@ export function policyEgress(deps: {
   policy: ResidencyPolicy;
   pseudonymizer: Pseudonymizer;
   clock: Clock;
+  ids: IdGenerator;
 }): EgressCheck {
   return {
     decide: (item, event, target) => {
@@ -34,6 +36,7 @@ export function policyEgress(deps: {
         dpfCertified: false,
       };
       const { decision, entry } = decideMovementEntry(deps.policy, {
+        ids: deps.ids,
         kind: 'egress',
         at: deps.clock.now(),
         source: { country: event.patient.residenceCountry, cell: deps.cell },

@@ -55,6 +55,7 @@ export async function buildHimHandler(raw: Env): Promise<HimHandler> {
       keyRegion: cell.region,
       pseudonymizer: cell.pseudonymizer,
       clock,
+      ids: cell.ids,
     },
   });
 }

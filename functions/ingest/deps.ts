@@ -67,6 +67,7 @@ export async function buildIngestHandler(raw: Env, overrides: IngestOverrides = 
             cellEndpoints,
             ledger,
             key,
+            ids: cell.ids,
             bodyHash: (body) => pseudonymizer.hash('body', body),
             forward: forwardClient({
               secret: forwardingSecrets[0] as string,
@@ -74,7 +75,7 @@ export async function buildIngestHandler(raw: Env, overrides: IngestOverrides = 
             }),
           })
         : reject,
-    inboundMovements: inboundMovements({ policy, ledger, key }),
+    inboundMovements: inboundMovements({ policy, ledger, key, ids: cell.ids }),
   };
   // Any sender id is accepted on the forwarded route: only a cell holding the forwarding secret can sign.
   const forwardingSigner: SenderRegistry = {

@@ -1,11 +1,12 @@
 import { AppError } from '../../shared/domain/errors.js';
-import { decideMovementEntry } from '../../shared/domain/ledger/movement-entry.js';
+import { decideMovementEntry, type KeyRef } from '../../shared/domain/ledger/movement-entry.js';
 import type { Jurisdiction, ResidencyPolicy } from '../../shared/domain/policy/model.js';
 import { jurisdictionById } from '../../shared/domain/policy/parse.js';
+import type { IdGenerator } from '../../shared/ports/ids.js';
 import type { LedgerStore } from '../../shared/ports/ledger.js';
 import type { MisroutedHandler } from './accept-note.js';
 import type { Forwarder } from './forward-client.js';
-import { denialExtensions, type KeyRef } from './movement-entry.js';
+import { denialExtensions } from './movement-entry.js';
 
 export interface ForwardMisroutedOptions {
   policy: ResidencyPolicy;
@@ -18,6 +19,8 @@ export interface ForwardMisroutedOptions {
   bodyHash: (body: string) => string;
   /** This cell's wrapping key, named in denied entries. */
   key: KeyRef;
+  /** Transfer ids of the entries. */
+  ids: IdGenerator;
   forward: Forwarder;
 }
 
@@ -60,6 +63,7 @@ export function forwardMisrouted(options: ForwardMisroutedOptions): MisroutedHan
     const source = { country: sourceCountry(here, event.clinician.locationCountry), cell };
     const destination = { country: event.patient.residenceCountry, cell: homeCell };
     const { decision, entry: entryFor } = decideMovementEntry(policy, {
+      ids: options.ids,
       kind: 'forward',
       at,
       source,

@@ -1,11 +1,13 @@
 import { AppError } from '../../shared/domain/errors.js';
 import type { UnsealedEntry } from '../../shared/domain/ledger/entry.js';
+import { type KeyRef, movementEntry, NO_CELL } from '../../shared/domain/ledger/movement-entry.js';
 import { decideMovement } from '../../shared/domain/policy/decide.js';
 import type { ResidencyPolicy } from '../../shared/domain/policy/model.js';
 import { jurisdictionOfCountry } from '../../shared/domain/policy/parse.js';
+import type { IdGenerator } from '../../shared/ports/ids.js';
 import type { LedgerStore } from '../../shared/ports/ledger.js';
 import type { InboundMovements } from './accept-note.js';
-import { denialExtensions, type KeyRef, movementEntry, NO_CELL } from './movement-entry.js';
+import { denialExtensions } from './movement-entry.js';
 
 export interface InboundMovementOptions {
   policy: ResidencyPolicy;
@@ -13,6 +15,8 @@ export interface InboundMovementOptions {
   ledger: Pick<LedgerStore, 'append'>;
   /** This cell's wrapping key. */
   key: KeyRef;
+  /** Transfer ids of the entries. */
+  ids: IdGenerator;
 }
 
 /**
@@ -39,6 +43,7 @@ export function inboundMovements(options: InboundMovementOptions): InboundMoveme
     const source = { country: from, cell: jurisdictionOfCountry(options.policy, from)?.id ?? NO_CELL };
     const destination = { country: to, cell: ctx.cell };
     const entry: UnsealedEntry = movementEntry({
+      ids: options.ids,
       kind: 'inbound',
       decision,
       at: ctx.at,

@@ -1,13 +1,6 @@
 import type { MovementDecision } from '../../shared/domain/policy/decide.js';
 import type { MovementKind } from '../../shared/domain/policy/model.js';
 
-export {
-  type KeyRef,
-  type MovementEntryInput,
-  movementEntry,
-  NO_CELL,
-} from '../../shared/domain/ledger/movement-entry.js';
-
 /** The extension members of a 451 problem: which movement, which rule, why (no PHI). */
 export function denialExtensions(
   kind: MovementKind,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Node } from 'constructs';
 import * as z from 'zod';
+import { LogLevel } from '../../shared/config/env.js';
 import { loadPolicy } from '../../shared/config/load-policy.js';
 import type { Jurisdiction, ResidencyPolicy } from '../../shared/domain/policy/model.js';
 
@@ -62,7 +63,6 @@ export const EhrEndpoints = z.record(
 export type EhrEndpoints = z.infer<typeof EhrEndpoints>;
 
 /** Log levels every function accepts (the HIM API's schema is the strictest). */
-const LogLevel = z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']);
 
 /** Context values arrive as strings from `-c key=value` and as JSON values from cdk.json. */
 function jsonContext(node: Node, key: string): unknown {

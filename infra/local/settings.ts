@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
+import { LogLevel } from '../../shared/config/env.js';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 export const DEFAULT_POLICY_FILE = resolve(PROJECT_ROOT, 'policy/default-policy.json');
@@ -35,7 +36,7 @@ export const LocalSettings = z.object({
     .regex(/^[A-Za-z0-9._-]{0,32}$/)
     .optional(),
   VISITBRIDGE_DYNAMODB_PORT: z.coerce.number().int().min(0).max(65535).default(0),
-  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
+  LOG_LEVEL: LogLevel.default('WARN'),
 });
 export type LocalSettings = z.infer<typeof LocalSettings>;
 

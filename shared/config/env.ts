@@ -17,6 +17,9 @@ export const JsonVariable = <S extends z.ZodType>(schema: S, what: string) =>
     }
   });
 
+/** Powertools log levels: what `LOG_LEVEL` (Lambda, local stack) and context `logLevel` (CDK) accept. */
+export const LogLevel = z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']);
+
 /** What every function of a cell is told: which cell, its table and policy, where it runs. */
 export const BaseFields = {
   CELL_ID: JurisdictionId,
@@ -24,7 +27,7 @@ export const BaseFields = {
   POLICY_FILE: z.string().min(1),
   DYNAMODB_ENDPOINT: Url.optional(),
   AWS_REGION: z.string().min(1),
-  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']).default('INFO'),
+  LOG_LEVEL: LogLevel.default('INFO'),
 };
 export type BaseEnv = z.infer<z.ZodObject<typeof BaseFields>>;
 

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { movementEntry } from '../../functions/ingest/movement-entry.js';
 import { DynamoLedgerStore } from '../../shared/adapters/dynamodb/ledger-store.js';
 import { DynamoNoteStore } from '../../shared/adapters/dynamodb/note-store.js';
+import { movementEntry } from '../../shared/domain/ledger/movement-entry.js';
 import { verifyChain } from '../../shared/domain/ledger/verify-chain.js';
+import { randomIds } from '../../shared/ports/ids.js';
 import type { AcceptOutcome, AcceptRequest } from '../../shared/ports/note-store.js';
 import { fixturePatients, noteEvent } from '../fixtures/notes.js';
 import { createTestTable, testDynamoClient } from '../helpers/dynamo.js';
@@ -25,6 +26,7 @@ function request(i: number): AcceptRequest {
     deliveryStatusUrl: `https://uk.example/${noteId}`,
   };
   const entry = movementEntry({
+    ids: randomIds,
     kind: 'inbound',
     decision: { decision: 'allowed', basis: 'rule', ruleId: 'eu-uk.adequacy', reason: 'allowed' },
     at: new Date(),

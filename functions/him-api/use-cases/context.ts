@@ -2,6 +2,7 @@ import type { Jurisdiction, ResidencyPolicy } from '../../../shared/domain/polic
 import type { AuditLog } from '../../../shared/ports/audit-log.js';
 import type { Clock } from '../../../shared/ports/clock.js';
 import type { DigestAnchor } from '../../../shared/ports/digest-anchor.js';
+import type { IdGenerator } from '../../../shared/ports/ids.js';
 import type { LedgerStore } from '../../../shared/ports/ledger.js';
 import type { NoteEncryptor } from '../../../shared/ports/note-encryptor.js';
 import type { Outbox } from '../../../shared/ports/outbox.js';
@@ -34,4 +35,6 @@ export interface HimDeps {
   keyRegion: string;
   pseudonymizer: Pseudonymizer;
   clock: Clock;
+  /** Transfer ids of the movements the API records. */
+  ids: IdGenerator;
 }

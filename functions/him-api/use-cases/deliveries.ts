@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import { AppError } from '../../../shared/domain/errors.js';
+import { movementRecord } from '../../../shared/domain/ledger/movement-entry.js';
 import { decideMovement, type MovementDecision } from '../../../shared/domain/policy/decide.js';
 import type { OutboxItem, OutboxKey } from '../../../shared/ports/outbox.js';
 import type { Principal } from '../auth.js';
 import { Instant, Limit, parseInput, Until } from '../query.js';
 import { DELIVERY_STATES, listEveryState } from './all-states.js';
 import type { HimDeps } from './context.js';
-import { movementEntry } from './movement.js';
 import { readNote } from './notes.js';
 
 export const ListQuery = z.object({
@@ -115,17 +115,17 @@ async function recordDenied(
   if (!target) return;
   const { event } = await readNote(deps, item);
   await deps.ledger.append([
-    movementEntry(deps, {
+    movementRecord({
+      key: { id: deps.keyId, region: deps.keyRegion },
+      ids: deps.ids,
       kind: 'egress',
       decision,
       source: { country: event.patient.residenceCountry, cell: deps.cell },
       destination: { country: target.country, cell: target.jurisdiction },
       recipient: { organization: item.tenant, ehrTarget: item.ehrTarget },
       purpose: 'treatment',
-      loincType: event.note.loincType,
+      note: { id: item.noteId, version: item.version, loincType: event.note.loincType },
       patientRef: deps.pseudonymizer.patientRef(event.patient.identifiers),
-      noteId: item.noteId,
-      noteVersion: item.version,
       actor: `him:${principal.user}`,
       at: deps.clock.now(),
     }),

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { AppError } from '../../../shared/domain/errors.js';
 import type { VisitNoteEvent } from '../../../shared/domain/event/schema.js';
+import { movementRecord } from '../../../shared/domain/ledger/movement-entry.js';
 import { decideMovement } from '../../../shared/domain/policy/decide.js';
 import { jurisdictionOfCountry } from '../../../shared/domain/policy/parse.js';
 import type { NoteEventKind } from '../../../shared/ports/note-store.js';
@@ -8,7 +9,6 @@ import type { OutboxItem, OutboxKey } from '../../../shared/ports/outbox.js';
 import type { Principal } from '../auth.js';
 import { parseInput } from '../query.js';
 import type { HimDeps } from './context.js';
-import { movementEntry } from './movement.js';
 
 export const KeyInput = z.object({
   senderId: z.string().min(1).max(128),
@@ -81,17 +81,17 @@ export async function viewNote(
       at,
     });
     await deps.ledger.append([
-      movementEntry(deps, {
+      movementRecord({
+        key: { id: deps.keyId, region: deps.keyRegion },
+        ids: deps.ids,
         kind: 'remote-access',
         decision,
         source: { country: event.patient.residenceCountry, cell: deps.cell },
         destination: { country, cell: jurisdictionOfCountry(deps.policy, country)?.id ?? 'none' },
         recipient: { organization: item.tenant },
         purpose: 'him-review',
-        loincType: event.note.loincType,
+        note: { id: key.noteId, version: key.version, loincType: event.note.loincType },
         patientRef: deps.pseudonymizer.patientRef(event.patient.identifiers),
-        noteId: key.noteId,
-        noteVersion: key.version,
         actor: `him:${principal.user}`,
         at,
       }),

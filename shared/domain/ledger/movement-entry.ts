@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import type { IdGenerator } from '../../ports/ids.js';
 import type { VisitNoteEvent } from '../event/schema.js';
 import { decideMovement, type MovementDecision } from '../policy/decide.js';
 import type { MovementKind, Organization, ResidencyPolicy } from '../policy/model.js';
@@ -13,7 +13,28 @@ export interface KeyRef {
   region: string;
 }
 
+/** Everything a movement's ledger entry records; PHI-free (the patient as a keyed hash, the note as id and version). */
+export interface MovementFacts {
+  kind: MovementKind;
+  decision: MovementDecision;
+  at: Date;
+  source: { country: string; cell: string };
+  destination: { country: string; cell: string };
+  recipient: { organization?: string; ehrTarget?: string };
+  /** Why the data moved: `treatment` for deliveries, `him-review` for a HIM viewing a note. */
+  purpose: string;
+  note: { id: string; version: number; loincType: string };
+  patientRef: string;
+  /** Who moved it: `sender:<id>`, `system:deliver`, `him:<user>`. */
+  actor: string;
+  key: KeyRef;
+  /** Makes the entry's transfer id. */
+  ids: IdGenerator;
+}
+
+/** A movement of a note event between places, as ingest and the delivery worker record it. */
 export interface MovementEntryInput {
+  ids: IdGenerator;
   kind: MovementKind;
   decision: MovementDecision;
   at: Date;
@@ -44,34 +65,42 @@ export function ledgerMechanism(mechanism: MovementDecision['mechanism']): Unsea
 }
 
 /**
- * The transfers-ledger entry for one movement decision of a note. PHI-free by
- * construction: it takes ids, countries, cells and the policy's words only
- * (the patient as a keyed hash, the note as id and version).
+ * The transfers-ledger entry of one movement decision: the one builder every
+ * function uses. PHI-free by construction: it takes ids, countries, cells and the
+ * policy's words only.
  */
-export function movementEntry(input: MovementEntryInput): UnsealedEntry {
-  const { decision, event } = input;
+export function movementRecord(f: MovementFacts): UnsealedEntry {
   return {
-    transferId: randomUUID(),
-    at: input.at.toISOString(),
-    kind: input.kind,
-    decision: decision.decision,
-    source: input.source,
-    destination: input.destination,
-    recipient: input.recipient ?? {
-      organization: input.organization.id,
-      ehrTarget: input.organization.ehrTarget,
-    },
-    purpose: 'treatment',
-    dataCategories: ['health-data', `loinc:${event.note.loincType}`],
-    mechanism: ledgerMechanism(decision.mechanism),
-    ruleId: decision.ruleId ?? null,
-    reason: decision.reason.slice(0, MAX_REASON),
-    safeguards: { keyId: input.key.id, keyRegion: input.key.region, pseudonymised: true },
-    patientRef: input.patientRef,
-    noteId: event.note.id,
-    noteVersion: event.note.version,
-    actor: input.actor ?? `sender:${input.senderId}`,
+    transferId: f.ids.next(),
+    at: f.at.toISOString(),
+    kind: f.kind,
+    decision: f.decision.decision,
+    source: f.source,
+    destination: f.destination,
+    recipient: f.recipient,
+    purpose: f.purpose,
+    dataCategories: ['health-data', `loinc:${f.note.loincType}`],
+    mechanism: ledgerMechanism(f.decision.mechanism),
+    ruleId: f.decision.ruleId ?? null,
+    reason: f.decision.reason.slice(0, MAX_REASON),
+    safeguards: { keyId: f.key.id, keyRegion: f.key.region, pseudonymised: true },
+    patientRef: f.patientRef,
+    noteId: f.note.id,
+    noteVersion: f.note.version,
+    actor: f.actor,
   };
+}
+
+/** The ledger entry of a note event's movement (for treatment; to the organization's EHR unless `recipient` says). */
+export function movementEntry(input: MovementEntryInput): UnsealedEntry {
+  const { event, organization } = input;
+  return movementRecord({
+    ...input,
+    recipient: input.recipient ?? { organization: organization.id, ehrTarget: organization.ehrTarget },
+    purpose: 'treatment',
+    note: { id: event.note.id, version: event.note.version, loincType: event.note.loincType },
+    actor: input.actor ?? `sender:${input.senderId}`,
+  });
 }
 
 /** A movement from one cell to another, as `decideMovementEntry` takes it. */
@@ -84,7 +113,7 @@ export type CellMovement = Omit<MovementEntryInput, 'decision' | 'key' | 'organi
  * as recipient) and returns the decision with a builder of its ledger entry. The
  * builder takes the key that protects the note, which may be known only once the
  * note has moved (a forwarded note rests under the home cell's key); each call
- * builds a new entry with its own transfer id. Pure apart from that id.
+ * builds a new entry with a new transfer id from the movement's `ids`.
  */
 export function decideMovementEntry(
   policy: ResidencyPolicy,

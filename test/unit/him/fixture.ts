@@ -22,6 +22,7 @@ import { loadPolicy } from '../../../shared/config/load-policy.js';
 import { jurisdictionById } from '../../../shared/domain/policy/parse.js';
 import { inProcessSealer } from '../../../shared/domain/seal/seal.js';
 import type { HttpEvent } from '../../../shared/http/apigw.js';
+import { randomIds } from '../../../shared/ports/ids.js';
 import { createTestTable, testDynamoClient } from '../../helpers/dynamo.js';
 
 export const ISSUER = 'https://issuer.test/pool';
@@ -65,6 +66,7 @@ export async function himFixture(logLevel: 'SILENT' | 'INFO' = 'SILENT') {
   const anchor = new FileDigestAnchor(join(dir, 'anchor'), 'uk');
   const clock = { now: () => new Date() };
   const deps: HimDeps = {
+    ids: randomIds,
     cell: 'uk',
     jurisdiction: jurisdictionById(policy, 'uk') as NonNullable<ReturnType<typeof jurisdictionById>>,
     policy,

@@ -5,6 +5,7 @@ import { loadPolicy } from '../../../shared/config/load-policy.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import type { UnsealedEntry } from '../../../shared/domain/ledger/entry.js';
 import type { Organization } from '../../../shared/domain/policy/model.js';
+import { randomIds } from '../../../shared/ports/ids.js';
 import type { RecordedMovement } from '../../../shared/ports/ledger.js';
 import { type FixturePatient, fixturePatients, noteEvent } from '../../fixtures/notes.js';
 
@@ -24,6 +25,7 @@ function setup(cell: string, answer: (request: ForwardRequest) => Promise<Ingest
   const recorded = new Map<string, RecordedMovement>();
   const handler = forwardMisrouted({
     policy,
+    ids: randomIds,
     cell,
     cellEndpoints: endpoints,
     ledger: {
@@ -160,6 +162,7 @@ describe('forwardMisrouted', () => {
     const build = () =>
       forwardMisrouted({
         policy,
+        ids: randomIds,
         cell: 'us',
         cellEndpoints: { us: 'https://us.example/' },
         ledger: {

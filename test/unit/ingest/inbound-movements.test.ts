@@ -3,6 +3,7 @@ import { loadPolicy } from '../../../shared/config/load-policy.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import type { UnsealedEntry } from '../../../shared/domain/ledger/entry.js';
 import type { Organization } from '../../../shared/domain/policy/model.js';
+import { randomIds } from '../../../shared/ports/ids.js';
 import { fixturePatients, noteEvent } from '../../fixtures/notes.js';
 
 const policy = loadPolicy('policy/default-policy.json');
@@ -16,7 +17,12 @@ function setup() {
       return [];
     },
   };
-  const decide = inboundMovements({ policy, ledger, key: { id: 'local:cell-x', region: 'eu-west-2' } });
+  const decide = inboundMovements({
+    policy,
+    ledger,
+    key: { id: 'local:cell-x', region: 'eu-west-2' },
+    ids: randomIds,
+  });
   const ctx = (cell: string, organization: string, at = new Date('2026-11-25T10:00:00Z')) => ({
     cell,
     senderId: 'acme',

@@ -1,11 +1,14 @@
-import { denialExtensions, movementEntry } from '../../../functions/ingest/movement-entry.js';
+import { denialExtensions } from '../../../functions/ingest/movement-entry.js';
 import { UnsealedEntrySchema } from '../../../shared/domain/ledger/entry.js';
+import { movementEntry } from '../../../shared/domain/ledger/movement-entry.js';
 import type { MovementDecision } from '../../../shared/domain/policy/decide.js';
+import { randomIds } from '../../../shared/ports/ids.js';
 import { fixturePatients, noteEvent } from '../../fixtures/notes.js';
 import { findPhi, phiStrings } from '../../helpers/phi.js';
 
 const event = noteEvent({ patient: fixturePatients.uk, noteId: 'entry-1', clinicianCountry: 'DE' });
 const base = {
+  ids: randomIds,
   kind: 'inbound' as const,
   at: new Date('2026-11-25T10:00:00.000Z'),
   source: { country: 'DE', cell: 'eu' },
@@ -71,11 +74,14 @@ describe('movementEntry', () => {
     expect(findPhi(text, phiStrings(event))).toEqual([]);
   });
 
-  it('gives every movement its own transfer id', () => {
+  it('gives every movement its own transfer id, from the injected generator', () => {
+    // Prepare
+    let n = 0;
+    const ids = { next: () => `transfer-${++n}` };
     // Act
-    const ids = new Set([1, 2, 3].map(() => movementEntry({ ...base, decision: allowed }).transferId));
+    const made = [1, 2, 3].map(() => movementEntry({ ...base, ids, decision: allowed }).transferId);
     // Assess
-    expect(ids.size).toBe(3);
+    expect(made).toEqual(['transfer-1', 'transfer-2', 'transfer-3']);
   });
 
   it('names the movement, rule and reason in denial extensions', () => {
