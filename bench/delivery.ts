@@ -1,8 +1,8 @@
 import { DEMO_SENDER_ID } from '../infra/local/settings.js';
 import type { LocalStack } from '../infra/local/stack.js';
 import { DynamoOutbox } from '../shared/adapters/dynamodb/outbox-store.js';
+import type { OutboxItem } from '../shared/domain/delivery/outbox-item.js';
 import type { EhrTarget } from '../shared/domain/policy/model.js';
-import type { OutboxItem } from '../shared/ports/outbox.js';
 import { type FixturePatient, noteEvent, patientN } from '../test/fixtures/notes.js';
 import type { DeliveryRequests } from './delivery-requests.js';
 import { PATIENTS } from './patients.js';

@@ -1,6 +1,6 @@
 import type { DocumentReference, Encounter } from '@medplum/fhirtypes';
 import { PATIENT_CONCURRENCY } from '../functions/deliver/handler-factory.js';
-import type { SandboxEhr } from '../infra/local/ehr/index.js';
+import type { SandboxEhr } from '../infra/local/ehr/types.js';
 import { DEMO_SENDER_ID } from '../infra/local/settings.js';
 import { FhirEhrClient } from '../shared/adapters/fhir/fhir-client.js';
 import { generateSigningKey, publicJwks } from '../shared/adapters/smart/signing-key.js';

@@ -1,5 +1,5 @@
+import type { OutboxKey } from '../../shared/domain/delivery/outbox-item.js';
 import type { EhrClient } from '../../shared/ports/ehr-client.js';
-import type { OutboxKey } from '../../shared/ports/outbox.js';
 
 /** The named points of a step where a crash test may kill it (nothing after the point runs). */
 export type CrashPoint =

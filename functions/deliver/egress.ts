@@ -1,10 +1,10 @@
+import type { OutboxItem } from '../../shared/domain/delivery/outbox-item.js';
 import type { EgressDecision } from '../../shared/domain/delivery/transition.js';
 import type { VisitNoteEvent } from '../../shared/domain/event/schema.js';
 import { decideMovementEntry } from '../../shared/domain/ledger/movement-entry.js';
 import type { EhrTarget, ResidencyPolicy } from '../../shared/domain/policy/model.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { IdGenerator } from '../../shared/ports/ids.js';
-import type { OutboxItem } from '../../shared/ports/outbox.js';
 import type { Pseudonymizer } from '../../shared/ports/pseudonymizer.js';
 
 /** Whether a note may go to its EHR target; a movement out of the jurisdiction comes with its ledger entry. */

@@ -3,6 +3,7 @@ import type { CircuitBreaker } from '../../shared/domain/delivery/circuit-breake
 import { isTargetFailure } from '../../shared/domain/delivery/circuit-breaker.js';
 import { deliverNote } from '../../shared/domain/delivery/deliver-note.js';
 import { deliveredVersions, itemOf } from '../../shared/domain/delivery/note-versions.js';
+import type { OutboxItem } from '../../shared/domain/delivery/outbox-item.js';
 import type { RetryPolicy } from '../../shared/domain/delivery/plan.js';
 import {
   decideTransition,
@@ -16,7 +17,7 @@ import type { EhrTarget, ResidencyPolicy } from '../../shared/domain/policy/mode
 import type { Clock } from '../../shared/ports/clock.js';
 import type { EhrClient } from '../../shared/ports/ehr-client.js';
 import type { NoteEncryptor } from '../../shared/ports/note-encryptor.js';
-import type { CallbackOutbox, NoteSnapshot, Outbox, OutboxItem } from '../../shared/ports/outbox.js';
+import type { CallbackOutbox, NoteSnapshot, Outbox } from '../../shared/ports/outbox.js';
 import type { SenderRegistry } from '../../shared/ports/sender-registry.js';
 import type { CallbackSender } from './callbacks.js';
 import { type CrashHook, hookedEhrClient } from './crash.js';

@@ -1,3 +1,4 @@
+import type { NoteEventKind } from '../../shared/domain/delivery/outbox-item.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { assertEventQuality } from '../../shared/domain/event/quality.js';
 import { fieldErrors, type Receipt, VisitNoteEvent } from '../../shared/domain/event/schema.js';
@@ -7,7 +8,7 @@ import { jurisdictionOfCountry } from '../../shared/domain/policy/parse.js';
 import type { VerifiedWebhook } from '../../shared/http/middleware/verify-webhook.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { NoteEncryptor } from '../../shared/ports/note-encryptor.js';
-import type { NoteEventKind, NoteStore, PendingLedgerEntry } from '../../shared/ports/note-store.js';
+import type { NoteStore, PendingLedgerEntry } from '../../shared/ports/note-store.js';
 import type { Pseudonymizer } from '../../shared/ports/pseudonymizer.js';
 import { deliveryStatusPath } from './delivery-status.js';
 

@@ -5,7 +5,8 @@ import { FileSecretSource } from '../../shared/adapters/fs/file-secret-source.js
 import { publicJwks, type SigningAlg } from '../../shared/adapters/smart/signing-key.js';
 import type { ResidencyPolicy } from '../../shared/domain/policy/model.js';
 import { cellKeyFiles, type LocalCell } from './cells.js';
-import { type SandboxEhr, startSandboxEhr } from './ehr/index.js';
+import { startSandboxEhr } from './ehr/index.js';
+import type { SandboxEhr } from './ehr/types.js';
 
 export interface EhrEndpoint {
   baseUrl: string;

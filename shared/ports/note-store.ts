@@ -1,8 +1,6 @@
 import type { NoteEventKind } from '../domain/delivery/outbox-item.js';
 import type { Receipt } from '../domain/event/schema.js';
 
-export type { NoteEventKind } from '../domain/delivery/outbox-item.js';
-
 /** One accepted note version, as stored: ciphertext plus PHI-free metadata. */
 export interface NoteVersionRecord {
   senderId: string;

@@ -2,8 +2,6 @@ import type { CallbackChange, CallbackKey, CallbackRow } from '../domain/deliver
 import type { DeliveryState, OutboxItem, OutboxKey } from '../domain/delivery/outbox-item.js';
 import type { ItemChange, Transition } from '../domain/delivery/transition.js';
 
-export type { DeliveryState, OutboxItem, OutboxKey } from '../domain/delivery/outbox-item.js';
-
 /** An attempt's result as a HIM tool or fixture records it directly (no ledger entries, no successors). */
 export type AttemptUpdate = Exclude<ItemChange, { state: 'deferred' | 'pending' }>;
 

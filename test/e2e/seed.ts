@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Patient } from '@medplum/fhirtypes';
-import type { SandboxEhr } from '../../infra/local/ehr/index.js';
+import type { SandboxEhr } from '../../infra/local/ehr/types.js';
 import { DEMO_SENDER_ID } from '../../infra/local/settings.js';
 import type { LocalStack } from '../../infra/local/stack.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
 import { FhirEhrClient } from '../../shared/adapters/fhir/fhir-client.js';
 import { generateSigningKey, publicJwks } from '../../shared/adapters/smart/signing-key.js';
 import { SmartBackendClient } from '../../shared/adapters/smart/smart-client.js';
-import type { DeliveryState } from '../../shared/ports/outbox.js';
+import type { DeliveryState } from '../../shared/domain/delivery/outbox-item.js';
 import { type FixturePatient, fixturePatients, type NoteOptions, noteEvent } from '../fixtures/notes.js';
 import { signedHeaders } from '../helpers/signing.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DocumentReference } from '@medplum/fhirtypes';
-import type { SandboxEhr } from '../../infra/local/ehr/index.js';
+import type { SandboxEhr } from '../../infra/local/ehr/types.js';
 import { FhirEhrClient } from '../../shared/adapters/fhir/fhir-client.js';
 import { generateSigningKey, publicJwks } from '../../shared/adapters/smart/signing-key.js';
 import { SmartBackendClient } from '../../shared/adapters/smart/smart-client.js';

@@ -1,8 +1,8 @@
 import type { DocumentReference } from '@medplum/fhirtypes';
 import { DEMO_SENDER_ID } from '../../infra/local/settings.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
+import type { OutboxItem } from '../../shared/domain/delivery/outbox-item.js';
 import type { VisitNoteEvent } from '../../shared/domain/event/schema.js';
-import type { OutboxItem } from '../../shared/ports/outbox.js';
 import { type FixturePatient, fixturePatients, noteEvent } from '../fixtures/notes.js';
 import { ehrReader, eventually } from '../helpers/ehr-reader.js';
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';

@@ -1,6 +1,7 @@
 import * as z from 'zod';
+import type { OutboxItem } from '../../../shared/domain/delivery/outbox-item.js';
 import { AppError } from '../../../shared/domain/errors.js';
-import type { Outbox, OutboxItem } from '../../../shared/ports/outbox.js';
+import type { Outbox } from '../../../shared/ports/outbox.js';
 
 /** Every delivery state, in the order a listing of all states shows them: what needs a HIM first. */
 export const DELIVERY_STATES = ['parked', 'retrying', 'waiting', 'pending', 'delivered'] as const;

@@ -1,8 +1,8 @@
 import * as z from 'zod';
+import type { OutboxItem, OutboxKey } from '../../../shared/domain/delivery/outbox-item.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import { movementRecord } from '../../../shared/domain/ledger/movement-entry.js';
 import { decideMovement, type MovementDecision } from '../../../shared/domain/policy/decide.js';
-import type { OutboxItem, OutboxKey } from '../../../shared/ports/outbox.js';
 import type { Principal } from '../auth.js';
 import { Instant, Limit, parseInput, Until } from '../query.js';
 import { DELIVERY_STATES, listEveryState } from './all-states.js';

@@ -1,11 +1,10 @@
 import * as z from 'zod';
+import type { NoteEventKind, OutboxItem, OutboxKey } from '../../../shared/domain/delivery/outbox-item.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import type { VisitNoteEvent } from '../../../shared/domain/event/schema.js';
 import { movementRecord } from '../../../shared/domain/ledger/movement-entry.js';
 import { decideMovement } from '../../../shared/domain/policy/decide.js';
 import { jurisdictionOfCountry } from '../../../shared/domain/policy/parse.js';
-import type { NoteEventKind } from '../../../shared/ports/note-store.js';
-import type { OutboxItem, OutboxKey } from '../../../shared/ports/outbox.js';
 import type { Principal } from '../auth.js';
 import { parseInput } from '../query.js';
 import type { HimDeps } from './context.js';

@@ -12,12 +12,6 @@ import { createListener, FHIR_BASE_PATH, TOKEN_PATH } from './server.js';
 import { SmartAuthServer } from './smart-auth.js';
 import type { SandboxEhr, SandboxEhrOptions } from './types.js';
 
-export type { FaultConfig, FaultRule } from './faults.js';
-export type { EhrProfile, EhrProfileName } from './profiles.js';
-export { PROFILES } from './profiles.js';
-export type { ClientRegistration } from './smart-auth.js';
-export type { SandboxEhr, SandboxEhrOptions, SandboxStats } from './types.js';
-
 /**
  * Starts a sandbox EHR: a FHIR R4 server (Medplum's router over an in-memory,
  * validating repository) behind a SMART Backend Services token endpoint, with a

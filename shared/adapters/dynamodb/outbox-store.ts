@@ -6,18 +6,10 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DeliveryState, OutboxItem, OutboxKey } from '../../domain/delivery/outbox-item.js';
 import type { Transition } from '../../domain/delivery/transition.js';
 import { AppError } from '../../domain/errors.js';
-import type {
-  AttemptUpdate,
-  CommitOutcome,
-  DeliveryState,
-  NoteSnapshot,
-  Outbox,
-  OutboxItem,
-  OutboxKey,
-  Page,
-} from '../../ports/outbox.js';
+import type { AttemptUpdate, CommitOutcome, NoteSnapshot, Outbox, Page } from '../../ports/outbox.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { CALLBACK_SK_PREFIX, notePartition, OUTBOX_SK_PREFIX } from './keys.js';
 import type { TransactionalLedger } from './note-store.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type SandboxEhr, startSandboxEhr } from '../../../infra/local/ehr/index.js';
+import { startSandboxEhr } from '../../../infra/local/ehr/index.js';
+import type { SandboxEhr } from '../../../infra/local/ehr/types.js';
 import { documentReference, encounter, patient } from './fixtures.js';
 import { accessToken, type FhirCall, fhirClient } from './smart-client.js';
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type SandboxEhr, startSandboxEhr } from '../../../infra/local/ehr/index.js';
+import { startSandboxEhr } from '../../../infra/local/ehr/index.js';
+import type { SandboxEhr } from '../../../infra/local/ehr/types.js';
 import { makeClient, signAssertion, type TestClient, tokenRequest } from './smart-client.js';
 
 let ehr: SandboxEhr;

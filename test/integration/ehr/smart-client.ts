@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CryptoKey, JSONWebKeySet } from 'jose';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import type { SandboxEhr } from '../../../infra/local/ehr/index.js';
+import type { SandboxEhr } from '../../../infra/local/ehr/types.js';
 
 /** A backend-services client as a test holds it: public JWKS to register, private key to sign. */
 export interface TestClient {

@@ -1,5 +1,5 @@
 import { DELIVERY_STATES, listEveryState } from '../../../functions/him-api/use-cases/all-states.js';
-import type { DeliveryState, OutboxItem } from '../../../shared/ports/outbox.js';
+import type { DeliveryState, OutboxItem } from '../../../shared/domain/delivery/outbox-item.js';
 
 /** An outbox whose states hold `counts` items each, paged like the store (opaque numeric cursors). */
 function outbox(counts: Partial<Record<DeliveryState, number>>) {
