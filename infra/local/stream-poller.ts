@@ -2,12 +2,22 @@ import { localContext } from './api-gateway.js';
 import { CheckpointStore } from './stream/checkpoint.js';
 import { ShardWorker } from './stream/shard-worker.js';
 import { latestStreamArn, listShards, shardsToStart } from './stream/shards.js';
-import type { StreamPoller, StreamPollerCounters, StreamPollerOptions } from './stream/types.js';
+import type {
+  StreamPoller,
+  StreamPollerCounters,
+  StreamPollerOptions,
+  StreamPollerStats,
+} from './stream/types.js';
 
 function checkCount(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer ≥ ${min}`);
   return value;
 }
+
+/** The options with their defaults, checked. */
+type Settings = Required<
+  Pick<StreamPollerOptions, 'batchSize' | 'maxRetries' | 'pollIntervalMs' | 'retryDelayMs'>
+>;
 
 /**
  * Runs a DynamoDB stream consumer that behaves like Lambda's event source
@@ -25,15 +35,26 @@ function checkCount(name: string, value: number, min: number): number {
  * await poller.stop();
  */
 export async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPoller> {
-  const batchSize = checkCount('batchSize', options.batchSize ?? 10, 1);
-  const maxRetries = checkCount('maxRetries', options.maxRetries ?? 5, 0);
-  const pollIntervalMs = checkCount('pollIntervalMs', options.pollIntervalMs ?? 250, 1);
-  const retryDelayMs = checkCount('retryDelayMs', options.retryDelayMs ?? 200, 0);
-  const sink = options.onError ?? ((error: unknown) => console.error('stream poller:', error));
+  const settings: Settings = {
+    batchSize: checkCount('batchSize', options.batchSize ?? 10, 1),
+    maxRetries: checkCount('maxRetries', options.maxRetries ?? 5, 0),
+    pollIntervalMs: checkCount('pollIntervalMs', options.pollIntervalMs ?? 250, 1),
+    retryDelayMs: checkCount('retryDelayMs', options.retryDelayMs ?? 200, 0),
+  };
   const streamArn = await latestStreamArn(options.dynamo, options.tableName);
+  const coordinator = new StreamCoordinator(options, settings, streamArn);
+  await coordinator.open();
+  return coordinator;
+}
 
-  const abort = new AbortController();
-  const counters: StreamPollerCounters = {
+/**
+ * One table's stream: lists its shards, runs a `ShardWorker` per shard that is
+ * ready (its parent drained), refreshes the list when a shard finishes and every
+ * `8 × pollIntervalMs`, and tells `idle()` waiters when every shard has caught up.
+ */
+class StreamCoordinator implements StreamPoller {
+  private readonly abort = new AbortController();
+  private readonly counters: StreamPollerCounters = {
     invocations: 0,
     recordsDelivered: 0,
     recordsProcessed: 0,
@@ -42,129 +63,156 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     retries: 0,
     errors: 0,
   };
-  const onError = (error: unknown) => {
-    counters.errors += 1;
+  private readonly workers = new Map<string, { worker: ShardWorker; done: Promise<void> }>();
+  private readonly waiters: { stamp: number; resolve: () => void }[] = [];
+  private checkpoints: CheckpointStore | undefined;
+  private clock = 0;
+  /** The stamp at which the last shard listing started; -1 when a shard finished since. */
+  private listedAt = -1;
+  private finishedShards = 0;
+  private refreshRequested = false;
+  /** Ends the coordinator's wait, or makes its next wait return at once. */
+  private wake = () => {
+    this.refreshRequested = true;
+  };
+  private running: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: StreamPollerOptions,
+    private readonly settings: Settings,
+    private readonly streamArn: string,
+  ) {}
+
+  /** Reads the checkpoints and starts coordinating. */
+  async open(): Promise<void> {
+    this.checkpoints = await CheckpointStore.open(this.streamArn, this.options.checkpointFile, this.onError);
+    this.running = this.coordinate();
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.abort.abort();
+      this.wake();
+      await this.running;
+      await Promise.all([...this.workers.values()].map(({ done }) => done));
+      for (const waiter of this.waiters.splice(0)) waiter.resolve();
+      await this.checkpoints?.flush();
+    })();
+    return this.stopping;
+  }
+
+  idle(): Promise<void> {
+    if (this.abort.signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.waiters.push({ stamp: this.tick(), resolve });
+      this.wake();
+    });
+  }
+
+  stats(): StreamPollerStats {
+    return {
+      ...this.counters,
+      streamArn: this.streamArn,
+      activeShards: this.workers.size,
+      finishedShards: this.finishedShards,
+    };
+  }
+
+  private readonly tick = () => ++this.clock;
+
+  /** Counts and reports a poller-level error; an error sink that throws must not stop the shards. */
+  private readonly onError = (error: unknown) => {
+    this.counters.errors += 1;
     try {
-      sink(error);
+      (this.options.onError ?? ((e: unknown) => console.error('stream poller:', e)))(error);
     } catch {
-      // An error sink that throws must not stop the shards: the error is counted in stats().
+      // Counted in stats() already.
     }
   };
-  const checkpoints = await CheckpointStore.open(streamArn, options.checkpointFile, onError);
-  const workers = new Map<string, { worker: ShardWorker; done: Promise<void> }>();
-  const waiters: { stamp: number; resolve: () => void }[] = [];
-  let clock = 0;
-  const tick = () => ++clock;
-  let listedAt = -1;
-  let finishedShards = 0;
-  let refreshRequested = false;
-  const requestRefresh = () => {
-    refreshRequested = true;
-  };
-  /** Ends the coordinator's wait, or makes its next wait return at once. */
-  let wake = requestRefresh;
 
-  const checkIdle = () => {
-    const all = [...workers.values()];
-    for (const waiter of [...waiters]) {
-      if (listedAt > waiter.stamp && all.every(({ worker }) => worker.caughtUpSince(waiter.stamp))) {
-        waiters.splice(waiters.indexOf(waiter), 1);
+  private readonly checkIdle = () => {
+    const all = [...this.workers.values()];
+    for (const waiter of [...this.waiters]) {
+      if (this.listedAt > waiter.stamp && all.every(({ worker }) => worker.caughtUpSince(waiter.stamp))) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
         waiter.resolve();
       }
     }
   };
 
-  const startWorker = (shardId: string) => {
-    const worker = new ShardWorker({
-      client: options.client,
-      streamArn,
-      shardId,
-      checkpoints,
-      invoke: async (records) =>
-        options.handler({ Records: structuredClone(records) }, localContext(options.functionName)),
-      filter: options.filter ?? (() => true),
-      onFailure: options.onFailure ?? (async () => undefined),
-      onError,
-      batchSize,
-      maxRetries,
-      bisectOnError: options.bisectOnError ?? true,
-      pollIntervalMs,
-      retryDelayMs,
-      counters,
-      signal: abort.signal,
-      tick,
-      progressed: checkIdle,
-    });
-    const done = worker
-      .run()
-      .catch(onError)
-      .finally(() => {
-        workers.delete(shardId);
-        if (!worker.finished) return;
-        finishedShards += 1;
-        listedAt = -1;
-        wake();
-      });
-    workers.set(shardId, { worker, done });
-  };
-
-  const refreshShards = async () => {
-    const started = tick();
-    const shards = await listShards(options.client, streamArn, abort.signal);
-    checkpoints.retain(new Set(shards.flatMap((s) => (s.ShardId ? [s.ShardId] : []))));
-    const drained = (id: string) => checkpoints.get(id)?.finished === true;
-    for (const id of shardsToStart(shards, (id) => workers.has(id), drained)) startWorker(id);
-    listedAt = started;
-  };
-
-  const coordinate = async () => {
-    while (!abort.signal.aborted) {
-      refreshRequested = false;
+  private async coordinate(): Promise<void> {
+    const { signal } = this.abort;
+    while (!signal.aborted) {
+      this.refreshRequested = false;
       try {
-        await refreshShards();
+        await this.refreshShards();
       } catch (error) {
-        if (abort.signal.aborted) break;
-        onError(error);
+        if (signal.aborted) break;
+        this.onError(error);
       }
-      checkIdle();
-      if (refreshRequested || abort.signal.aborted) continue;
+      this.checkIdle();
+      if (this.refreshRequested || signal.aborted) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => wake(), pollIntervalMs * 8);
-        wake = () => {
+        const timer = setTimeout(() => this.wake(), this.settings.pollIntervalMs * 8);
+        this.wake = () => {
           clearTimeout(timer);
-          wake = requestRefresh;
+          this.wake = () => {
+            this.refreshRequested = true;
+          };
           resolve();
         };
       });
     }
-  };
-  const coordinator = coordinate();
+  }
 
-  let stopping: Promise<void> | undefined;
-  return {
-    stop: () => {
-      stopping ??= (async () => {
-        abort.abort();
-        wake();
-        await coordinator;
-        await Promise.all([...workers.values()].map(({ done }) => done));
-        for (const waiter of waiters.splice(0)) waiter.resolve();
-        await checkpoints.flush();
-      })();
-      return stopping;
-    },
-    idle: () => {
-      if (abort.signal.aborted) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        waiters.push({ stamp: tick(), resolve });
-        wake();
+  private async refreshShards(): Promise<void> {
+    const checkpoints = this.requireCheckpoints();
+    const started = this.tick();
+    const shards = await listShards(this.options.client, this.streamArn, this.abort.signal);
+    checkpoints.retain(new Set(shards.flatMap((s) => (s.ShardId ? [s.ShardId] : []))));
+    const drained = (id: string) => checkpoints.get(id)?.finished === true;
+    for (const id of shardsToStart(shards, (id) => this.workers.has(id), drained)) this.startWorker(id);
+    this.listedAt = started;
+  }
+
+  private startWorker(shardId: string): void {
+    const { options, settings } = this;
+    const worker = new ShardWorker({
+      client: options.client,
+      streamArn: this.streamArn,
+      shardId,
+      checkpoints: this.requireCheckpoints(),
+      invoke: async (records) =>
+        options.handler({ Records: structuredClone(records) }, localContext(options.functionName)),
+      filter: options.filter ?? (() => true),
+      onFailure: options.onFailure ?? (async () => undefined),
+      onError: this.onError,
+      batchSize: settings.batchSize,
+      maxRetries: settings.maxRetries,
+      bisectOnError: options.bisectOnError ?? true,
+      pollIntervalMs: settings.pollIntervalMs,
+      retryDelayMs: settings.retryDelayMs,
+      counters: this.counters,
+      signal: this.abort.signal,
+      tick: this.tick,
+      progressed: this.checkIdle,
+    });
+    const done = worker
+      .run()
+      .catch(this.onError)
+      .finally(() => {
+        this.workers.delete(shardId);
+        if (!worker.finished) return;
+        this.finishedShards += 1;
+        this.listedAt = -1;
+        this.wake();
       });
-    },
-    stats: () => ({
-      ...counters,
-      streamArn,
-      activeShards: workers.size,
-      finishedShards,
-    }),
-  };
+    this.workers.set(shardId, { worker, done });
+  }
+
+  private requireCheckpoints(): CheckpointStore {
+    if (!this.checkpoints) throw new Error('the stream poller is not open');
+    return this.checkpoints;
+  }
 }
