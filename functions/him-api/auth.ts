@@ -1,5 +1,6 @@
 import { errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { HIM_ROLE_NAMES, type HimRoleName } from '../../shared/domain/audit/entry.js';
+import { isCountryCode } from '../../shared/domain/countries.js';
 import { AppError } from '../../shared/domain/errors.js';
 
 /** The verified caller of an HIM request. */
@@ -8,8 +9,11 @@ export interface Principal {
   user: string;
   /** HIM roles found in the roles claim; other groups are ignored. */
   roles: HimRoleName[];
-  /** Where the viewer is (`custom:country`, ISO alpha-2), when the identity provider says. */
-  country?: string;
+  /**
+   * Where the viewer is, from the token's `custom:country`: an ISO 3166-1 alpha-2
+   * country, or why the token does not say (PHI routes refuse such a token).
+   */
+  location: { country: string } | { unknown: 'missing' | 'malformed' | 'not-a-country' };
 }
 
 export interface TokenVerifierOptions {
@@ -40,7 +44,8 @@ function rolesOf(claim: unknown): HimRoleName[] {
 
 /**
  * Verifies HIM bearer tokens with jose: signature against the issuer's JWKS,
- * `iss`, expiry, audience, a `sub`. The API Gateway JWT authorizer checks the
+ * `iss`, a required and unexpired `exp`, audience, a `sub`, and an access token
+ * where the issuer says which token it is (Cognito's `token_use`). The API Gateway JWT authorizer checks the
  * same in AWS; this is defence in depth there and the only check locally.
  *
  * @throws AppError('unauthorized') for a missing, malformed, expired or foreign token;
@@ -52,7 +57,10 @@ export function tokenVerifier(options: TokenVerifierOptions): TokenVerifier {
     if (!match?.[1]) throw unauthorized('send an HIM access token as "Authorization: Bearer <token>"');
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(match[1], options.jwks, { issuer: options.issuer }));
+      ({ payload } = await jwtVerify(match[1], options.jwks, {
+        issuer: options.issuer,
+        requiredClaims: ['exp'],
+      }));
     } catch (error) {
       if (error instanceof errors.JWTExpired)
         throw unauthorized('the token has expired; sign in again', error);
@@ -66,13 +74,42 @@ export function tokenVerifier(options: TokenVerifierOptions): TokenVerifier {
       throw unauthorized('the token was issued for another audience');
     if (typeof payload.sub !== 'string' || payload.sub.length === 0)
       throw unauthorized('the token has no subject');
-    const country = payload['custom:country'];
+    // Cognito says which token it is: an ID token proves a sign-in, not a grant to call the API.
+    if (payload.token_use !== undefined && payload.token_use !== 'access')
+      throw unauthorized('send an access token, not an ID token');
     return {
       user: payload.sub,
       roles: rolesOf(payload[options.rolesClaim]),
-      ...(typeof country === 'string' && /^[A-Z]{2}$/.test(country) ? { country } : {}),
+      location: locationOf(payload['custom:country']),
     };
   };
+}
+
+function locationOf(claim: unknown): Principal['location'] {
+  if (claim === undefined || claim === null || claim === '') return { unknown: 'missing' };
+  if (typeof claim !== 'string' || !/^[A-Z]{2}$/.test(claim)) return { unknown: 'malformed' };
+  return isCountryCode(claim) ? { country: claim } : { unknown: 'not-a-country' };
+}
+
+const LOCATION_PROBLEMS = {
+  missing: 'the token carries no custom:country',
+  malformed: "the token's custom:country is not an upper-case ISO 3166-1 alpha-2 code",
+  'not-a-country': "the token's custom:country names no country",
+} as const;
+
+/**
+ * The viewer's country, which decides whether reading PHI is a cross-border access.
+ *
+ * @throws AppError('viewer-country-unknown') naming why, when the token does not say: fail closed.
+ */
+export function viewerCountry(principal: Principal): string {
+  const { location } = principal;
+  if ('country' in location) return location.country;
+  throw new AppError(
+    'viewer-country-unknown',
+    `${LOCATION_PROBLEMS[location.unknown]}; an administrator sets it on the user (custom:country), and it is needed to view PHI`,
+    { reason: location.unknown },
+  );
 }
 
 /** The first of the caller's roles that `allowed` accepts, or undefined when none is. */

@@ -64,6 +64,7 @@ export function makeHimHandler(deps: HimHandlerDeps): HimHandler {
           role: role ?? (principal.roles.join('+') || 'none'),
           action: route.action as string,
           target: route.target(req),
+          ...(route.purpose?.(req) ? { purpose: route.purpose(req) } : {}),
           sourceIp: event.requestContext.http.sourceIp,
           outcome,
         });

@@ -34,6 +34,7 @@ const AuditEntry = z
     role: z.string(),
     action: z.string(),
     target: z.string(),
+    purpose: z.string().optional().describe('why PHI was read, on PHI routes'),
     sourceIp: z.string(),
     outcome: z.string().describe('`ok`, or the problem code the request ended with'),
     shard: z.int().min(0),

@@ -20,7 +20,7 @@ import {
 } from './use-cases/deliveries.js';
 import { listDigests, sealNow, verifyIntegrity } from './use-cases/integrity.js';
 import { ExportQuery, exportLedger, LedgerQuery, listLedger } from './use-cases/ledger.js';
-import { KeyInput, noteKeyOf, noteTarget, viewNote } from './use-cases/notes.js';
+import { KeyInput, noteKeyOf, noteTarget, purposeOf, ViewQuery, viewNote } from './use-cases/notes.js';
 
 /** One HIM request after authentication and routing. */
 export interface HimRequest {
@@ -59,6 +59,8 @@ export interface HimRoute extends PathRoute {
   action?: string;
   /** What the call acts on, for the audit entry: ids and filters, never PHI (a patient filter as its ref). */
   target(req: HimRequest): string;
+  /** The purpose of use the call states, for the audit entry (PHI routes only). */
+  purpose?(req: HimRequest): string | undefined;
   run(req: HimRequest): Promise<HttpResult>;
 }
 
@@ -275,14 +277,15 @@ export const ROUTES: readonly HimRoute[] = [
       operationId: 'viewNote',
       summary: 'View a note (decrypts; writes a PHI-access audit entry)',
       path: NotePath,
-      query: NoteEvent,
+      query: ViewQuery,
       response: { schema: Body.NoteView },
-      errors: ['not-found', 'transfer-denied'],
+      errors: ['not-found', 'transfer-denied', 'viewer-country-unknown'],
     },
     roles: [P],
     action: 'notes.view',
     target,
-    run: json(200, (req) => viewNote(req.deps, req.principal, key(req))),
+    purpose: (req) => purposeOf(req.query),
+    run: json(200, (req) => viewNote(req.deps, req.principal, key(req), req.query)),
   },
   {
     method: 'GET',

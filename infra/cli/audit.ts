@@ -28,7 +28,7 @@ const OPTIONS = {
 } as const;
 
 const VIEW = columnsView(
-  ['SEQ', 'AT', 'ACTOR', 'ROLE', 'ACTION', 'TARGET', 'SOURCE IP', 'OUTCOME'],
+  ['SEQ', 'AT', 'ACTOR', 'ROLE', 'ACTION', 'TARGET', 'PURPOSE', 'SOURCE IP', 'OUTCOME'],
   (e: AuditEntry) => [
     `${e.shard}:${e.seq}`,
     e.at,
@@ -36,6 +36,7 @@ const VIEW = columnsView(
     e.role,
     e.action,
     e.target,
+    e.purpose ?? '-',
     e.sourceIp,
     e.outcome,
   ],

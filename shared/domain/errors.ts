@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'method-not-allowed'
   | 'unauthorized'
   | 'forbidden'
+  | 'viewer-country-unknown'
   | 'not-parked'
   | 'export-too-large'
   | 'seal-refused'

@@ -143,6 +143,11 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
     title: 'Forbidden',
     when: 'the token has none of the roles the HIM API call needs (`x-roles`); the development issuer asked by a client not on this machine',
   },
+  'viewer-country-unknown': {
+    status: 403,
+    title: "Viewer's country unknown",
+    when: 'a PHI route (viewing a note) was called with a token whose `custom:country` is missing, malformed or not a country: where the viewer is decides whether it is a cross-border access, so without it nothing is shown; carries `reason`',
+  },
   'not-parked': {
     status: 409,
     title: 'Delivery is not parked',

@@ -79,7 +79,7 @@ export function auditView(root, ctx) {
     return dataTable(
       'audit-table',
       'Audit entries, newest first',
-      ['Time', 'Cell', 'Seq', 'Actor', 'Role', 'Action', 'Target', 'From', 'Outcome'],
+      ['Time', 'Cell', 'Seq', 'Actor', 'Role', 'Action', 'Target', 'Purpose', 'From', 'Outcome'],
       rows,
       ({ cell, item: entry }) =>
         h(
@@ -96,6 +96,7 @@ export function auditView(root, ctx) {
           ),
           h('td', null, words(entry.action)),
           h('td', { class: 'mono small' }, targetLabel(entry.target)),
+          h('td', null, entry.purpose ? words(entry.purpose) : '—'),
           h('td', { class: 'mono' }, entry.sourceIp ?? '—'),
           h(
             'td',

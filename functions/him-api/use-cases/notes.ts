@@ -5,9 +5,31 @@ import type { VisitNoteEvent } from '../../../shared/domain/event/schema.js';
 import { movementRecord } from '../../../shared/domain/ledger/movement-entry.js';
 import { decideMovement } from '../../../shared/domain/policy/decide.js';
 import { jurisdictionOfCountry } from '../../../shared/domain/policy/parse.js';
-import type { Principal } from '../auth.js';
+import { type Principal, viewerCountry } from '../auth.js';
 import { parseInput } from '../query.js';
 import type { HimDeps } from './context.js';
+
+/** Why a note is read (HIPAA's purposes of use and GDPR's grounds, as the audit log records them). */
+export const PURPOSES_OF_USE = [
+  'treatment',
+  'payment',
+  'operations',
+  'legal',
+  'patient-request',
+  'public-health',
+  'audit',
+] as const;
+export type PurposeOfUse = (typeof PURPOSES_OF_USE)[number];
+
+/** The note view's query: which event of the version, and why it is read. */
+export const ViewQuery = z.object({
+  event: z.enum(['finalized', 'amended', 'retracted']).optional(),
+  purpose: z.enum(PURPOSES_OF_USE, { error: `must be one of ${PURPOSES_OF_USE.join(', ')}` }),
+});
+
+/** The purpose a view request names, or undefined when it names none that is allowed (the view then refuses). */
+export const purposeOf = (query: Record<string, string | undefined>): PurposeOfUse | undefined =>
+  ViewQuery.shape.purpose.safeParse(query.purpose).data;
 
 export const KeyInput = z.object({
   senderId: z.string().min(1).max(128),
@@ -55,21 +77,27 @@ export async function readNote(
 }
 
 /**
- * A privacy officer reads a note. A viewer whose country (token claim) lies
- * outside the cell's jurisdiction is a `remote-access` movement: the residency
- * policy decides, and the decision is written to the ledger either way.
+ * A privacy officer reads a note, for a stated purpose of use (recorded in the
+ * audit entry). A viewer whose country (token claim) lies outside the cell's
+ * jurisdiction is a `remote-access` movement: the residency policy decides, and
+ * the decision is written to the ledger either way.
  *
- * @throws AppError('transfer-denied') (451) when the policy denies the remote access;
- *   AppError('not-found') when there is no such note.
+ * @throws AppError('invalid-query') without an allowed `purpose`;
+ *   AppError('viewer-country-unknown') when the token does not say where the viewer is;
+ *   AppError('transfer-denied') (451) when the policy denies the remote access;
+ *   AppError('not-found') when there is no such note. Nothing is decrypted for the first two.
  */
 export async function viewNote(
   deps: HimDeps,
   principal: Principal,
   key: OutboxKey,
+  query: Record<string, string | undefined>,
 ): Promise<{ noteId: string; version: number; event: VisitNoteEvent }> {
+  const { purpose } = parseInput(ViewQuery, query, 'query');
+  // Fail closed: without the viewer's country nothing says whether this read crosses a border.
+  const country = viewerCountry(principal);
   const { item, event } = await readNote(deps, key);
-  const country = principal.country;
-  if (country && !deps.jurisdiction.countries.includes(country)) {
+  if (!deps.jurisdiction.countries.includes(country)) {
     const org = deps.policy.organizations.find((o) => o.id === item.tenant);
     const at = deps.clock.now();
     const decision = decideMovement(deps.policy, {
@@ -88,7 +116,7 @@ export async function viewNote(
         source: { country: event.patient.residenceCountry, cell: deps.cell },
         destination: { country, cell: jurisdictionOfCountry(deps.policy, country)?.id ?? 'none' },
         recipient: { organization: item.tenant },
-        purpose: 'him-review',
+        purpose,
         note: { id: key.noteId, version: key.version, loincType: event.note.loincType },
         patientRef: deps.pseudonymizer.patientRef(event.patient.identifiers),
         actor: `him:${principal.user}`,

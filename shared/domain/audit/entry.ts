@@ -23,6 +23,8 @@ export interface UnsealedAuditEntry {
   action: string;
   /** What was acted on, as ids (`note:<sender>/<note>/<version>/<event>`) or a filter summary. */
   target: string;
+  /** Why PHI was read (`treatment`, `legal`, `patient-request`, …): on PHI routes only. */
+  purpose?: string;
   sourceIp: string;
   /** `ok`, or the problem code the request ended with (`forbidden`, `transfer-denied`, …). */
   outcome: string;

@@ -22,6 +22,8 @@ interface Served {
 const BODIES: Record<string, unknown> = {
   replayParkedDeliveries: { from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z', dryRun: true },
 };
+/** Required query strings of HIM operations. */
+const QUERIES: Record<string, string> = { viewNote: '?purpose=treatment' };
 
 let stack: TestStack;
 let served: Served;
@@ -53,7 +55,7 @@ async function call(method: string, path: string, op: Operation): Promise<Respon
     .replace('{senderId}', DEMO_SENDER_ID)
     .replace('{noteId}', noteId)
     .replace('{version}', '1');
-  const url = `${served.servers[0]?.url}${concrete}`;
+  const url = `${served.servers[0]?.url}${concrete}${QUERIES[op.operationId] ?? ''}`;
   if (path.startsWith('/v1/him/')) {
     const body = BODIES[op.operationId] === undefined ? undefined : JSON.stringify(BODIES[op.operationId]);
     if (op.requestBody?.required && body === undefined)

@@ -144,7 +144,7 @@ describe('HIM API note view', () => {
     // Prepare
     const event = await postNote(stack, 'uk', 'view-uk-1');
     // Act
-    const res = await him('uk', 'GET', `notes/${DEMO_SENDER_ID}/view-uk-1/1`, {
+    const res = await him('uk', 'GET', `notes/${DEMO_SENDER_ID}/view-uk-1/1?purpose=legal`, {
       roles: [...P],
       country: 'DE',
       user: 'po-berlin',
@@ -165,6 +165,7 @@ describe('HIM API note view', () => {
       source: { country: 'GB', cell: 'uk' },
       destination: { country: 'DE', cell: 'eu' },
       ruleId: 'uk-eu.adequacy',
+      purpose: 'legal',
       noteId: 'view-uk-1',
       actor: 'him:po-berlin',
     });
@@ -175,6 +176,7 @@ describe('HIM API note view', () => {
         role: 'privacy-officer',
         action: 'notes.view',
         target: `note:${DEMO_SENDER_ID}/view-uk-1/1/version`,
+        purpose: 'legal',
         outcome: 'ok',
       }),
     );
@@ -183,7 +185,7 @@ describe('HIM API note view', () => {
 
   it('refuses an AU note to a viewer in the US with 451 and records the denied remote access', async () => {
     await postNote(stack, 'au', 'view-au-1');
-    const res = await him('au', 'GET', `notes/${DEMO_SENDER_ID}/view-au-1/1`, {
+    const res = await him('au', 'GET', `notes/${DEMO_SENDER_ID}/view-au-1/1?purpose=treatment`, {
       roles: [...P],
       country: 'US',
     });
@@ -201,13 +203,30 @@ describe('HIM API note view', () => {
     expect(audit.entries[0]).toMatchObject({ action: 'notes.view', outcome: 'transfer-denied' });
   });
 
+  it('refuses a privacy officer whose token has no country, records no movement and shows nothing', async () => {
+    const event = await postNote(stack, 'uk', 'view-uk-nowhere');
+    const res = await him('uk', 'GET', `notes/${DEMO_SENDER_ID}/view-uk-nowhere/1?purpose=treatment`, {
+      roles: [...P],
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const body = await res.text();
+    expect(body).toMatch(/viewer-country-unknown/);
+    expect(body).not.toContain(event.note.text);
+    const ledger = await (await him('uk', 'GET', 'ledger?noteId=view-uk-nowhere', { roles: [...R] })).json();
+    expect(ledger.entries.filter((e: { kind: string }) => e.kind === 'remote-access')).toEqual([]);
+  });
+
   it('refuses note view to a reviewer with 403', async () => {
     const res = await him('uk', 'GET', `notes/${DEMO_SENDER_ID}/view-uk-1/1`, { roles: [...R] });
     expect(res.status).toBe(403);
   });
 
   it('answers 404 for a note the cell does not hold', async () => {
-    const res = await him('uk', 'GET', `notes/${DEMO_SENDER_ID}/no-such-note/1`, { roles: [...P] });
+    const res = await him('uk', 'GET', `notes/${DEMO_SENDER_ID}/no-such-note/1?purpose=treatment`, {
+      roles: [...P],
+      country: 'GB',
+    });
     expect(res.status).toBe(404);
   });
 });

@@ -17,12 +17,21 @@ describe('the HIM API keeps PHI out of its logs', () => {
     const patient = encodeURIComponent(`${id?.system}|${id?.value}`);
     // Act
     const calls = [
-      him('uk', 'GET', `notes/${DEMO_SENDER_ID}/phi-him-uk/1`, { roles: ['privacy-officer'], country: 'GB' }),
-      him('uk', 'GET', `notes/${DEMO_SENDER_ID}/phi-him-uk/1`, { roles: ['privacy-officer'], country: 'DE' }),
-      him('au', 'GET', `notes/${DEMO_SENDER_ID}/phi-him-au/1`, { roles: ['privacy-officer'], country: 'US' }),
+      him('uk', 'GET', `notes/${DEMO_SENDER_ID}/phi-him-uk/1?purpose=treatment`, {
+        roles: ['privacy-officer'],
+        country: 'GB',
+      }),
+      him('uk', 'GET', `notes/${DEMO_SENDER_ID}/phi-him-uk/1?purpose=treatment`, {
+        roles: ['privacy-officer'],
+        country: 'DE',
+      }),
+      him('au', 'GET', `notes/${DEMO_SENDER_ID}/phi-him-au/1?purpose=treatment`, {
+        roles: ['privacy-officer'],
+        country: 'US',
+      }),
       him('uk', 'GET', `ledger?patient=${patient}`, { roles: ['him-reviewer'] }),
       him('uk', 'GET', `ledger/export?format=ndjson&patient=${patient}`, { roles: ['him-reviewer'] }),
-      him('uk', 'GET', `notes/${DEMO_SENDER_ID}/phi-him-uk/1`, { roles: ['him-reviewer'] }),
+      him('uk', 'GET', `notes/${DEMO_SENDER_ID}/phi-him-uk/1?purpose=treatment`, { roles: ['him-reviewer'] }),
       him('uk', 'GET', 'audit', { roles: ['privacy-officer'] }),
     ];
     const statuses = [];

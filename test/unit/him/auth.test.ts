@@ -33,6 +33,60 @@ describe('HIM API authentication', () => {
     expect(JSON.parse(res.body ?? '{}').detail).toMatch(/expired/);
   });
 
+  it('answers 401 for a token without an expiry', async () => {
+    const token = await fx.tokens.sign({ 'cognito:groups': ['him-reviewer'] }, { exp: null });
+    const res = await fx.call('GET', 'whoami', { token });
+    expect(res.statusCode).toBe(401);
+    expect(JSON.parse(res.body ?? '{}').detail).toMatch(/"exp"/);
+  });
+
+  it('accepts Cognito access tokens and answers 401 for its ID tokens', async () => {
+    const claims = { 'cognito:groups': ['him-reviewer'], client_id: 'visitbridge-him' };
+    const access = await fx.tokens.sign({ ...claims, token_use: 'access' });
+    const id = await fx.tokens.sign({ ...claims, token_use: 'id' });
+    expect((await fx.call('GET', 'whoami', { token: access })).statusCode).toBe(200);
+    const refused = await fx.call('GET', 'whoami', { token: id });
+    expect(refused.statusCode).toBe(401);
+    expect(JSON.parse(refused.body ?? '{}').detail).toMatch(/access token/);
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['malformed', 'gb'],
+    ['not-a-country', 'XX'],
+  ])(
+    "refuses to show a note when the token's country is %s, with 403 viewer-country-unknown, decrypting nothing",
+    async (reason, country) => {
+      // Prepare
+      const token = await fx.tokens.forRoles(['privacy-officer'], country);
+      const target = `note:s1/n-${reason}/1/version`;
+      // Act
+      const res = await fx.call('GET', `notes/s1/n-${reason}/1?purpose=treatment`, { token });
+      // Assess: refused before the note is looked up (a missing note would be 404).
+      expect(res.statusCode).toBe(403);
+      expect(JSON.parse(res.body ?? '{}')).toMatchObject({
+        type: expect.stringMatching(/viewer-country-unknown$/),
+        reason,
+        detail: expect.stringMatching(/custom:country/),
+      });
+      const { entries } = await fx.deps.audit.query({}, { limit: 1000 });
+      expect(entries.find((e) => e.target === target)).toMatchObject({
+        action: 'notes.view',
+        purpose: 'treatment',
+        outcome: 'viewer-country-unknown',
+      });
+    },
+  );
+
+  it('answers 400 naming the purposes when a note view states no allowed purpose', async () => {
+    const token = await fx.tokens.forRoles(['privacy-officer'], 'GB');
+    for (const query of ['', '?purpose=curiosity']) {
+      const res = await fx.call('GET', `notes/s1/n-purpose/1${query}`, { token });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toMatch(/purpose.*treatment/);
+    }
+  });
+
   it('answers 401 for a token signed by another key', async () => {
     const { privateKey } = await generateKeyPair('ES256');
     const token = await fx.tokens.sign({ 'cognito:groups': ['him-reviewer'] }, { key: privateKey });

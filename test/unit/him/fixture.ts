@@ -34,16 +34,17 @@ export async function tokenFactory() {
   const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] };
   const sign = (
     claims: Record<string, unknown>,
-    o: { key?: CryptoKey; iss?: string; aud?: string; sub?: string; exp?: number | string } = {},
-  ) =>
-    new SignJWT(claims)
+    o: { key?: CryptoKey; iss?: string; aud?: string; sub?: string; exp?: number | string | null } = {},
+  ) => {
+    const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
       .setIssuer(o.iss ?? ISSUER)
       .setAudience(o.aud ?? AUDIENCE)
       .setSubject(o.sub ?? 'alice')
-      .setIssuedAt()
-      .setExpirationTime(o.exp ?? '10m')
-      .sign(o.key ?? privateKey);
+      .setIssuedAt();
+    // `exp: null` leaves the expiry out, to show such a token is refused.
+    return (o.exp === null ? jwt : jwt.setExpirationTime(o.exp ?? '10m')).sign(o.key ?? privateKey);
+  };
   return {
     jwks,
     sign,
