@@ -67,7 +67,22 @@ export interface HimRoute extends PathRoute {
 const R = 'him-reviewer';
 const P = 'privacy-officer';
 const A = 'integration-admin';
-const FILTER_KEYS = ['from', 'to', 'kind', 'decision', 'corridor', 'noteId', 'state', 'format'];
+const FILTER_KEYS = [
+  'from',
+  'to',
+  'kind',
+  'decision',
+  'corridor',
+  'noteId',
+  'state',
+  'format',
+  'actor',
+  'role',
+  'action',
+  'target',
+  'purpose',
+  'outcome',
+];
 
 /**
  * `ledger?kind=egress&patientRef=pt_…`: the filters of a query; a patient identifier

@@ -9,6 +9,8 @@ import { resolveTarget, TARGET_OPTIONS, TARGET_USAGE } from './target.js';
 const USAGE = `usage: visitbridge audit list|verify|digest|bundle (--cell ID | --url CELL-BASE-URL --token JWT) [options]
   list     one page of audit entries (--from DATE|ISO --to DATE|ISO --limit 1-1000 --cursor C);
            --format table|json|ndjson|csv
+filters (list): --actor him:USER --role ROLE --action notes.view --target note:SENDER/NOTE (a prefix)
+         --purpose treatment|payment|operations|legal|patient-request|public-health|audit --outcome ok|CODE
   verify   the cell checks the audit log against its signed digest chain; --format table|json; exit 1 when not ok
   digest   seal the audit log now with a signed digest (integration-admin); exit 1 when the cell refuses
   bundle   everything an outside auditor needs to verify offline, --out DIR (see verify-bundle)
@@ -21,11 +23,31 @@ const OPTIONS = {
   ...FORMAT_OPTIONS,
   from: { type: 'string' },
   to: { type: 'string' },
+  actor: { type: 'string' },
+  role: { type: 'string' },
+  action: { type: 'string' },
+  target: { type: 'string' },
+  purpose: { type: 'string' },
+  outcome: { type: 'string' },
   limit: { type: 'string' },
   cursor: { type: 'string' },
   out: { type: 'string' },
   ...HELP_OPTION,
 } as const;
+
+/** The options of `list` only, each passed on as the query parameter of its name. */
+const LIST_KEYS = [
+  'from',
+  'to',
+  'actor',
+  'role',
+  'action',
+  'target',
+  'purpose',
+  'outcome',
+  'limit',
+  'cursor',
+] as const;
 
 const VIEW = columnsView(
   ['SEQ', 'AT', 'ACTOR', 'ROLE', 'ACTION', 'TARGET', 'PURPOSE', 'SOURCE IP', 'OUTCOME'],
@@ -58,8 +80,8 @@ export async function auditCommand(
     if (rest.length > 0 || (command !== 'list' && !seal))
       throw new UsageError(`unknown command ${command ?? '(none)'}`);
     if (seal) {
-      if ([v.from, v.to, v.limit, v.cursor].some(Boolean))
-        throw new UsageError(`--from, --to, --limit and --cursor are for list, not ${command}`);
+      if (LIST_KEYS.some((k) => v[k] !== undefined))
+        throw new UsageError(`--${LIST_KEYS.join(', --')} are for list, not ${command}`);
       const target = await resolveTarget(v, env, [SEAL_ROLES[command as SealCommand]]);
       return runSealCommand(command as SealCommand, 'audit', target, v, io);
     }
@@ -69,7 +91,7 @@ export async function auditCommand(
     const page = await himJson<{ entries: AuditEntry[]; nextCursor?: string }>(
       target,
       'GET',
-      `audit${queryString({ from: v.from, to: v.to, limit: v.limit, cursor: v.cursor })}`,
+      `audit${queryString(Object.fromEntries(LIST_KEYS.map((k) => [k, v[k]])))}`,
     );
     writePage(io, format, page, page.entries, VIEW, 'entries');
     return EXIT_CODES.ok;

@@ -6,6 +6,14 @@ import type { SealableChain } from './sealable-chain.js';
 export interface AuditFilter {
   from?: Date;
   to?: Date;
+  /** `him:<sub>`. */
+  actor?: string;
+  role?: string;
+  action?: string;
+  /** Entries whose target starts with this (`note:demo/n-1` for every event of that note). */
+  target?: string;
+  purpose?: string;
+  outcome?: string;
 }
 
 export interface AuditPage {

@@ -1,23 +1,32 @@
 import * as z from 'zod';
-import type { AuditEntry } from '../../../shared/domain/audit/entry.js';
+import { type AuditEntry, HIM_ROLE_NAMES } from '../../../shared/domain/audit/entry.js';
 import { Instant, Limit, parseInput, Until } from '../query.js';
 import type { HimDeps } from './context.js';
+import { PURPOSES_OF_USE } from './notes.js';
+
+const Text = z.string().min(1).max(512);
 
 export const AuditQuery = z.object({
   from: Instant.optional(),
   to: Until.optional(),
+  actor: Text.optional().describe('`him:<user>`'),
+  role: z.enum(HIM_ROLE_NAMES).optional(),
+  action: Text.optional().describe('e.g. `notes.view`'),
+  target: Text.optional().describe('entries whose target starts with this, e.g. `note:demo/n-1`'),
+  purpose: z.enum(PURPOSES_OF_USE).optional(),
+  outcome: Text.optional().describe('`ok` or a problem code'),
   limit: Limit,
   cursor: z.string().min(1).optional(),
 });
 
-/** One page of HIM audit entries in time order. */
+const withoutUndefined = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+/** One page of HIM audit entries in time order, filtered by who, what, why, how it ended and when. */
 export async function listAudit(
   deps: HimDeps,
   query: unknown,
 ): Promise<{ entries: AuditEntry[]; nextCursor?: string }> {
-  const q = parseInput(AuditQuery, query);
-  return deps.audit.query(
-    { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) },
-    { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) },
-  );
+  const { limit, cursor, ...filter } = parseInput(AuditQuery, query);
+  return deps.audit.query(withoutUndefined(filter), { limit, ...(cursor ? { cursor } : {}) });
 }

@@ -10,6 +10,7 @@ import type { AuditFilter, AuditLog, AuditPage } from '../../ports/audit-log.js'
 import type { ChainInventory } from '../../ports/sealable-chain.js';
 import { scanInventory } from './chain-inventory.js';
 import { chainLayout } from './chain-items.js';
+import { auditClauses, FILTERED_BATCH, withClauses } from './chain-query.js';
 import { retryHeadRaces } from './chain-retry.js';
 import { ChainTable } from './chain-table.js';
 import { ShardLocks } from './ledger-lock.js';
@@ -105,6 +106,7 @@ export class DynamoAuditLog implements AuditLog {
     filter: AuditFilter,
     page: { limit: number; cursor?: string; order?: 'asc' | 'desc' },
   ): Promise<AuditPage> {
-    return this.chain.queryPage(this.chain.timeRangeQuery(filter, page.order), page);
+    const input = withClauses(this.chain.timeRangeQuery(filter, page.order), auditClauses(filter));
+    return this.chain.queryPage(input, page, FILTERED_BATCH);
   }
 }

@@ -26,12 +26,12 @@ import type {
 } from '../../ports/ledger.js';
 import type { ChainInventory } from '../../ports/sealable-chain.js';
 import { scanInventory } from './chain-inventory.js';
+import { FILTERED_BATCH, ledgerClauses, withClauses } from './chain-query.js';
 import { retryHeadRaces } from './chain-retry.js';
 import { ChainTable, PAGE_MAX } from './chain-table.js';
 import { LEDGER_CHAIN } from './ledger-items.js';
 import { ShardLocks } from './ledger-lock.js';
 import { itemToRecorded, onceItem, onceKey, onceTaken } from './ledger-once.js';
-import { withLedgerFilter } from './ledger-query.js';
 
 export interface DynamoLedgerStoreOptions {
   client: DynamoDBClient;
@@ -47,9 +47,6 @@ export interface DynamoLedgerStoreOptions {
 
 /** TransactWriteItems holds at most 100 items. */
 const MAX_TRANSACTION_ITEMS = 100;
-/** Items read per query request at least: the filter expression may drop most of them. */
-const FILTERED_BATCH = 100;
-
 /**
  * The transfers ledger in the cell table. Appends are conditional on each
  * shard's HEAD being what was read, so concurrent writers never fork a chain:
@@ -223,7 +220,7 @@ export class DynamoLedgerStore implements LedgerStore {
 
   /** @throws AppError('invalid-query') for a bad limit; AppError('invalid-cursor') for a cursor it did not issue. */
   query(filter: LedgerFilter, page: LedgerPageRequest): Promise<LedgerPage> {
-    const input = withLedgerFilter(this.chain.timeRangeQuery(filter, page.order), filter);
+    const input = withClauses(this.chain.timeRangeQuery(filter, page.order), ledgerClauses(filter));
     return this.chain.queryPage(input, page, FILTERED_BATCH);
   }
 
