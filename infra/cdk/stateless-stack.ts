@@ -4,7 +4,6 @@ import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DIGEST_EVENT } from '../../functions/digest/handler-factory.js';
 import type { Jurisdiction } from '../../shared/domain/policy/model.js';
@@ -19,6 +18,7 @@ import { CellAlarms } from './constructs/cell-alarms.js';
 import { CellApi } from './constructs/cell-api.js';
 import { CellFunction } from './constructs/cell-function.js';
 import { type ConsoleCell, ConsoleSite } from './constructs/console-site.js';
+import { deadLetterQueue } from './constructs/dead-letter-queue.js';
 import { DeliveryStream } from './constructs/delivery-stream.js';
 import { defaultJwksUrl, FUNCTION_SPECS } from './function-environment.js';
 import { grantCellAccess, importCell } from './grants.js';
@@ -134,12 +134,7 @@ export class StatelessStack extends Stack {
       },
       logLevel: props.logLevel,
     };
-    const digestDlq = new Queue(this, 'DigestDlq', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: opsKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    const digestDlq = deadLetterQueue(this, 'DigestDlq', opsKey);
     const make = (kind: FunctionKind, digestFunctionName?: string): CellFunction => {
       const spec = FUNCTION_SPECS[kind];
       return new CellFunction(this, `Fn-${kind}`, {

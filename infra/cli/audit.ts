@@ -1,10 +1,18 @@
+import { AuditQuery } from '../../functions/him-api/use-cases/audit.js';
 import type { AuditEntry } from '../../shared/domain/audit/entry.js';
 import { EXIT_CODES, himJson, queryString, UsageError } from './http.js';
 import type { CliIo } from './policy.js';
-import { FORMAT_OPTIONS, formatOf, HELP_OPTION, runParsed } from './run.js';
-import { runSealCommand, SEAL_COMMANDS, SEAL_ROLES, type SealCommand } from './seal.js';
+import { formatOf, runParsed, stringOptions } from './run.js';
+import {
+  CHAIN_EXIT_CODES,
+  CHAIN_OPTIONS,
+  runSealCommand,
+  SEAL_COMMANDS,
+  SEAL_ROLES,
+  type SealCommand,
+} from './seal.js';
 import { columnsView, writePage } from './table.js';
-import { resolveTarget, TARGET_OPTIONS, TARGET_USAGE } from './target.js';
+import { resolveTarget, TARGET_USAGE } from './target.js';
 
 const USAGE = `usage: visitbridge audit list|verify|digest|bundle (--cell ID | --url CELL-BASE-URL --token JWT) [options]
   list     one page of audit entries (--from DATE|ISO --to DATE|ISO --limit 1-1000 --cursor C);
@@ -15,39 +23,16 @@ filters (list): --actor him:USER --role ROLE --action notes.view --target note:S
   digest   seal the audit log now with a signed digest (integration-admin); exit 1 when the cell refuses
   bundle   everything an outside auditor needs to verify offline, --out DIR (see verify-bundle)
 ${TARGET_USAGE}
-exit codes: 0 ok, 1 verification failed or refused, 2 usage error (unknown cell included), 3 unreachable
+${CHAIN_EXIT_CODES}
 `;
 
 const OPTIONS = {
-  ...TARGET_OPTIONS,
-  ...FORMAT_OPTIONS,
-  from: { type: 'string' },
-  to: { type: 'string' },
-  actor: { type: 'string' },
-  role: { type: 'string' },
-  action: { type: 'string' },
-  target: { type: 'string' },
-  purpose: { type: 'string' },
-  outcome: { type: 'string' },
-  limit: { type: 'string' },
-  cursor: { type: 'string' },
-  out: { type: 'string' },
-  ...HELP_OPTION,
-} as const;
+  ...CHAIN_OPTIONS,
+  ...stringOptions('actor', 'role', 'action', 'target', 'purpose', 'outcome'),
+};
 
-/** The options of `list` only, each passed on as the query parameter of its name. */
-const LIST_KEYS = [
-  'from',
-  'to',
-  'actor',
-  'role',
-  'action',
-  'target',
-  'purpose',
-  'outcome',
-  'limit',
-  'cursor',
-] as const;
+/** The options of `list` only: the HIM API's audit query parameters, each passed on under its name. */
+const LIST_KEYS = Object.keys(AuditQuery.shape) as Array<keyof typeof AuditQuery.shape>;
 
 const VIEW = columnsView(
   ['SEQ', 'AT', 'ACTOR', 'ROLE', 'ACTION', 'TARGET', 'PURPOSE', 'SOURCE IP', 'OUTCOME'],

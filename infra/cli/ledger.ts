@@ -6,10 +6,17 @@ import { EXIT_CODES, type HimTarget, himJson, queryString, UsageError } from './
 import { writeExport } from './ledger-export.js';
 import { LEDGER_VIEW } from './ledger-view.js';
 import type { CliIo } from './policy.js';
-import { FORMAT_OPTIONS, formatOf, HELP_OPTION, runParsed } from './run.js';
-import { runSealCommand, SEAL_COMMANDS, SEAL_ROLES, type SealCommand } from './seal.js';
+import { formatOf, runParsed, stringOptions } from './run.js';
+import {
+  CHAIN_EXIT_CODES,
+  CHAIN_OPTIONS,
+  runSealCommand,
+  SEAL_COMMANDS,
+  SEAL_ROLES,
+  type SealCommand,
+} from './seal.js';
 import { writePage } from './table.js';
-import { resolveTarget, TARGET_OPTIONS, TARGET_USAGE } from './target.js';
+import { resolveTarget, TARGET_USAGE } from './target.js';
 
 const USAGE = `usage: visitbridge ledger list|export|verify|digest|bundle (--cell ID | --url CELL-BASE-URL --token JWT) [options]
   list     one page of entries (--limit 1-1000, --cursor C); --format table|json|ndjson|csv
@@ -21,24 +28,10 @@ filters (list, export): --from DATE|ISO --to DATE|ISO (a date-only --to includes
          --kind inbound|forward|egress|remote-access --decision allowed|denied --corridor uk:us
          --note NOTE-ID --patient SYSTEM|VALUE (a real identifier: the cell turns it into its pseudonymous ref)
 ${TARGET_USAGE}
-exit codes: 0 ok, 1 verification failed or refused, 2 usage error (unknown cell included), 3 unreachable
+${CHAIN_EXIT_CODES}
 `;
 
-const OPTIONS = {
-  ...TARGET_OPTIONS,
-  ...FORMAT_OPTIONS,
-  from: { type: 'string' },
-  to: { type: 'string' },
-  kind: { type: 'string' },
-  decision: { type: 'string' },
-  corridor: { type: 'string' },
-  note: { type: 'string' },
-  patient: { type: 'string' },
-  limit: { type: 'string' },
-  cursor: { type: 'string' },
-  out: { type: 'string' },
-  ...HELP_OPTION,
-} as const;
+const OPTIONS = { ...CHAIN_OPTIONS, ...stringOptions('kind', 'decision', 'corridor', 'note', 'patient') };
 
 type Values = ReturnType<typeof parse>['values'];
 const parse = (argv: string[]) => parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });

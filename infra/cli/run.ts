@@ -63,6 +63,10 @@ type Parsed<O extends Options> = ReturnType<
   typeof parseArgs<{ args: string[]; options: O; allowPositionals: true }>
 >;
 
+/** Options that each take one string value, by name. */
+export const stringOptions = <const N extends string>(...names: N[]) =>
+  Object.fromEntries(names.map((name) => [name, { type: 'string' }])) as { [K in N]: { type: 'string' } };
+
 /** `-h`/`--help`, which every command takes. */
 export const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
 

@@ -4,12 +4,25 @@ import type { SealSummary } from '../../shared/ports/sealer.js';
 import { writeBundle } from './bundle.js';
 import { EXIT_CODES, type HimTarget, himJson, UsageError } from './http.js';
 import type { CliIo } from './policy.js';
-import { formatOf } from './run.js';
+import { FORMAT_OPTIONS, formatOf, HELP_OPTION, stringOptions } from './run.js';
 import { sealReportText, sealSummaryText } from './seal-text.js';
 import { jsonText } from './table.js';
+import { TARGET_OPTIONS } from './target.js';
 
 /** The subcommands `ledger` and `audit` share: their digest chain, through the cell's HIM API. */
 export const SEAL_COMMANDS = ['verify', 'digest', 'bundle'] as const;
+
+/** The options the ledger and audit commands share: the cell, the output format, the period and paging, `--out`. */
+export const CHAIN_OPTIONS = {
+  ...TARGET_OPTIONS,
+  ...FORMAT_OPTIONS,
+  ...stringOptions('from', 'to', 'limit', 'cursor', 'out'),
+  ...HELP_OPTION,
+} as const;
+
+/** The last line of the ledger and audit commands' usage. */
+export const CHAIN_EXIT_CODES =
+  'exit codes: 0 ok, 1 verification failed or refused, 2 usage error (unknown cell included), 3 unreachable';
 export type SealCommand = (typeof SEAL_COMMANDS)[number];
 
 /** The role a development token needs for each (a deployed cell checks the token it is given). */

@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import type { OutboxItem, OutboxKey } from '../../../shared/domain/delivery/outbox-item.js';
 import { AppError } from '../../../shared/domain/errors.js';
-import { movementRecord } from '../../../shared/domain/ledger/movement-entry.js';
 import { decideMovement, type MovementDecision } from '../../../shared/domain/policy/decide.js';
 import type { Principal } from '../auth.js';
 import { Instant, Limit, parseInput, Until } from '../query.js';
 import { DELIVERY_STATES, listEveryState } from './all-states.js';
 import type { HimDeps } from './context.js';
+import { himMovement } from './movement.js';
 import { readNote } from './notes.js';
 
 export const ListQuery = z.object({
@@ -113,20 +113,14 @@ async function recordDenied(
 ) {
   const target = deps.policy.ehrTargets.find((t) => t.id === item.ehrTarget);
   if (!target) return;
-  const { event } = await readNote(deps, item);
+  const note = await readNote(deps, item);
   await deps.ledger.append([
-    movementRecord({
-      key: { id: deps.keyId, region: deps.keyRegion },
-      ids: deps.ids,
+    himMovement(deps, principal, note, {
       kind: 'egress',
       decision,
-      source: { country: event.patient.residenceCountry, cell: deps.cell },
       destination: { country: target.country, cell: target.jurisdiction },
       recipient: { organization: item.tenant, ehrTarget: item.ehrTarget },
       purpose: 'treatment',
-      note: { id: item.noteId, version: item.version, loincType: event.note.loincType },
-      patientRef: deps.pseudonymizer.patientRef(event.patient.identifiers),
-      actor: `him:${principal.user}`,
       at: deps.clock.now(),
     }),
   ]);

@@ -2,12 +2,13 @@ import * as z from 'zod';
 import type { NoteEventKind, OutboxItem, OutboxKey } from '../../../shared/domain/delivery/outbox-item.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import type { VisitNoteEvent } from '../../../shared/domain/event/schema.js';
-import { movementRecord } from '../../../shared/domain/ledger/movement-entry.js';
+import { NO_CELL } from '../../../shared/domain/ledger/movement-entry.js';
 import { decideMovement } from '../../../shared/domain/policy/decide.js';
 import { jurisdictionOfCountry } from '../../../shared/domain/policy/parse.js';
 import { type Principal, viewerCountry } from '../auth.js';
 import { parseInput } from '../query.js';
 import type { HimDeps } from './context.js';
+import { himMovement } from './movement.js';
 
 /** Why a note is read (HIPAA's purposes of use and GDPR's grounds, as the audit log records them). */
 export const PURPOSES_OF_USE = [
@@ -108,20 +109,19 @@ export async function viewNote(
       at,
     });
     await deps.ledger.append([
-      movementRecord({
-        key: { id: deps.keyId, region: deps.keyRegion },
-        ids: deps.ids,
-        kind: 'remote-access',
-        decision,
-        source: { country: event.patient.residenceCountry, cell: deps.cell },
-        destination: { country, cell: jurisdictionOfCountry(deps.policy, country)?.id ?? 'none' },
-        recipient: { organization: item.tenant },
-        purpose,
-        note: { id: key.noteId, version: key.version, loincType: event.note.loincType },
-        patientRef: deps.pseudonymizer.patientRef(event.patient.identifiers),
-        actor: `him:${principal.user}`,
-        at,
-      }),
+      himMovement(
+        deps,
+        principal,
+        { item, event },
+        {
+          kind: 'remote-access',
+          decision,
+          destination: { country, cell: jurisdictionOfCountry(deps.policy, country)?.id ?? NO_CELL },
+          recipient: { organization: item.tenant },
+          purpose,
+          at,
+        },
+      ),
     ]);
     if (decision.decision === 'denied') {
       throw new AppError('transfer-denied', `remote access from ${country}: ${decision.reason}`, {

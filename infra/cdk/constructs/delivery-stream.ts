@@ -3,7 +3,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, FilterRule, type IFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import {
   DELIVERABLE_STATES,
@@ -11,6 +11,7 @@ import {
   DELIVERY_STREAM,
   type DeliveryLane,
 } from '../../../functions/deliver/handler-factory.js';
+import { deadLetterQueue } from './dead-letter-queue.js';
 
 /** Partition-key prefix of a note's partition, which holds its outbox items and callback rows (table-definition.ts). */
 export const NOTE_PREFIX = 'NOTE#';
@@ -49,12 +50,7 @@ export class DeliveryStream extends Construct {
 
   constructor(scope: Construct, id: string, props: DeliveryStreamProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'Dlq', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: props.queueKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetterQueue = deadLetterQueue(this, 'Dlq', props.queueKey);
     DeliveryStream.acknowledgeDeadLetterQueue(this.deadLetterQueue);
     const common = {
       startingPosition: StartingPosition.TRIM_HORIZON,

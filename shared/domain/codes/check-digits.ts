@@ -3,29 +3,23 @@
  * Pure functions over strings of ASCII digits; callers check the syntax first.
  */
 
-// Verhoeff's dihedral group D5: multiplication, position permutation and inverse tables.
-const D = [
-  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-  [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
-  [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
-  [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
-  [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
-  [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
-  [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
-  [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
-  [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
-  [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
-];
-const P = [
-  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-  [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
-  [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
-  [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
-  [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
-  [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
-  [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
-  [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
-];
+// Verhoeff's dihedral group D5: 0-4 are rotations, 5-9 reflections.
+/** The group's multiplication table, from its rule: rotations add, a reflection reverses what follows. */
+const D = Array.from({ length: 10 }, (_, j) =>
+  Array.from({ length: 10 }, (_, k) => {
+    if (j < 5) return k < 5 ? (j + k) % 5 : 5 + ((j + k) % 5);
+    return k < 5 ? 5 + ((j - k + 5) % 5) : (j - k + 5) % 5;
+  }),
+);
+/** The position permutation (0 1 5 8 9 4 2 7)(3 6) and its powers: row i applies it i times. */
+const PERMUTATION = [1, 5, 7, 6, 2, 8, 3, 0, 9, 4];
+const P = Array.from({ length: 8 }, (_, i) =>
+  Array.from({ length: 10 }, (_, digit) => {
+    let d = digit;
+    for (let n = 0; n < i; n++) d = PERMUTATION[d] ?? d;
+    return d;
+  }),
+);
 const INV = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9];
 
 const cell = (table: number[][], row: number, column: number): number => table[row]?.[column] ?? 0;
