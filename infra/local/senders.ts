@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { SendersFile } from '../../shared/adapters/senders/sender-registry.js';
+import { SendersFile } from '../../shared/adapters/senders/sender-settings.js';
 import { DEMO_SENDER_ID } from './settings.js';
 
 export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;

@@ -1,6 +1,6 @@
 import { type CallbackUrlRules, checkCallbackUrl } from '../../domain/callback-url.js';
 import type { Sender } from '../../ports/sender-registry.js';
-import type { SenderSettings } from './sender-registry.js';
+import type { SenderSettings } from './sender-settings.js';
 
 /** Outside the local stack: https only, no loopback, private or link-local destinations. */
 export const STRICT_CALLBACK_RULES: CallbackUrlRules = { allowLoopbackHttp: false };

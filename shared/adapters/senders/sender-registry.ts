@@ -1,23 +1,9 @@
-import * as z from 'zod';
 import type { CallbackUrlRules } from '../../domain/callback-url.js';
 import { AppError } from '../../domain/errors.js';
 import { SecretNotFound, type SecretSource } from '../../ports/secret-source.js';
 import type { Sender, SenderRegistry } from '../../ports/sender-registry.js';
 import { loadedSender, STRICT_CALLBACK_RULES } from './checked-sender.js';
-
-/** The stored form of one sender's settings (the same JSON in the local file and in a Secrets Manager secret). */
-export const SenderSettings = z.object({
-  secrets: z
-    .array(z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a whsec_ base64 secret'))
-    .min(1)
-    .max(3),
-  organizations: z.array(z.string().min(1)).optional(),
-  callbackUrl: z.url().optional(),
-});
-export type SenderSettings = z.infer<typeof SenderSettings>;
-
-export const SendersFile = z.object({ senders: z.record(z.string(), SenderSettings) });
-export type SendersFile = z.infer<typeof SendersFile>;
+import { SenderSettings, SendersFile } from './sender-settings.js';
 
 /** Finds a sender's settings in a secret's value. */
 type Lookup = (senderId: string) => SenderSettings | undefined;
