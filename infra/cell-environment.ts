@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { FunctionKind } from '../functions/cell-services.js';
+import type { FunctionKind } from '../functions/cell-core.js';
 
 export type { FunctionKind };
 

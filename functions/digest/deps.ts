@@ -1,6 +1,6 @@
 import { integrityAdapters } from '../../shared/adapters/integrity.js';
 import { type Env, parseEnv } from '../../shared/config/env.js';
-import { buildCellCore } from '../cell-services.js';
+import { buildCellCore } from '../cell-core.js';
 import { DigestEnv } from './env.js';
 import { type DigestHandler, makeDigestHandler } from './handler-factory.js';
 

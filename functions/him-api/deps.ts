@@ -2,6 +2,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createRemoteJWKSet } from 'jose';
 import { LambdaSealer } from '../../shared/adapters/aws/lambda-sealer.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
+import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { integrityAdapters } from '../../shared/adapters/integrity.js';
 import { type Env, parseEnv } from '../../shared/config/env.js';
 import { inProcessSealer } from '../../shared/domain/seal/seal.js';
@@ -50,6 +51,7 @@ export async function buildHimHandler(raw: Env): Promise<HimHandler> {
         intervalMs: env.DIGEST_INTERVAL_MINUTES * 60_000,
       },
       outbox: new DynamoOutbox(cell.dynamo, cell.tableName),
+      reviews: new DynamoReviewStore(cell.dynamo, cell.tableName),
       encryptor: cell.encryptor,
       keyId: cell.key.id,
       keyRegion: cell.region,

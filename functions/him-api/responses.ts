@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { HIM_ROLE_NAMES } from '../../shared/domain/audit/entry.js';
 import { VisitNoteEvent } from '../../shared/domain/event/schema.js';
 import { LedgerEntrySchema } from '../../shared/domain/ledger/entry.js';
+import { REVIEW_STATES } from '../../shared/domain/review/review.js';
 
 /**
  * The JSON bodies the HIM API answers with, as zod schemas the published
@@ -21,11 +22,58 @@ export const WhoAmI = z
   })
   .meta({ id: 'WhoAmI' });
 
-const LedgerEntry = LedgerEntrySchema.meta({
+export const ReviewStatus = z
+  .object({
+    ref: z.string().describe('the entry’s position `<shard>:<seq>`'),
+    state: z.enum(REVIEW_STATES),
+    version: z.int().min(0).describe('review events so far'),
+    at: instant.optional(),
+    by: z.string().optional(),
+  })
+  .meta({
+    id: 'ReviewStatus',
+    description: 'Where a movement stands in HIM review (kept beside the ledger)',
+  });
+const ReviewedEntry = z.object({ ...LedgerEntrySchema.shape, review: ReviewStatus }).meta({
   id: 'LedgerEntry',
-  description: 'A transfers ledger entry: no PHI in clear (the patient is a keyed hash)',
+  description:
+    'A transfers ledger entry (no PHI in clear: the patient is a keyed hash) with its review status, which is kept beside the ledger',
 });
-export const LedgerPage = z.object({ entries: z.array(LedgerEntry), nextCursor }).meta({ id: 'LedgerPage' });
+export const LedgerPage = z
+  .object({ entries: z.array(ReviewedEntry), nextCursor })
+  .meta({ id: 'LedgerPage' });
+
+const ReviewEvent = z
+  .object({
+    ref: z.string(),
+    version: z.int().min(1),
+    from: z.enum(REVIEW_STATES),
+    to: z.enum(REVIEW_STATES),
+    at: instant,
+    by: z.string(),
+    role: z.enum(HIM_ROLE_NAMES),
+    comment: z.string().optional(),
+  })
+  .meta({ id: 'ReviewEvent', description: 'One review change, kept as the movement’s history' });
+export const Reviews = z.object({ reviews: z.array(ReviewStatus) }).meta({ id: 'Reviews' });
+export const ReviewHistory = z
+  .object({ entry: ReviewedEntry, events: z.array(ReviewEvent) })
+  .meta({ id: 'ReviewHistory' });
+const StateCounts = Object.fromEntries(REVIEW_STATES.map((s) => [s, z.int().min(0)])) as Record<
+  (typeof REVIEW_STATES)[number],
+  z.ZodInt
+>;
+export const ReviewQueue = z
+  .object({
+    entries: z.array(ReviewedEntry),
+    counts: z.array(z.object({ corridor: z.string(), ...StateCounts })),
+    scanned: z.int().min(0),
+    truncated: z.boolean().describe('more entries were in the period than one call looks through: narrow it'),
+  })
+  .meta({
+    id: 'ReviewQueue',
+    description: 'Movements to review, oldest first, with counts by corridor and state',
+  });
 
 const AuditEntry = z
   .object({

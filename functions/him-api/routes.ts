@@ -4,7 +4,7 @@ import { AppError, type ErrorCode } from '../../shared/domain/errors.js';
 import { escapeControl } from '../../shared/domain/text/escape-control.js';
 import { type HttpEvent, type HttpResult, jsonResult } from '../../shared/http/apigw.js';
 import type { Principal } from './auth.js';
-import { jsonBody } from './query.js';
+import { jsonBody, parseInput } from './query.js';
 import * as Body from './responses.js';
 import type { PathRoute } from './router.js';
 import { AuditQuery, listAudit } from './use-cases/audit.js';
@@ -21,6 +21,16 @@ import {
 import { listDigests, sealNow, verifyIntegrity } from './use-cases/integrity.js';
 import { ExportQuery, exportLedger, LedgerQuery, listLedger } from './use-cases/ledger.js';
 import { KeyInput, noteKeyOf, noteTarget, purposeOf, ViewQuery, viewNote } from './use-cases/notes.js';
+import {
+  MarkBody,
+  markReviews,
+  QueueQuery,
+  RefPath,
+  ResolveBody,
+  resolveReview,
+  reviewHistory,
+  reviewQueue,
+} from './use-cases/reviews.js';
 
 /** One HIM request after authentication and routing. */
 export interface HimRequest {
@@ -102,6 +112,22 @@ function filterTarget(base: string, { deps, query }: HimRequest): string {
     parts.push(`patientRef=${ref}`);
   } else if (patient !== undefined) parts.push('patient=(malformed)');
   return (parts.length ? `${base}?${parts.join('&')}` : base).slice(0, 512);
+}
+
+/**
+ * `ledger:0:12,0:13 -> flagged`: which entries a review call changes and to what (ids and a state, never
+ * the comment); the body as sent, so a refused call is recorded too.
+ */
+function reviewTarget(req: HimRequest): string {
+  let body: { refs?: unknown; state?: unknown } = {};
+  try {
+    const parsed = jsonBody(req.event);
+    if (parsed && typeof parsed === 'object') body = parsed;
+  } catch {
+    return 'ledger:(invalid body)';
+  }
+  const refs = Array.isArray(body.refs) ? body.refs.slice(0, 100).map(String).join(',') : '';
+  return escapeControl(`ledger:${refs} -> ${String(body.state ?? '')}`);
 }
 
 const json =
@@ -301,6 +327,68 @@ export const ROUTES: readonly HimRoute[] = [
     target,
     purpose: (req) => purposeOf(req.query),
     run: json(200, (req) => viewNote(req.deps, req.principal, key(req), req.query)),
+  },
+  {
+    method: 'GET',
+    path: 'reviews/queue',
+    doc: {
+      operationId: 'reviewQueue',
+      summary: 'Movements to review, by review state, corridor, kind, mechanism and period, with counts',
+      query: QueueQuery,
+      response: { schema: Body.ReviewQueue },
+    },
+    roles: [R, P],
+    action: 'reviews.queue',
+    target: (req) => filterTarget('reviews/queue', req),
+    run: json(200, ({ deps, query }) => reviewQueue(deps, query)),
+  },
+  {
+    method: 'POST',
+    path: 'reviews',
+    doc: {
+      operationId: 'markReviews',
+      summary: 'Mark movements reviewed, flagged (reason required) or escalated, one or many',
+      body: MarkBody,
+      response: { schema: Body.Reviews },
+      errors: ['not-found', 'review-conflict'],
+    },
+    roles: [R, P],
+    action: 'reviews.mark',
+    target: reviewTarget,
+    run: json(200, ({ deps, principal, event }) => markReviews(deps, principal, jsonBody(event))),
+  },
+  {
+    method: 'GET',
+    path: 'reviews/{ref}',
+    doc: {
+      operationId: 'reviewHistory',
+      summary: 'A movement with its review status and history',
+      path: RefPath,
+      response: { schema: Body.ReviewHistory },
+      errors: ['not-found'],
+    },
+    roles: [R, P],
+    action: 'reviews.history',
+    target: (req) => `ledger:${escapeControl(req.params.ref ?? '')}`,
+    run: json(200, ({ deps, params }) => reviewHistory(deps, parseInput(RefPath, params, 'path').ref)),
+  },
+  {
+    method: 'POST',
+    path: 'reviews/{ref}/resolve',
+    doc: {
+      operationId: 'resolveReview',
+      summary: 'Resolve a flagged or escalated movement, with a note (privacy officer)',
+      path: RefPath,
+      body: ResolveBody,
+      response: { schema: Body.ReviewStatus },
+      errors: ['not-found', 'review-conflict'],
+    },
+    roles: [P],
+    action: 'reviews.resolve',
+    target: (req) => `ledger:${escapeControl(req.params.ref ?? '')} -> resolved`,
+    run: json(200, ({ deps, principal, params, event }) =>
+      resolveReview(deps, principal, parseInput(RefPath, params, 'path').ref, jsonBody(event)),
+    ),
   },
   {
     method: 'GET',

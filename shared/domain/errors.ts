@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'viewer-country-unknown'
   | 'not-parked'
+  | 'review-conflict'
   | 'export-too-large'
   | 'seal-refused'
   | 'ciphertext-mismatch'

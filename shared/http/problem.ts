@@ -148,6 +148,11 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
     title: "Viewer's country unknown",
     when: 'a PHI route (viewing a note) was called with a token whose `custom:country` is missing, malformed or not a country: where the viewer is decides whether it is a cross-border access, so without it nothing is shown; carries `reason`',
   },
+  'review-conflict': {
+    status: 409,
+    title: 'Review does not apply',
+    when: 'a review change does not apply to the movement as it stands (already reviewed, a flag not open, or changed by someone else meanwhile); carries `ref` and its current `state`',
+  },
   'not-parked': {
     status: 409,
     title: 'Delivery is not parked',

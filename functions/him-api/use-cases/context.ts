@@ -7,6 +7,7 @@ import type { LedgerStore } from '../../../shared/ports/ledger.js';
 import type { NoteEncryptor } from '../../../shared/ports/note-encryptor.js';
 import type { Outbox } from '../../../shared/ports/outbox.js';
 import type { Pseudonymizer } from '../../../shared/ports/pseudonymizer.js';
+import type { ReviewStore } from '../../../shared/ports/reviews.js';
 import type { Sealer } from '../../../shared/ports/sealer.js';
 
 /** What verification and on-demand sealing need. */
@@ -28,6 +29,8 @@ export interface HimDeps {
   ledger: LedgerStore;
   integrity: IntegrityDeps;
   audit: AuditLog;
+  /** Review state and history of ledger entries. */
+  reviews: ReviewStore;
   outbox: Outbox;
   encryptor: NoteEncryptor;
   /** Wrapping key id and region, recorded as safeguards on ledger entries. */

@@ -1,13 +1,13 @@
 import * as z from 'zod';
 import { AppError } from '../../../shared/domain/errors.js';
-import type { LedgerEntry } from '../../../shared/domain/ledger/entry.js';
 import { csvHeader, csvRow, ndjsonLine } from '../../../shared/domain/ledger/export.js';
 import { CORRIDOR_PATTERN, MOVEMENT_KINDS } from '../../../shared/domain/policy/model.js';
 import type { LedgerFilter } from '../../../shared/ports/ledger.js';
 import { Instant, Limit, parseInput, Until } from '../query.js';
 import type { HimDeps } from './context.js';
+import { type ReviewedEntry, withReviews } from './reviewed.js';
 
-const Filters = {
+export const Filters = {
   from: Instant.optional(),
   to: Until.optional(),
   kind: z.enum(MOVEMENT_KINDS).optional(),
@@ -54,12 +54,13 @@ export function ledgerFilter(
 export async function listLedger(
   deps: HimDeps,
   query: unknown,
-): Promise<{ entries: LedgerEntry[]; nextCursor?: string }> {
+): Promise<{ entries: ReviewedEntry[]; nextCursor?: string }> {
   const q = parseInput(LedgerQuery, query);
-  return deps.ledger.query(ledgerFilter(deps, { ...q, format: 'csv' }), {
+  const page = await deps.ledger.query(ledgerFilter(deps, { ...q, format: 'csv' }), {
     limit: q.limit,
     ...(q.cursor ? { cursor: q.cursor } : {}),
   });
+  return { ...page, entries: await withReviews(deps, page.entries) };
 }
 
 /**

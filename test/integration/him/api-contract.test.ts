@@ -4,7 +4,7 @@ import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
 import { fixturePatients, noteEvent } from '../../fixtures/notes.js';
 import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
 import { signedHeaders } from '../../helpers/signing.js';
-import { park, postNote } from './helpers.js';
+import { himClient, park, postNote } from './helpers.js';
 
 type Media = Record<string, { schema?: { $ref?: string } }>;
 interface Operation {
@@ -19,8 +19,13 @@ interface Served {
 }
 
 /** Request bodies for the operations that need one; every other operation is called without. */
-const BODIES: Record<string, unknown> = {
-  replayParkedDeliveries: { from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z', dryRun: true },
+/** A ledger entry's position, for the review operations (set once the stack holds one). */
+let ref = '';
+const BODIES: Record<string, () => unknown> = {
+  replayParkedDeliveries: () => ({ from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z', dryRun: true }),
+  // Flagged first, so that resolving it (a later operation in the document) applies.
+  markReviews: () => ({ refs: [ref], state: 'flagged', comment: 'contract check' }),
+  resolveReview: () => ({ comment: 'resolved in the contract check' }),
 };
 /** Required query strings of HIM operations. */
 const QUERIES: Record<string, string> = { viewNote: '?purpose=treatment' };
@@ -34,6 +39,18 @@ beforeAll(async () => {
   stack = await startTestStack();
   await postNote(stack, 'uk', noteId);
   await park(stack, 'uk', noteId, '2026-11-20T10:00:00.000Z');
+  // A note written by a clinician in Germany: an inbound movement, so the ledger has an entry to review.
+  const inbound = JSON.stringify(
+    noteEvent({ patient: fixturePatients.uk, noteId: 'contract-inbound', clinicianCountry: 'DE' }),
+  );
+  await stack.post(
+    'uk',
+    `/v1/webhooks/${DEMO_SENDER_ID}`,
+    inbound,
+    signedHeaders({ secret: stack.demoSecret.value, body: inbound }),
+  );
+  const ledger = await (await himClient(stack)('uk', 'GET', 'ledger', { roles: ['him-reviewer'] })).json();
+  ref = `${ledger.entries[0]?.shard}:${ledger.entries[0]?.seq}`;
   served = (await (await fetch(`${stack.url}/openapi.json`)).json()) as Served;
   ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats.default(ajv);
@@ -54,10 +71,12 @@ async function call(method: string, path: string, op: Operation): Promise<Respon
   const concrete = path
     .replace('{senderId}', DEMO_SENDER_ID)
     .replace('{noteId}', noteId)
-    .replace('{version}', '1');
+    .replace('{version}', '1')
+    .replace('{ref}', ref);
   const url = `${served.servers[0]?.url}${concrete}${QUERIES[op.operationId] ?? ''}`;
   if (path.startsWith('/v1/him/')) {
-    const body = BODIES[op.operationId] === undefined ? undefined : JSON.stringify(BODIES[op.operationId]);
+    const make = BODIES[op.operationId];
+    const body = make === undefined ? undefined : JSON.stringify(make());
     if (op.requestBody?.required && body === undefined)
       throw new Error(`give ${op.operationId} a body in BODIES`);
     const roles = ['him-reviewer', 'privacy-officer', 'integration-admin'] as const;

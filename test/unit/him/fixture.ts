@@ -16,6 +16,7 @@ import { EsdkNoteEncryptor } from '../../../shared/adapters/crypto/note-encrypto
 import { DynamoAuditLog } from '../../../shared/adapters/dynamodb/audit-log-store.js';
 import { DynamoLedgerStore } from '../../../shared/adapters/dynamodb/ledger-store.js';
 import { DynamoOutbox } from '../../../shared/adapters/dynamodb/outbox-store.js';
+import { DynamoReviewStore } from '../../../shared/adapters/dynamodb/review-store.js';
 import { FileDigestAnchor } from '../../../shared/adapters/fs/file-digest-anchor.js';
 import { FileSecretSource } from '../../../shared/adapters/fs/file-secret-source.js';
 import { loadPolicy } from '../../../shared/config/load-policy.js';
@@ -67,6 +68,7 @@ export async function himFixture(logLevel: 'SILENT' | 'INFO' = 'SILENT') {
   const anchor = new FileDigestAnchor(join(dir, 'anchor'), 'uk');
   const clock = { now: () => new Date() };
   const deps: HimDeps = {
+    reviews: new DynamoReviewStore(client, tableName),
     ids: randomIds,
     cell: 'uk',
     jurisdiction: jurisdictionById(policy, 'uk') as NonNullable<ReturnType<typeof jurisdictionById>>,
