@@ -4,6 +4,7 @@ import { deliveriesCommand } from './deliveries.js';
 import { EXIT_CODES } from './http.js';
 import { ledgerCommand } from './ledger.js';
 import { type CliIo, policyCommand } from './policy.js';
+import { reviewCommand } from './review.js';
 import { tokenCommand } from './token.js';
 import { verifyBundleCommand } from './verify-bundle.js';
 
@@ -12,6 +13,7 @@ const USAGE = `usage: visitbridge <command> … (--help on any command)
   ledger list|export|verify|digest|bundle    the transfers ledger
   audit list|verify|digest|bundle            the HIM audit log
   deliveries list|replay                     deliveries, parked ones and their replay
+  review queue|mark|resolve|history          HIM review of cross-border movements
   verify-bundle --dir DIR --public-key FILE  verify a ledger or audit bundle offline
   token --role R --user U                    a development token from the local stack
 cell: --cell ID (local stack) or --url CELL-BASE-URL --token JWT (a deployed cell); every cell
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, Command> = {
   ledger: ledgerCommand,
   audit: auditCommand,
   deliveries: deliveriesCommand,
+  review: reviewCommand,
   'verify-bundle': (argv, io) => verifyBundleCommand(argv, io),
   token: tokenCommand,
 };

@@ -14,7 +14,7 @@ import {
 import type { Principal } from '../auth.js';
 import { Limit, parseInput } from '../query.js';
 import type { HimDeps } from './context.js';
-import { ExportQuery, Filters, ledgerFilter } from './ledger.js';
+import { Filters, ledgerFilter } from './ledger.js';
 import { type ReviewedEntry, withReviews } from './reviewed.js';
 
 const Ref = z.string().regex(ENTRY_REF, 'must be a ledger entry position <shard>:<seq>, e.g. 0:12');
@@ -133,10 +133,7 @@ export async function reviewQueue(
   query: unknown,
 ): Promise<{ entries: ReviewedEntry[]; counts: CorridorCounts[]; scanned: number; truncated: boolean }> {
   const { state, mechanism, limit, ...filters } = parseInput(QueueQuery, query);
-  const filter = ledgerFilter(
-    deps,
-    ExportQuery.parse({ ...filters, format: 'csv' }) as z.infer<typeof ExportQuery>,
-  );
+  const filter = ledgerFilter(deps, { ...filters, format: 'csv' });
   const entries: ReviewedEntry[] = [];
   const counts = new Map<string, CorridorCounts>();
   let scanned = 0;

@@ -201,3 +201,105 @@ describe('visitbridge CLI against the HIM API', () => {
     expect((await cli('token', '--role', 'admin', '--user', 'x')).code).toBe(2);
   });
 });
+
+describe('visitbridge review', () => {
+  /** The positions of the three synthetic movements, oldest first. */
+  const refs = async () => {
+    const listed = await cli(
+      'ledger',
+      'list',
+      '--cell',
+      'uk',
+      '--from',
+      '2026-11-25',
+      '--to',
+      '2026-11-25',
+      '--json',
+    );
+    return JSON.parse(listed.stdout).entries.map(
+      (e: { shard: number; seq: number }) => `${e.shard}:${e.seq}`,
+    );
+  };
+
+  it('shows the queue with counts, marks two movements reviewed, flags one and resolves the flag as privacy officer', async () => {
+    // Prepare
+    const [first, second, third] = await refs();
+    // Act
+    const queue = await cli('review', 'queue', '--cell', 'uk', '--from', '2026-11-25', '--to', '2026-11-25');
+    const marked = await cli('review', 'mark', first, second, '--state', 'reviewed', '--cell', 'uk');
+    const flagged = await cli(
+      'review',
+      'mark',
+      third,
+      '--state',
+      'flagged',
+      '--comment',
+      'no mechanism reference',
+      '--cell',
+      'uk',
+    );
+    const reviewerToken = (await cli('token', '--role', 'him-reviewer', '--user', 'rev')).stdout.trim();
+    const asReviewer = await cli(
+      'review',
+      'resolve',
+      third,
+      '--comment',
+      'checked',
+      '--cell',
+      'uk',
+      '--token',
+      reviewerToken,
+    );
+    const resolved = await cli(
+      'review',
+      'resolve',
+      third,
+      '--comment',
+      'checked with the DPO',
+      '--cell',
+      'uk',
+      '--user',
+      'po',
+    );
+    const history = await cli('review', 'history', third, '--cell', 'uk', '--json');
+    const after = await cli(
+      'review',
+      'queue',
+      '--state',
+      'unreviewed',
+      '--cell',
+      'uk',
+      '--from',
+      '2026-11-25',
+      '--to',
+      '2026-11-25',
+      '--json',
+    );
+    // Assess
+    expect(queue.stderr).toBe('');
+    expect(queue.code).toBe(0);
+    expect(queue.stdout).toMatch(/CORRIDOR\s+UNREVIEWED/);
+    expect(queue.stdout).toContain(first);
+    expect(marked).toMatchObject({
+      code: 0,
+      stdout: `${first} reviewed (review 1)\n${second} reviewed (review 1)\n`,
+    });
+    expect(flagged.code).toBe(0);
+    expect(asReviewer.code).toBe(1);
+    expect(asReviewer.stderr).toMatch(/privacy-officer/);
+    expect(resolved).toMatchObject({ code: 0, stdout: `${third} resolved (review 2)\n` });
+    expect(JSON.parse(history.stdout).events.map((e: { to: string }) => e.to)).toEqual([
+      'flagged',
+      'resolved',
+    ]);
+    expect(JSON.parse(after.stdout).entries).toEqual([]);
+  });
+
+  it('refuses a second review of the same movement with exit 1, and a mark without --state with exit 2', async () => {
+    const [first] = await refs();
+    const again = await cli('review', 'mark', first, '--state', 'reviewed', '--cell', 'uk');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/reviewed/);
+    expect((await cli('review', 'mark', first, '--cell', 'uk')).code).toBe(2);
+  });
+});
