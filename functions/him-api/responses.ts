@@ -34,13 +34,26 @@ export const ReviewStatus = z
     id: 'ReviewStatus',
     description: 'Where a movement stands in HIM review (kept beside the ledger)',
   });
-const ReviewedEntry = z.object({ ...LedgerEntrySchema.shape, review: ReviewStatus }).meta({
+const LedgerEntry = LedgerEntrySchema.meta({
   id: 'LedgerEntry',
-  description:
-    'A transfers ledger entry (no PHI in clear: the patient is a keyed hash) with its review status, which is kept beside the ledger',
+  description: 'A transfers ledger entry as sealed: no PHI in clear (the patient is a keyed hash)',
 });
+const ReviewedEntry = z
+  .object({ ...LedgerEntrySchema.shape, review: ReviewStatus })
+  .meta({
+    id: 'ReviewedLedgerEntry',
+    description: 'A ledger entry with its review status, kept beside the ledger',
+  });
 export const LedgerPage = z
-  .object({ entries: z.array(ReviewedEntry), nextCursor })
+  .object({
+    entries: z.array(LedgerEntry),
+    reviews: z
+      .record(z.string(), ReviewStatus)
+      .describe(
+        'each entry’s review status by its position `<shard>:<seq>` (kept beside the ledger, not in it)',
+      ),
+    nextCursor,
+  })
   .meta({ id: 'LedgerPage' });
 
 const ReviewEvent = z

@@ -1,11 +1,13 @@
 import * as z from 'zod';
 import { AppError } from '../../../shared/domain/errors.js';
+import type { LedgerEntry } from '../../../shared/domain/ledger/entry.js';
 import { csvHeader, csvRow, ndjsonLine } from '../../../shared/domain/ledger/export.js';
 import { CORRIDOR_PATTERN, MOVEMENT_KINDS } from '../../../shared/domain/policy/model.js';
+import type { ReviewStatus } from '../../../shared/domain/review/review.js';
 import type { LedgerFilter } from '../../../shared/ports/ledger.js';
 import { Instant, Limit, parseInput, Until } from '../query.js';
 import type { HimDeps } from './context.js';
-import { type ReviewedEntry, withReviews } from './reviewed.js';
+import { withReviews } from './reviewed.js';
 
 export const Filters = {
   from: Instant.optional(),
@@ -54,13 +56,17 @@ export function ledgerFilter(
 export async function listLedger(
   deps: HimDeps,
   query: unknown,
-): Promise<{ entries: ReviewedEntry[]; nextCursor?: string }> {
+): Promise<{ entries: LedgerEntry[]; reviews: Record<string, ReviewStatus>; nextCursor?: string }> {
   const q = parseInput(LedgerQuery, query);
   const page = await deps.ledger.query(ledgerFilter(deps, { ...q, format: 'csv' }), {
     limit: q.limit,
     ...(q.cursor ? { cursor: q.cursor } : {}),
   });
-  return { ...page, entries: await withReviews(deps, page.entries) };
+  // The records exactly as sealed (an export or bundle of them verifies); review state beside them, by position.
+  const reviews = Object.fromEntries(
+    (await withReviews(deps, page.entries)).map((e) => [e.review.ref, e.review]),
+  );
+  return { ...page, reviews };
 }
 
 /**
