@@ -134,7 +134,9 @@ export const loadMore = (more, onclick) =>
  * Rows read page by page from every selected cell and merged newest first, each
  * `{ cell, item }`. `load(true)` starts again from every cell's first page;
  * `load(false)` reads the next page of the cells that have more. One cell failing
- * does not hide the others: `load` resolves to the failures.
+ * does not hide the others: `load` resolves to the failures. A load that a later one
+ * overtook (new filters or cells while it was reading) changes nothing and resolves
+ * to `null`, so answers from superseded queries never mix into the rows.
  *
  * @param ctx the view context (`cells()`)
  * @param fetch `(cell, cursor) => Promise<page>`; a page carries `nextCursor` when there is more
@@ -144,6 +146,7 @@ export const loadMore = (more, onclick) =>
 export function pagedRows(ctx, { fetch, itemsOf, timeOf }) {
   let rows = [];
   let cursors = new Map();
+  let latest = 0;
   return {
     rows: () => rows,
     more: () => [...cursors.values()].some(Boolean),
@@ -153,7 +156,9 @@ export function pagedRows(ctx, { fetch, itemsOf, timeOf }) {
         rows = [];
         cursors = new Map();
       }
+      const current = ++latest;
       const { ok, failed } = await perCell(cells, (cell) => fetch(cell, cursors.get(cell.id)));
+      if (current !== latest) return null;
       for (const { cell, value } of ok) {
         rows.push(...(itemsOf(value) ?? []).map((item) => ({ cell, item })));
         cursors.set(cell.id, value.nextCursor);

@@ -100,6 +100,7 @@ export function ledgerView(root, ctx) {
     }
     if (fresh) mount(resultsEl, loading('Loading ledger entries…'));
     const failed = await pages.load(fresh);
+    if (!failed) return;
     draw(failed);
     ctx.announce(`${plural(pages.rows().length, 'ledger entry', 'ledger entries')} shown`);
   }
