@@ -1,5 +1,5 @@
 /** Shared pieces of every view: problem, loading and empty states, and per-cell fan-out. */
-import { forbiddenMessage } from '../format.js';
+import { forbiddenMessage, reviewLabel } from '../format.js';
 import { h } from '../vnode.js';
 
 /** A problem shown to the user: the API's title and detail, or what a 403 means for their role. */
@@ -99,6 +99,12 @@ export function select(id, name, options, anyLabel = 'Any') {
 
 /** A tone badge (`ok`, `warn`, `bad`, `neutral`). */
 export const badge = (tone, text, title) => h('span', { class: `badge ${tone}`, title }, text);
+
+/** The review state of a ledger entry as a badge (who set it when, on hover). */
+export function reviewBadge(review) {
+  const { tone, text, detail } = reviewLabel(review);
+  return badge(tone, text, detail);
+}
 
 /**
  * A data table in its scrolling wrapper: a visually hidden caption, a header cell
