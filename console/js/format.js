@@ -65,6 +65,24 @@ export function unsealedBadge(unsealed) {
   return { tone: 'neutral', text: `${unsealed.count} awaiting the next digest` };
 }
 
+const REVIEW_TONE = {
+  unreviewed: 'neutral',
+  reviewed: 'ok',
+  flagged: 'bad',
+  escalated: 'warn',
+  resolved: 'ok',
+};
+
+/**
+ * A movement's review status as a badge: its tone, its state and who set it when.
+ * '—' for an entry that carries no review status.
+ */
+export function reviewLabel(review) {
+  if (!review?.state) return { tone: 'neutral', text: '—', detail: 'no review status' };
+  const detail = review.by ? `${review.state} by ${review.by} at ${formatTime(review.at)}` : review.state;
+  return { tone: REVIEW_TONE[review.state] ?? 'neutral', text: review.state, detail };
+}
+
 /** One OperationOutcome issue summary: `error · invalid · ERR-12 · at DocumentReference.subject`. */
 export function issueLabel(issue) {
   const parts = [issue.severity, issue.code, ...(issue.detailCodes ?? [])];

@@ -15,6 +15,21 @@ export const MOVEMENT_KINDS = ['inbound', 'forward', 'egress', 'remote-access'];
 export const DECISIONS = ['allowed', 'denied'];
 export const DELIVERY_STATES = ['parked', 'pending', 'retrying', 'waiting', 'delivered'];
 export const DELIVERY_EVENTS = ['finalized', 'amended', 'retracted'];
+export const REVIEW_STATES = ['unreviewed', 'reviewed', 'flagged', 'escalated', 'resolved'];
+/** Legal mechanism types a residency rule can name (shared/domain/policy/model.ts). */
+export const MECHANISMS = [
+  'intra-jurisdiction',
+  'adequacy',
+  'eu-us-dpf',
+  'scc',
+  'idta',
+  'treatment-disclosure',
+  'explicit-consent',
+  'art49-vital-interests',
+  'art49-explicit-consent',
+];
+/** A ledger entry's position, which names it for review: `<shard>:<seq>`. */
+const ENTRY_REF = /^(0|[1-9]\d{0,5}):([1-9]\d{0,11})$/;
 const CELL_ID = /^[a-z][a-z0-9-]{0,31}$/;
 
 /**
@@ -101,6 +116,31 @@ export function ledgerParams(filters, page = {}) {
     ['limit', page.limit ?? ''],
     ['cursor', page.cursor ?? ''],
   ]);
+}
+
+/**
+ * Query parameters of `GET reviews/queue`: review state, corridor, mechanism and period.
+ * @throws {FilterError}
+ */
+export function reviewQueueParams(filters, page = {}) {
+  const { from, to } = range(filters);
+  return params([
+    ['state', oneOf('state', filters.state, REVIEW_STATES)],
+    ['corridor', corridorParam(filters.corridor)],
+    ['mechanism', oneOf('mechanism', filters.mechanism, MECHANISMS)],
+    ['from', from],
+    ['to', to],
+    ['limit', page.limit ?? ''],
+  ]);
+}
+
+/**
+ * Path of a movement's review under `v1/him/` (`reviews/0%3A12`), or of one of its actions.
+ * @throws {Error} when `ref` is not a ledger position
+ */
+export function reviewPath(ref, action = '') {
+  if (!ENTRY_REF.test(String(ref))) throw new Error(`"${ref}" is not a ledger entry position`);
+  return `reviews/${encodeURIComponent(ref)}${action ? `/${action}` : ''}`;
 }
 
 /** Query parameters of `GET corridors` and `GET audit`. @throws {FilterError} */

@@ -22,7 +22,8 @@ export interface ConsoleE2eOptions {
 /**
  * Drives the HIM console in Chromium against a running local stack: sign in with
  * a dev token, pick cells, filter and export the ledger, read the corridor chart
- * and chain status, replay a parked delivery and watch it land, read the audit log.
+ * and chain status, replay a parked delivery and watch it land, read the audit log,
+ * work the review queue as a reviewer (mark reviewed, flag) and as a privacy officer (resolve).
  * @returns the process exit code
  */
 export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions): Promise<number> {
@@ -231,6 +232,150 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
       await shot('07-audit');
     });
 
+    const reviewed: string[] = [];
+    const queue = () => panel('reviews');
+    const queueRow = (ref: string) => queue().locator(`#review-table tr[data-cell="uk"][data-ref="${ref}"]`);
+    const showQueue = async (state: string) => {
+      await queue().locator('#rf-state').selectOption(state);
+      await queue().getByRole('button', { name: 'Apply filters' }).click();
+      await queue().locator('.results .state.loading').waitFor({ state: 'detached' });
+    };
+
+    await step('signs in as an HIM reviewer and sees the review queue with counts per corridor', async () => {
+      await signIn(page, 'e2e.reviewer', ['him-reviewer']);
+      await page.getByRole('tab', { name: 'Review queue' }).click();
+      const counts = queue().locator('#review-counts-table tr[data-cell="uk"][data-corridor="us:uk"]');
+      await counts.waitFor();
+      const unreviewed = Number(await text(counts.locator('td[data-state="unreviewed"]')));
+      assert.ok(unreviewed >= 2, `uk holds at least two unreviewed us→uk movements (${unreviewed})`);
+      for (const note of [notes.crossBorder, notes.parked]) {
+        const row = queue().locator(`#review-table tr[data-cell="uk"][data-note="${note}"]`).first();
+        await row.waitFor();
+        assert.equal(await row.getAttribute('data-state'), 'unreviewed');
+        reviewed.push((await row.getAttribute('data-ref')) ?? '');
+      }
+      assert.ok(
+        reviewed.every((ref) => /^\d+:\d+$/.test(ref)),
+        `refs ${reviewed}`,
+      );
+      assert.match(
+        await text(queue().locator('#review-table thead')),
+        /Review/,
+        'the queue shows each movement with its review state',
+      );
+      await shot('08-review-queue');
+    });
+
+    await step('selects two movements from the keyboard and marks them reviewed', async () => {
+      const [first = '', second = ''] = reviewed;
+      await queueRow(first).getByRole('checkbox').focus();
+      await page.keyboard.press('Space');
+      await queueRow(second).getByLabel(`Select movement uk ${second}`).check();
+      assert.equal(await text(queue().locator('#review-selection')), '2 movements selected');
+      await queue().getByRole('button', { name: 'Mark reviewed' }).click();
+      await queue()
+        .locator('.review-status .notice.success', { hasText: '2 movements marked reviewed' })
+        .waitFor();
+      await queue().locator('.results .state.loading').waitFor({ state: 'detached' });
+      for (const ref of reviewed)
+        assert.equal(await queueRow(ref).count(), 0, `${ref} left the unreviewed list`);
+      await shot('09-review-marked');
+    });
+
+    await step('shows the review state in the ledger', async () => {
+      await page.getByRole('tab', { name: 'Ledger' }).click();
+      for (const ref of reviewed) {
+        const badge = panel('ledger').locator(
+          `#ledger-table tr[data-cell="uk"][data-ref="${ref}"] .review-state`,
+        );
+        await badge.filter({ hasText: /^reviewed$/ }).waitFor();
+      }
+      const others = await panel('ledger').locator('#ledger-table .review-state').allTextContents();
+      assert.ok(others.includes('unreviewed'), 'movements not yet reviewed say so');
+    });
+
+    await step(
+      'flags a reviewed movement with a reason, and shows why a second review is refused',
+      async () => {
+        const [flagged = '', other = ''] = reviewed;
+        await page.getByRole('tab', { name: 'Review queue' }).click();
+        await showQueue('reviewed');
+        await queueRow(flagged).getByRole('checkbox').check();
+        await queue().getByRole('button', { name: 'Flag…' }).click();
+        const form = queue().locator('#review-comment-form');
+        await form.waitFor();
+        assert.match(await text(form), /No PHI/, 'the comment field says it must carry no PHI');
+        await form.getByRole('button', { name: 'Flag', exact: true }).click();
+        await form.locator('.comment-problem', { hasText: 'A flag needs a reason' }).waitFor();
+        await form.getByLabel('Reason for the flag').fill('Mechanism reference to confirm with the DPO');
+        await form.getByRole('button', { name: 'Flag', exact: true }).click();
+        await queue().locator('.review-status .notice.success', { hasText: '1 movement flagged' }).waitFor();
+        await queue().locator('.results .state.loading').waitFor({ state: 'detached' });
+        assert.equal(await queueRow(flagged).count(), 0, 'the flagged movement left the reviewed list');
+
+        await queueRow(other).getByRole('checkbox').check();
+        await queue().getByRole('button', { name: 'Mark reviewed' }).click();
+        const problem = queue().locator('.review-status .notice.error');
+        await problem.waitFor();
+        assert.match(await text(problem), /Review does not apply/);
+        assert.match(
+          await text(problem),
+          new RegExp(`entry ${other} is reviewed; it cannot become reviewed`),
+        );
+        const refused = pageErrors.findIndex((e) => /status of 409/.test(e));
+        assert.ok(refused >= 0, 'the browser saw the 409');
+        pageErrors.splice(refused, 1);
+
+        await showQueue('flagged');
+        await queueRow(flagged).waitFor();
+        assert.equal(
+          await queueRow(flagged).locator('button[data-action="resolve"]').count(),
+          0,
+          'a reviewer cannot resolve',
+        );
+        await queueRow(flagged)
+          .getByRole('button', { name: `History of uk ${flagged}` })
+          .click();
+        const history = queue().locator('#review-history');
+        await history.waitFor();
+        assert.match(
+          await text(history.locator('#review-events')),
+          /Mechanism reference to confirm with the DPO/,
+        );
+        assert.equal(await history.locator('#review-events tbody tr').count(), 2);
+        await shot('10-review-flagged');
+      },
+    );
+
+    await step('signs in as a privacy officer and resolves the flag with a note', async () => {
+      const [flagged = ''] = reviewed;
+      await signIn(page, 'e2e.officer', ['privacy-officer']);
+      await page.getByRole('tab', { name: 'Review queue' }).click();
+      await showQueue('flagged');
+      await queueRow(flagged)
+        .getByRole('button', { name: `Resolve uk ${flagged}…` })
+        .click();
+      const form = queue().locator('#review-comment-form');
+      await form.getByLabel('Resolution note').fill('Reference confirmed with the DPO');
+      await form.getByRole('button', { name: 'Resolve', exact: true }).click();
+      await queue()
+        .locator('.review-status .notice.success', { hasText: `uk ${flagged} resolved` })
+        .waitFor();
+      await queue().locator('.results .state.loading').waitFor({ state: 'detached' });
+      assert.equal(await queueRow(flagged).count(), 0, 'the resolved movement left the flagged list');
+      await showQueue('resolved');
+      await queueRow(flagged)
+        .getByRole('button', { name: `History of uk ${flagged}` })
+        .click();
+      const events = queue().locator('#review-history #review-events tbody tr');
+      await events.nth(2).waitFor();
+      assert.match(
+        await text(events.nth(2)),
+        /resolved.*him:e2e\.officer.*privacy officer.*Reference confirmed/,
+      );
+      await shot('11-review-resolved');
+    });
+
     await step('signs out, forgetting the token', async () => {
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.locator('#dev-form').waitFor();
@@ -242,6 +387,18 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
     await rm(profile, { recursive: true, force: true });
   }
   return t.finish();
+}
+
+/** Signs out when signed in, then signs in again with a dev token for `user` holding exactly `roles`. */
+async function signIn(page: Page, user: string, roles: string[]): Promise<void> {
+  const signOut = page.getByRole('button', { name: 'Sign out' });
+  if (await signOut.count()) await signOut.click();
+  await page.locator('#dev-form').waitFor();
+  await page.fill('#dev-user', user);
+  for (const role of ['him-reviewer', 'privacy-officer', 'integration-admin'])
+    await page.setChecked(`#dev-form input[name="roles"][value="${role}"]`, roles.includes(role));
+  await page.click('#dev-form button[type="submit"]');
+  await page.locator('#who .who-user').filter({ hasText: user }).waitFor();
 }
 
 /** Text of an element ('' when it has none). */

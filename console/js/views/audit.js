@@ -65,6 +65,7 @@ export function auditView(root, ctx) {
     }
     if (fresh) mount(resultsEl, loading('Loading the audit log…'));
     const failed = await pages.load(fresh);
+    if (!failed) return;
     const rows = pages.rows();
     mount(
       resultsEl,

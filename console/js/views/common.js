@@ -1,5 +1,5 @@
 /** Shared pieces of every view: problem, loading and empty states, and per-cell fan-out. */
-import { forbiddenMessage } from '../format.js';
+import { forbiddenMessage, reviewLabel } from '../format.js';
 import { h } from '../vnode.js';
 
 /** A problem shown to the user: the API's title and detail, or what a 403 means for their role. */
@@ -100,6 +100,12 @@ export function select(id, name, options, anyLabel = 'Any') {
 /** A tone badge (`ok`, `warn`, `bad`, `neutral`). */
 export const badge = (tone, text, title) => h('span', { class: `badge ${tone}`, title }, text);
 
+/** The review state of a ledger entry as a badge (who set it when, on hover). */
+export function reviewBadge(review) {
+  const { tone, text, detail } = reviewLabel(review);
+  return badge(tone, text, detail);
+}
+
 /**
  * A data table in its scrolling wrapper: a visually hidden caption, a header cell
  * per column label, and the row `rowOf` draws for each of `rows`.
@@ -134,7 +140,9 @@ export const loadMore = (more, onclick) =>
  * Rows read page by page from every selected cell and merged newest first, each
  * `{ cell, item }`. `load(true)` starts again from every cell's first page;
  * `load(false)` reads the next page of the cells that have more. One cell failing
- * does not hide the others: `load` resolves to the failures.
+ * does not hide the others: `load` resolves to the failures. A load that a later one
+ * overtook (new filters or cells while it was reading) changes nothing and resolves
+ * to `null`, so answers from superseded queries never mix into the rows.
  *
  * @param ctx the view context (`cells()`)
  * @param fetch `(cell, cursor) => Promise<page>`; a page carries `nextCursor` when there is more
@@ -144,6 +152,7 @@ export const loadMore = (more, onclick) =>
 export function pagedRows(ctx, { fetch, itemsOf, timeOf }) {
   let rows = [];
   let cursors = new Map();
+  let latest = 0;
   return {
     rows: () => rows,
     more: () => [...cursors.values()].some(Boolean),
@@ -153,7 +162,9 @@ export function pagedRows(ctx, { fetch, itemsOf, timeOf }) {
         rows = [];
         cursors = new Map();
       }
+      const current = ++latest;
       const { ok, failed } = await perCell(cells, (cell) => fetch(cell, cursors.get(cell.id)));
+      if (current !== latest) return null;
       for (const { cell, value } of ok) {
         rows.push(...(itemsOf(value) ?? []).map((item) => ({ cell, item })));
         cursors.set(cell.id, value.nextCursor);

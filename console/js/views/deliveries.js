@@ -70,6 +70,7 @@ export function deliveriesView(root, ctx) {
     if (fresh) mount(resultsEl, loading('Loading deliveries…'));
     bulk.show(state === 'parked' && ctx.can('integration-admin'));
     const failed = await pages.load(fresh);
+    if (!failed) return;
     draw(failed);
     ctx.announce(`${plural(pages.rows().length, `${state} delivery`, `${state} deliveries`)} shown`);
   }

@@ -16,6 +16,7 @@ import {
   pagedRows,
   perCell,
   problemBox,
+  reviewBadge,
   select,
   timeRangeFields,
 } from './common.js';
@@ -100,6 +101,7 @@ export function ledgerView(root, ctx) {
     }
     if (fresh) mount(resultsEl, loading('Loading ledger entries…'));
     const failed = await pages.load(fresh);
+    if (!failed) return;
     draw(failed);
     ctx.announce(`${plural(pages.rows().length, 'ledger entry', 'ledger entries')} shown`);
   }
@@ -126,12 +128,12 @@ export function ledgerView(root, ctx) {
     return dataTable(
       'ledger-table',
       'Ledger entries, newest first',
-      ['Time', 'Cell', 'Kind', 'Decision', 'Corridor', 'Mechanism', 'Rule', 'Note'],
+      ['Time', 'Cell', 'Kind', 'Decision', 'Corridor', 'Mechanism', 'Rule', 'Note', 'Review'],
       rows,
       ({ cell, item: entry }) =>
         h(
           'tr',
-          { 'data-transfer': entry.transferId },
+          { 'data-transfer': entry.transferId, 'data-cell': cell.id, 'data-ref': entry.review?.ref },
           h('td', { class: 'nowrap', title: entry.at }, formatTime(entry.at)),
           h('td', null, cell.id),
           h('td', null, words(entry.kind)),
@@ -140,6 +142,7 @@ export function ledgerView(root, ctx) {
           h('td', null, mechanismLabel(entry.mechanism)),
           h('td', null, entry.ruleId ?? 'built-in guard'),
           h('td', { class: 'mono' }, noteLabel(entry.noteId, entry.noteVersion)),
+          h('td', { class: 'review-state' }, reviewBadge(entry.review)),
         ),
     );
   }

@@ -6,9 +6,11 @@ import { corridorsView } from './corridors.js';
 import { deliveriesView } from './deliveries.js';
 import { integrityView } from './integrity.js';
 import { ledgerView } from './ledger.js';
+import { reviewsView } from './reviews.js';
 
 const TABS = [
   { id: 'ledger', label: 'Ledger', view: ledgerView },
+  { id: 'reviews', label: 'Review queue', view: reviewsView },
   { id: 'corridors', label: 'Corridors', view: corridorsView },
   { id: 'integrity', label: 'Integrity', view: integrityView },
   { id: 'deliveries', label: 'Deliveries', view: deliveriesView },
@@ -18,14 +20,21 @@ const TABS = [
 /**
  * Mounts the console into `root`.
  * @param {{ config, selected: string[], onCellsChange: (ids: string[]) => void, ctx }} options
- *   `ctx` is handed to every view (`api`, `can(role)`, `announce(text)`); `cells()` is added here.
+ *   `ctx` is handed to every view (`api`, `can(role)`, `announce(text)`); `cells()` is added here,
+ *   and `dataChanged()`, which a view calls after changing data: the other views read again when next shown.
  */
 export function shellView(root, { config, selected, onCellsChange, ctx }) {
   let chosen = new Set(selected);
   let active = TABS[0];
   const views = new Map();
   const stale = new Set();
-  const viewCtx = { ...ctx, cells: () => config.cells.filter((c) => chosen.has(c.id)) };
+  const viewCtx = {
+    ...ctx,
+    cells: () => config.cells.filter((c) => chosen.has(c.id)),
+    dataChanged: () => {
+      for (const tab of TABS) if (tab !== active && views.has(tab.id)) stale.add(tab.id);
+    },
+  };
 
   mount(
     root,

@@ -10,6 +10,7 @@ interface FormatModule {
   outcomeLabel(issues: unknown[]): string;
   filenameFromDisposition(header: string | null, fallback: string): string;
   forbiddenMessage(action: string): string;
+  reviewLabel(review?: unknown): { tone: string; text: string; detail: string };
 }
 
 const f = await loadConsoleModule<FormatModule>('format.js');
@@ -101,5 +102,19 @@ describe('console formatting', () => {
 
   it('tells a 403 in terms of the role', () => {
     expect(f.forbiddenMessage('replay deliveries')).toBe('Your role cannot replay deliveries.');
+  });
+
+  it('shows a review state with who set it when, and a flag as bad', () => {
+    const review = { ref: '0:3', state: 'flagged', version: 1, at: '2026-11-25T10:15:03Z', by: 'him:hana' };
+    expect(f.reviewLabel(review)).toEqual({
+      tone: 'bad',
+      text: 'flagged',
+      detail: 'flagged by him:hana at 2026-11-25 10:15:03 UTC',
+    });
+    expect(f.reviewLabel({ ref: '0:4', state: 'unreviewed', version: 0 }).tone).toBe('neutral');
+  });
+
+  it('shows a dash for an entry without a review status', () => {
+    expect(f.reviewLabel(undefined).text).toBe('—');
   });
 });

@@ -6,6 +6,8 @@ interface QueryModule {
   corridorParam(value: string): string;
   patientParam(value: string): string;
   ledgerParams(filters: Record<string, string>, page?: Record<string, unknown>): URLSearchParams;
+  reviewQueueParams(filters: Record<string, string>, page?: Record<string, unknown>): URLSearchParams;
+  reviewPath(ref: string, action?: string): string;
   deliveryPath(item: { senderId: string; noteId: string; version: number }): string;
   isSecureBase(apiBase: string): boolean;
   apiUrl(apiBase: string, path: string, search?: URLSearchParams): string;
@@ -68,6 +70,37 @@ describe('console query building', () => {
 
   it('refuses a kind outside the movement kinds', () => {
     expect(() => q.ledgerParams({ kind: 'teleport' })).toThrow(expect.objectContaining({ field: 'kind' }));
+  });
+
+  it('builds review queue parameters from state, corridor, mechanism and period', () => {
+    // Act
+    const search = q.reviewQueueParams(
+      { state: 'flagged', corridor: 'US → UK', mechanism: 'idta', from: '2026-11-01', to: '' },
+      { limit: 100 },
+    );
+    // Assess
+    expect(Object.fromEntries(search)).toEqual({
+      state: 'flagged',
+      corridor: 'us:uk',
+      mechanism: 'idta',
+      from: '2026-11-01T00:00:00.000Z',
+      limit: '100',
+    });
+  });
+
+  it('refuses a review state or mechanism the API does not know, naming the field', () => {
+    expect(() => q.reviewQueueParams({ state: 'approved' })).toThrow(
+      expect.objectContaining({ field: 'state' }),
+    );
+    expect(() => q.reviewQueueParams({ mechanism: 'handshake' })).toThrow(
+      expect.objectContaining({ field: 'mechanism' }),
+    );
+  });
+
+  it('names a movement by its ledger position in review paths, and refuses anything else', () => {
+    expect(q.reviewPath('0:12')).toBe('reviews/0%3A12');
+    expect(q.reviewPath('3:7', 'resolve')).toBe('reviews/3%3A7/resolve');
+    expect(() => q.reviewPath('../ledger')).toThrow(/not a ledger entry position/);
   });
 
   it('escapes every id of a delivery path', () => {
