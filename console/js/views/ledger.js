@@ -31,7 +31,9 @@ export function ledgerView(root, ctx) {
   const search = (cursor) => ledgerParams(filters, { limit: PAGE, ...(cursor ? { cursor } : {}) });
   const pages = pagedRows(ctx, {
     fetch: (cell, cursor) => ctx.api.json(cell, 'ledger', { search: search(cursor), action: READ }),
-    itemsOf: (page) => page.entries,
+    // The API sends each entry's review state beside the sealed records, by position; shown together here.
+    itemsOf: (page) =>
+      page.entries.map((entry) => ({ ...entry, review: page.reviews?.[`${entry.shard}:${entry.seq}`] })),
     timeOf: (entry) => entry.at,
   });
   const form = filterForm(
