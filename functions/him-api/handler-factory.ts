@@ -7,8 +7,9 @@ import { checkPathEncoding, type HttpEvent, type HttpResult, header } from '../.
 import { problemResponses } from '../../shared/http/middleware/problem-responses.js';
 import { grantingRole, type TokenVerifier } from './auth.js';
 import { corsHeaders, preflight } from './cors.js';
+import type { HimRequest, HimRoute } from './route-kit.js';
 import { matchPath } from './router.js';
-import { type HimRequest, type HimRoute, ROUTES } from './routes.js';
+import { ROUTES } from './routes.js';
 import type { HimDeps } from './use-cases/context.js';
 
 export interface HimHandlerDeps {

@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../../shared/domain/errors.js';
 import type { OperationSpec } from '../../shared/http/openapi.js';
-import { type HimRoute, ROUTES } from './routes.js';
+import type { HimRoute } from './route-kit.js';
+import { ROUTES } from './routes.js';
 
 /** Tag of each first path segment; a new segment becomes its own tag, capitalised. */
 const TAG_NAMES: Record<string, string> = { whoami: 'Session' };

@@ -38,12 +38,10 @@ const LedgerEntry = LedgerEntrySchema.meta({
   id: 'LedgerEntry',
   description: 'A transfers ledger entry as sealed: no PHI in clear (the patient is a keyed hash)',
 });
-const ReviewedEntry = z
-  .object({ ...LedgerEntrySchema.shape, review: ReviewStatus })
-  .meta({
-    id: 'ReviewedLedgerEntry',
-    description: 'A ledger entry with its review status, kept beside the ledger',
-  });
+const ReviewedEntry = z.object({ ...LedgerEntrySchema.shape, review: ReviewStatus }).meta({
+  id: 'ReviewedLedgerEntry',
+  description: 'A ledger entry with its review status, kept beside the ledger',
+});
 export const LedgerPage = z
   .object({
     entries: z.array(LedgerEntry),

@@ -1,7 +1,8 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { himOperations } from '../../functions/him-api/openapi.js';
-import { type HimRoute, ROUTES } from '../../functions/him-api/routes.js';
+import type { HimRoute } from '../../functions/him-api/route-kit.js';
+import { ROUTES } from '../../functions/him-api/routes.js';
 import { INGEST_ROUTES } from '../../functions/ingest/handler-factory.js';
 import { cellApiDocument } from '../../functions/openapi.js';
 import { cellServers } from '../../infra/local/health.js';

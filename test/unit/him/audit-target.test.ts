@@ -1,4 +1,5 @@
-import { type HimRequest, ROUTES } from '../../../functions/him-api/routes.js';
+import type { HimRequest } from '../../../functions/him-api/route-kit.js';
+import { ROUTES } from '../../../functions/him-api/routes.js';
 
 const route = (method: string, path: string) => {
   const found = ROUTES.find((r) => r.method === method && r.path === path);
