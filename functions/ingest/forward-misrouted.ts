@@ -2,6 +2,7 @@ import { AppError } from '../../shared/domain/errors.js';
 import { decideMovementEntry, type KeyRef } from '../../shared/domain/ledger/movement-entry.js';
 import type { Jurisdiction, ResidencyPolicy } from '../../shared/domain/policy/model.js';
 import { jurisdictionById } from '../../shared/domain/policy/parse.js';
+import { regionCountry } from '../../shared/domain/policy/regions.js';
 import type { IdGenerator } from '../../shared/ports/ids.js';
 import type { LedgerStore } from '../../shared/ports/ledger.js';
 import type { MisroutedHandler } from './accept-note.js';
@@ -97,7 +98,12 @@ export function forwardMisrouted(options: ForwardMisroutedOptions): MisroutedHan
   };
 }
 
-/** Where the note leaves from: the clinician's country when it is in this cell, else the cell's first country. */
+/**
+ * Where the note leaves from: the clinician's country when it is in this cell, else the country hosting
+ * the cell's region (the policy accepts only regions whose country is known).
+ */
 function sourceCountry(here: Jurisdiction, clinicianCountry: string): string {
-  return here.countries.includes(clinicianCountry) ? clinicianCountry : (here.countries[0] as string);
+  return here.countries.includes(clinicianCountry)
+    ? clinicianCountry
+    : (regionCountry(here.region) as string);
 }

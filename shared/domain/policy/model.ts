@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CountryCode } from '../event/schema.js';
+import { regionCountry } from './regions.js';
 
 /** Kinds of cross-border movement the ledger records (DESIGN.md section 4). */
 export const MOVEMENT_KINDS = ['inbound', 'forward', 'egress', 'remote-access'] as const;
@@ -20,7 +21,13 @@ export const Jurisdiction = z.object({
   name: z.string().min(1),
   countries: z.array(CountryCode).min(1),
   /** AWS region of the cell that holds this jurisdiction's data. */
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "eu-west-2"'),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "eu-west-2"')
+    .refine(
+      (region) => regionCountry(region) !== undefined,
+      'must be an AWS region visitbridge knows the country of',
+    ),
   /** Days a delivered note is kept before TTL removes it. */
   retentionDays: z.int().min(1).max(36_500),
   /** When true, no movement out of this jurisdiction is ever allowed, whatever the rules say. */

@@ -122,13 +122,14 @@ describe('forwardMisrouted', () => {
     expect(forwarded).toHaveLength(1);
   });
 
-  it('leaves from the cell’s first country when the clinician is elsewhere', async () => {
+  it('leaves from the country hosting the cell when the clinician is elsewhere, never a made-up one', async () => {
     // Prepare
     const { appended, misrouted } = setup('eu', async () => ({ status: 202, receipt: RECEIPT }));
     // Act
     await misrouted(fixturePatients.uk, 'uk', 'US');
     // Assess
-    expect(appended[0]?.source).toEqual({ country: 'AT', cell: 'eu' });
+    // The EU cell runs in eu-central-1 (Frankfurt); Austria, first in its list of countries, has nothing to do with it.
+    expect(appended[0]?.source).toEqual({ country: 'DE', cell: 'eu' });
   });
 
   it('refuses with 451 and records the denial without contacting the home cell', async () => {

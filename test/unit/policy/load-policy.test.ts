@@ -35,6 +35,14 @@ describe('loadPolicy', () => {
     ]);
   });
 
+  it("refuses a region whose country it does not know, since ledger entries name where a cell's data sits", () => {
+    const json = defaultJson();
+    json.jurisdictions[1].region = 'xx-north-9';
+    expect(issuesOf(() => parsePolicy(json, 'p.json'))).toEqual([
+      'jurisdictions[1].region: must be an AWS region visitbridge knows the country of',
+    ]);
+  });
+
   it('names every bad path at once', () => {
     const json = defaultJson();
     json.jurisdictions[1].countries[0] = 'de';

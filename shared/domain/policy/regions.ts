@@ -1,0 +1,41 @@
+/** The country each AWS Region is in: where a cell's data sits. */
+const REGION_COUNTRIES: Readonly<Record<string, string>> = {
+  'us-east-1': 'US',
+  'us-east-2': 'US',
+  'us-west-1': 'US',
+  'us-west-2': 'US',
+  'us-gov-east-1': 'US',
+  'us-gov-west-1': 'US',
+  'ca-central-1': 'CA',
+  'ca-west-1': 'CA',
+  'mx-central-1': 'MX',
+  'sa-east-1': 'BR',
+  'eu-central-1': 'DE',
+  'eu-central-2': 'CH',
+  'eu-west-1': 'IE',
+  'eu-west-2': 'GB',
+  'eu-west-3': 'FR',
+  'eu-south-1': 'IT',
+  'eu-south-2': 'ES',
+  'eu-north-1': 'SE',
+  'il-central-1': 'IL',
+  'me-south-1': 'BH',
+  'me-central-1': 'AE',
+  'af-south-1': 'ZA',
+  'ap-east-1': 'HK',
+  'ap-south-1': 'IN',
+  'ap-south-2': 'IN',
+  'ap-southeast-1': 'SG',
+  'ap-southeast-2': 'AU',
+  'ap-southeast-3': 'ID',
+  'ap-southeast-4': 'AU',
+  'ap-southeast-5': 'MY',
+  'ap-southeast-7': 'TH',
+  'ap-northeast-1': 'JP',
+  'ap-northeast-2': 'KR',
+  'ap-northeast-3': 'JP',
+};
+
+/** The country of an AWS Region, or undefined for one this list does not know. */
+export const regionCountry = (region: string): string | undefined =>
+  Object.hasOwn(REGION_COUNTRIES, region) ? REGION_COUNTRIES[region] : undefined;
