@@ -14,7 +14,7 @@ import { deliveryReport, ingestReport, kmsReport, startupReport } from './report
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /**
- * `npm run bench`: measures every number of DESIGN §9 against floors measured
+ * `npm run bench`: measures every target of docs/benchmark.md against floors measured
  * in the same run on the same machine, prints a table per section with targets
  * and pass/fail marks, and writes bench-results/bench.json. Counts scale with
  * BENCH_SCALE (default 1); progress goes to stderr.

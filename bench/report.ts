@@ -41,7 +41,7 @@ export function ingestReport({ runs, stages }: IngestSection): string {
         mark(r.p99Ratio <= INGEST_P99_MAX_RATIO),
       ]),
     ),
-    'Targets (DESIGN §9): throughput ≥ 0.80 × the floor, p99 ack latency ≤ 1.5 × the floor’s. Ingest is measured on a\n' +
+    'Targets (docs/benchmark.md): throughput ≥ 0.80 × the floor, p99 ack latency ≤ 1.5 × the floor’s. Ingest is measured on a\n' +
       'stack without delivery workers (in AWS the worker is another Lambda). Ingest and floor run in alternating blocks\n' +
       '(so both see the same load from the rest of the machine), send prepared requests at the same concurrency through\n' +
       'node:http keep-alive agents, and the floor replays the very items ingest wrote for notes of the same kind.',

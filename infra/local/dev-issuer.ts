@@ -3,7 +3,7 @@ import type { CryptoKey } from 'jose';
 import { exportJWK, exportPKCS8, generateKeyPair, importPKCS8, type JWK, SignJWT } from 'jose';
 import { readOrCreate } from '../../shared/adapters/fs/create-once.js';
 
-/** Roles an HIM token may carry (DESIGN.md section 7). */
+/** Roles an HIM token may carry (docs/him-review.md). */
 export const HIM_ROLES = ['him-reviewer', 'privacy-officer', 'integration-admin'] as const;
 export type HimRole = (typeof HIM_ROLES)[number];
 

@@ -10,7 +10,7 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
-/** HIM roles (DESIGN.md section 7); each is a Cognito group and arrives in the `cognito:groups` claim. */
+/** HIM roles (docs/him-review.md); each is a Cognito group and arrives in the `cognito:groups` claim. */
 export const HIM_ROLES = ['him-reviewer', 'privacy-officer', 'integration-admin'] as const;
 
 export interface HimUserPoolProps {

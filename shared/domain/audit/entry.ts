@@ -1,6 +1,6 @@
 import type { ChainFields } from '../ledger/chain.js';
 
-/** Roles an HIM user may hold (DESIGN.md section 7). */
+/** Roles an HIM user may hold (docs/him-review.md). */
 export const HIM_ROLE_NAMES = ['him-reviewer', 'privacy-officer', 'integration-admin'] as const;
 export type HimRoleName = (typeof HIM_ROLE_NAMES)[number];
 

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { CountryCode } from '../event/schema.js';
 import { regionCountry } from './regions.js';
 
-/** Kinds of cross-border movement the ledger records (DESIGN.md section 4). */
+/** Kinds of cross-border movement the ledger records (docs/ledger.md). */
 export const MOVEMENT_KINDS = ['inbound', 'forward', 'egress', 'remote-access'] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
