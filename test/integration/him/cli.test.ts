@@ -8,6 +8,9 @@ import { syntheticEntry } from '../../helpers/ledger-measure.js';
 import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
 import { ledgerOf, park, postNote } from './helpers.js';
 
+/** The uk cell's synthetic ledger entries' day, as CLI options. */
+const SYNTHETIC_DAY = ['--cell', 'uk', '--from', '2026-11-25', '--to', '2026-11-25'];
+
 let stack: TestStack;
 let env: Record<string, string>;
 
@@ -97,17 +100,7 @@ describe('visitbridge CLI against the HIM API', () => {
   });
 
   it('lists the ledger of the local cell through its API, by date-only range and real patient identifier', async () => {
-    const all = await cli(
-      'ledger',
-      'list',
-      '--cell',
-      'uk',
-      '--from',
-      '2026-11-25',
-      '--to',
-      '2026-11-25',
-      '--json',
-    );
+    const all = await cli('ledger', 'list', ...SYNTHETIC_DAY, '--json');
     expect(all.code).toBe(0);
     expect(JSON.parse(all.stdout).entries.map((e: { noteId: string }) => e.noteId)).toEqual([
       'note-0',
@@ -205,17 +198,7 @@ describe('visitbridge CLI against the HIM API', () => {
 describe('visitbridge review', () => {
   /** The positions of the three synthetic movements, oldest first. */
   const refs = async () => {
-    const listed = await cli(
-      'ledger',
-      'list',
-      '--cell',
-      'uk',
-      '--from',
-      '2026-11-25',
-      '--to',
-      '2026-11-25',
-      '--json',
-    );
+    const listed = await cli('ledger', 'list', ...SYNTHETIC_DAY, '--json');
     return JSON.parse(listed.stdout).entries.map(
       (e: { shard: number; seq: number }) => `${e.shard}:${e.seq}`,
     );
@@ -225,7 +208,7 @@ describe('visitbridge review', () => {
     // Prepare
     const [first, second, third] = await refs();
     // Act
-    const queue = await cli('review', 'queue', '--cell', 'uk', '--from', '2026-11-25', '--to', '2026-11-25');
+    const queue = await cli('review', 'queue', ...SYNTHETIC_DAY);
     const marked = await cli('review', 'mark', first, second, '--state', 'reviewed', '--cell', 'uk');
     const flagged = await cli(
       'review',
@@ -262,19 +245,7 @@ describe('visitbridge review', () => {
       'po',
     );
     const history = await cli('review', 'history', third, '--cell', 'uk', '--json');
-    const after = await cli(
-      'review',
-      'queue',
-      '--state',
-      'unreviewed',
-      '--cell',
-      'uk',
-      '--from',
-      '2026-11-25',
-      '--to',
-      '2026-11-25',
-      '--json',
-    );
+    const after = await cli('review', 'queue', '--state', 'unreviewed', ...SYNTHETIC_DAY, '--json');
     // Assess
     expect(queue.stderr).toBe('');
     expect(queue.code).toBe(0);
