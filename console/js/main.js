@@ -1,6 +1,7 @@
 /** Boots the console: loads config.json, signs in, asks the first cell who we are, mounts the views. */
 import { createApi } from './api.js';
 import { mount } from './dom.js';
+import { beginSignIn, completeSignIn, isSignInReturn } from './oauth.js';
 import { loadConfig, session } from './session.js';
 import { shellView } from './views/shell.js';
 import { signInView } from './views/signin.js';
@@ -9,7 +10,7 @@ import { h } from './vnode.js';
 const main = document.getElementById('main');
 const who = document.getElementById('who');
 const status = document.getElementById('status');
-/** @type {{ cells: Array<{ id: string, name: string, region: string, apiBase: string }>, devIssuer?: { tokenUrl: string } }} */
+/** @type {{ cells: Array<{ id: string, name: string, region: string, apiBase: string }>, signIn?: object }} */
 let config;
 
 function announce(text) {
@@ -22,7 +23,13 @@ function announce(text) {
 function signOut(message, tone = 'error') {
   session.signOut();
   mount(who);
-  signInView(main, { devIssuer: config.devIssuer, message, tone, onToken: start });
+  signInView(main, {
+    signIn: config.signIn,
+    message,
+    tone,
+    onSignIn: () => beginSignIn(config.signIn),
+    onToken: start,
+  });
   document.title = 'Sign in · visitbridge HIM console';
 }
 
@@ -70,9 +77,20 @@ async function start(token) {
   announce(`Signed in as ${me.user}`);
 }
 
+async function returnFromSignIn() {
+  let token;
+  try {
+    token = await completeSignIn(config.signIn);
+  } catch (error) {
+    return signOut(`Sign-in failed: ${error.message}.`);
+  }
+  await start(token);
+}
+
 try {
   config = await loadConfig();
-  if (session.token()) await start();
+  if (config.signIn && isSignInReturn()) await returnFromSignIn();
+  else if (session.token()) await start();
   else signOut();
 } catch (error) {
   mount(

@@ -27,23 +27,6 @@ export const session = {
   },
 };
 
-/**
- * Mints a development token from the local issuer (local runtime only).
- * @throws {Error} with the issuer's error description
- */
-export async function mintDevToken(tokenUrl, { user, roles, country }) {
-  const response = await fetch(tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user, roles, ...(country ? { country } : {}) }),
-    cache: 'no-store',
-  });
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok || typeof body.access_token !== 'string')
-    throw new Error(body.error_description ?? `the dev issuer answered HTTP ${response.status}`);
-  return body.access_token;
-}
-
 /** Loads `config.json` next to the console. @throws {Error} when missing or malformed */
 export async function loadConfig() {
   const response = await fetch('config.json', { cache: 'no-store' });

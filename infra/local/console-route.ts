@@ -2,14 +2,12 @@ import { readFile, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { AppError } from '../../shared/domain/errors.js';
+import { CONSOLE_VENDOR_FILES, type ConsoleConfig, consoleConnectOrigins } from '../console-config.js';
 import type { LocalCell } from './cells.js';
+import { CONSOLE_CLIENT_ID, DEV_SIGN_IN_ROUTES, HIM_SCOPE } from './dev-sign-in.js';
 import { type StaticRoute, sendProblem } from './server.js';
 
-/** What the console reads from `config.json`: the cells it may talk to, and locally the dev issuer. */
-export interface ConsoleConfig {
-  cells: Array<{ id: string; name: string; region: string; apiBase: string }>;
-  devIssuer?: { tokenUrl: string };
-}
+export type { ConsoleConfig } from '../console-config.js';
 
 export interface ConsoleRouteOptions {
   /** Folder of the console's static files. */
@@ -19,6 +17,7 @@ export interface ConsoleRouteOptions {
 }
 
 const PREFIX = '/console/';
+
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -63,7 +62,7 @@ export function consoleRoute(options: ConsoleRouteOptions): StaticRoute {
       reply(res, 200, 'application/json', JSON.stringify(config), { 'cache-control': 'no-store', ...csp });
       return true;
     }
-    const file = safeFile(root, rel === '' ? 'index.html' : rel);
+    const file = CONSOLE_VENDOR_FILES[rel] ?? safeFile(root, rel === '' ? 'index.html' : rel);
     const type = file ? CONTENT_TYPES[extname(file)] : undefined;
     if (!file || !type || !(await isFile(file))) {
       reply(res, 404, 'text/plain; charset=utf-8', 'not found', csp);
@@ -75,9 +74,10 @@ export function consoleRoute(options: ConsoleRouteOptions): StaticRoute {
 }
 
 /**
- * The console's config for the local runtime: every cell of the stack, and the dev issuer's mint endpoint.
+ * The console's config for the local runtime: every cell of the stack, and sign-in at the
+ * development OpenID provider (`issuer`), as a Cognito pool's managed login is used in AWS.
  */
-export function localConsoleConfig(cells: readonly LocalCell[], devIssuerTokenUrl: string): ConsoleConfig {
+export function localConsoleConfig(cells: readonly LocalCell[], issuer: string): ConsoleConfig {
   return {
     cells: cells.map((c) => ({
       id: c.id,
@@ -85,8 +85,31 @@ export function localConsoleConfig(cells: readonly LocalCell[], devIssuerTokenUr
       region: c.jurisdiction.region,
       apiBase: c.baseUrl,
     })),
-    devIssuer: { tokenUrl: devIssuerTokenUrl },
+    signIn: {
+      issuer,
+      clientId: CONSOLE_CLIENT_ID,
+      authorizationEndpoint: `${issuer}${DEV_SIGN_IN_ROUTES.authorization}`,
+      tokenEndpoint: `${issuer}${DEV_SIGN_IN_ROUTES.token}`,
+      scope: `openid ${HIM_SCOPE}`,
+      idTokenSigningAlg: 'ES256',
+    },
   };
+}
+
+/**
+ * Where the development provider may send the console back to: `/console/` on the stack's
+ * URL, and on the other loopback name (127.0.0.1 and localhost reach the same stack).
+ */
+export function consoleRedirectUris(stackUrl: string): string[] {
+  const url = new URL(PREFIX, stackUrl);
+  const uris = [url.href];
+  for (const [from, to] of [
+    ['127.0.0.1', 'localhost'],
+    ['localhost', '127.0.0.1'],
+  ] as const) {
+    if (url.hostname === from) uris.push(Object.assign(new URL(url), { hostname: to }).href);
+  }
+  return uris;
 }
 
 function decodePath(encoded: string): string | undefined {
@@ -114,11 +137,7 @@ async function isFile(file: string): Promise<boolean> {
 }
 
 function contentSecurityPolicy(config: ConsoleConfig): Record<string, string> {
-  const origins = new Set<string>();
-  for (const url of [...config.cells.map((c) => c.apiBase), config.devIssuer?.tokenUrl]) {
-    if (url) origins.add(new URL(url).origin);
-  }
-  const connect = ["'self'", ...origins].join(' ');
+  const connect = ["'self'", ...consoleConnectOrigins(config)].join(' ');
   return {
     'content-security-policy': [
       "default-src 'self'",

@@ -1,31 +1,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
 import { AppError } from '../../shared/domain/errors.js';
-import { type DevIssuer, HIM_ROLES } from './dev-issuer.js';
+import { type DevIssuer, DevUser } from './dev-issuer.js';
+import type { DevSignIn } from './dev-sign-in.js';
 import { isLoopbackAddress } from './host-guard.js';
 import { sendJson, sendProblem } from './server.js';
 
-const MintRequest = z.object({
-  user: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/),
-  roles: z.array(z.enum(HIM_ROLES)).min(1),
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
-    .optional(),
-  ttlSeconds: z.int().min(60).max(86_400).optional(),
-});
+const MintRequest = DevUser.extend({ ttlSeconds: z.int().min(60).max(86_400).optional() });
 
 /**
- * The development issuer's HTTP face (local runtime only): its JWKS, and a mint
- * endpoint the console's "sign in with a dev token" and the CLI use. It mints
- * only for clients on this machine (loopback peers), whatever `HOST` the stack
- * listens on; anyone else gets 403. The public JWKS is served to all.
+ * The development issuer's HTTP face (local runtime only): its JWKS, a mint
+ * endpoint for scripts (`visitbridge token`) and tests, and everything else under
+ * its path handed to the OpenID provider the console signs in at. It mints, and
+ * shows the sign-in page, only for clients on this machine (loopback peers),
+ * whatever `HOST` the stack listens on; anyone else gets 403. The public JWKS is served to all.
  */
 export async function serveDevIssuer(
   issuer: DevIssuer,
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
+  signIn?: DevSignIn,
 ): Promise<void> {
   if (req.method === 'GET' && path === '/dev-issuer/.well-known/jwks.json')
     return sendJson(res, 200, issuer.jwks);
@@ -57,5 +52,6 @@ export async function serveDevIssuer(
       expires_in: parsed.data.ttlSeconds ?? 3600,
     });
   }
+  if (signIn) return signIn.handle(req, res, path.slice(new URL(issuer.issuer).pathname.length));
   sendJson(res, 404, { error: 'not_found' });
 }

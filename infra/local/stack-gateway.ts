@@ -9,6 +9,7 @@ import type { Route } from './api-gateway.js';
 import { type ConsoleConfig, consoleRoute } from './console-route.js';
 import type { DevIssuer } from './dev-issuer.js';
 import { serveDevIssuer } from './dev-issuer-http.js';
+import type { DevSignIn } from './dev-sign-in.js';
 import { cellServers } from './health.js';
 import { allowedHostNames } from './host-guard.js';
 import { createGateway, type StaticRoute, sendJson, sendProblem } from './server.js';
@@ -19,8 +20,8 @@ export interface StackGateway {
   url: string;
   /** Each cell's routes, mounted under `/<cellId>` once the cell has started. */
   cellRoutes: Map<string, Route[]>;
-  /** Serves the development issuer under `/dev-issuer/` once it exists. */
-  serveIssuer(issuer: DevIssuer): void;
+  /** Serves the development issuer and its OpenID provider under `/dev-issuer/` once they exist. */
+  serveIssuer(issuer: DevIssuer, signIn: DevSignIn): void;
   showConsole(config: ConsoleConfig): void;
   /**
    * `GET /healthz` answers 200 with `health` from now on; until then, and again after `ready(undefined)`
@@ -44,7 +45,7 @@ export async function startStackGateway(
 ): Promise<StackGateway> {
   let isReady = false;
   let health: Record<string, unknown> = { status: 'starting' };
-  let devIssuer: DevIssuer | undefined;
+  let devIssuer: { issuer: DevIssuer; signIn: DevSignIn } | undefined;
   let consoleConfig: ConsoleConfig = { cells: [] };
   const cellRoutes = new Map<string, Route[]>();
   const extras: StaticRoute[] = [
@@ -68,7 +69,7 @@ export async function startStackGateway(
     },
     async (req, res, path) => {
       if (!devIssuer || !path.startsWith('/dev-issuer/')) return false;
-      await serveDevIssuer(devIssuer, req, res, path);
+      await serveDevIssuer(devIssuer.issuer, req, res, path, devIssuer.signIn);
       return true;
     },
     consoleRoute({ consoleDir: resolve(PROJECT_ROOT, 'console'), config: () => consoleConfig }),
@@ -83,8 +84,8 @@ export async function startStackGateway(
   return {
     url: `http://${settings.HOST}:${(server.address() as AddressInfo).port}`,
     cellRoutes,
-    serveIssuer: (issuer) => {
-      devIssuer = issuer;
+    serveIssuer: (issuer, signIn) => {
+      devIssuer = { issuer, signIn };
     },
     showConsole: (config) => {
       consoleConfig = config;

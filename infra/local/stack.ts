@@ -3,9 +3,10 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { StreamHandler } from '../../functions/deliver/handler-factory.js';
 import { loadPolicy } from '../../shared/config/load-policy.js';
 import { type LocalCell, localCells } from './cells.js';
-import { localConsoleConfig } from './console-route.js';
+import { consoleRedirectUris, localConsoleConfig } from './console-route.js';
 import { prepareDataDir } from './data-dir.js';
 import { createDevIssuer, type DevIssuer } from './dev-issuer.js';
+import { createDevSignIn } from './dev-sign-in.js';
 import { type DynamoDbLocal, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.js';
 import {
   ExternalEhrs,
@@ -94,7 +95,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       keyFile: resolve(dataDir, 'keys', 'dev-issuer.pem'),
       issuer: `${gateway.url}/dev-issuer`,
     });
-    gateway.serveIssuer(devIssuer);
+    gateway.serveIssuer(devIssuer, createDevSignIn(devIssuer, consoleRedirectUris(gateway.url)));
     progress('starting DynamoDB Local');
     const dynamo = started(await startDynamo(options, dataDir));
     const dynamoClient = localDynamoClient(dynamo.endpoint);
@@ -122,7 +123,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     await publishSmartJwks(policy, cells);
     registerBridgeKeys(ehrs, policy, cells);
-    gateway.showConsole(localConsoleConfig(cells, `${gateway.url}/dev-issuer/token`));
+    gateway.showConsole(localConsoleConfig(cells, devIssuer.issuer));
 
     const deliverHandlers = new Map<string, StreamHandler>();
     for (const cell of cells) {

@@ -116,20 +116,40 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
         'GET /console/ answers 200 (consoleRoute mounted in infra/local/stack.ts)',
       );
       assert.match(response?.headers()['content-security-policy'] ?? '', /default-src 'self'/);
-      await page.locator('#dev-form').waitFor();
+      await page.locator('#sign-in').waitFor();
+      assert.equal(await page.locator('#token').count(), 0, 'no token pasting when sign-in is configured');
       await shot('01-sign-in');
     });
 
-    await step('signs in with a dev token and shows who you are', async () => {
+    await step('signs in at the identity provider with PKCE and shows who you are', async () => {
+      const [authorize] = await Promise.all([
+        page.waitForRequest((r) => r.url().includes('/oauth2/authorize?')),
+        page.click('#sign-in'),
+      ]);
+      await page.locator('#dev-form').waitFor();
+      const request = new URL(authorize.url()).searchParams;
+      assert.equal(request.get('code_challenge_method'), 'S256', 'the console sends a PKCE challenge');
+      assert.equal(request.get('response_type'), 'code');
+      await shot('01b-identity-provider');
       await page.fill('#dev-user', 'e2e.him');
       for (const role of ['privacy-officer', 'integration-admin'])
         await page.check(`#dev-form input[name="roles"][value="${role}"]`);
       await page.click('#dev-form button[type="submit"]');
       await page.locator('#who .who-user').filter({ hasText: 'e2e.him' }).waitFor();
       assert.match(await text(page.locator('#who .who-roles')), /integration-admin/);
+      assert.equal(new URL(page.url()).search, '', 'the code and state leave the address bar');
       const token = await page.evaluate(() => sessionStorage.getItem('visitbridge.him.token'));
-      assert.ok(token && token.split('.').length === 3, 'the token is kept in sessionStorage');
+      assert.ok(token && token.split('.').length === 3, 'the access token is kept in sessionStorage');
+      assert.equal(await page.evaluate(() => sessionStorage.getItem('visitbridge.him.sign-in')), null);
       assert.equal(await page.evaluate(() => localStorage.length), 0);
+    });
+
+    await step('refuses a sign-in answer this tab did not ask for', async () => {
+      const forged = `${consoleOrigin}/console/?code=stolen-code&state=forged`;
+      await page.goto(forged);
+      await page.locator('.signin .notice.error').filter({ hasText: 'Sign-in failed' }).waitFor();
+      assert.equal(new URL(page.url()).search, '');
+      await signIn(page, 'e2e.him', ['privacy-officer', 'integration-admin']);
     });
 
     await step('selects cells and lists ledger entries across them', async () => {
@@ -378,7 +398,7 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
 
     await step('signs out, forgetting the token', async () => {
       await page.getByRole('button', { name: 'Sign out' }).click();
-      await page.locator('#dev-form').waitFor();
+      await page.locator('#sign-in').waitFor();
       assert.equal(await page.evaluate(() => sessionStorage.getItem('visitbridge.him.token')), null);
       for (const url of visited) assert.ok(!/token|eyJ/.test(url), `token in ${url}`);
     });
@@ -389,14 +409,19 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
   return t.finish();
 }
 
-/** Signs out when signed in, then signs in again with a dev token for `user` holding exactly `roles`. */
-async function signIn(page: Page, user: string, roles: string[]): Promise<void> {
+/**
+ * Signs out when signed in, then signs in again at the local identity provider as `user`
+ * holding exactly `roles`, viewing from `country`.
+ */
+async function signIn(page: Page, user: string, roles: string[], country = 'GB'): Promise<void> {
   const signOut = page.getByRole('button', { name: 'Sign out' });
   if (await signOut.count()) await signOut.click();
+  await page.click('#sign-in');
   await page.locator('#dev-form').waitFor();
   await page.fill('#dev-user', user);
   for (const role of ['him-reviewer', 'privacy-officer', 'integration-admin'])
     await page.setChecked(`#dev-form input[name="roles"][value="${role}"]`, roles.includes(role));
+  await page.fill('#dev-country', country);
   await page.click('#dev-form button[type="submit"]');
   await page.locator('#who .who-user').filter({ hasText: user }).waitFor();
 }

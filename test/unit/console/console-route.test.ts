@@ -5,7 +5,14 @@ import { type ConsoleConfig, consoleRoute } from '../../../infra/local/console-r
 
 const CONFIG: ConsoleConfig = {
   cells: [{ id: 'uk', name: 'United Kingdom', region: 'eu-west-2', apiBase: 'https://uk.api.example.org/' }],
-  devIssuer: { tokenUrl: 'http://127.0.0.1:9999/dev-issuer/token' },
+  signIn: {
+    issuer: 'http://127.0.0.1:9999/dev-issuer',
+    clientId: 'visitbridge-console',
+    authorizationEndpoint: 'http://127.0.0.1:9999/dev-issuer/oauth2/authorize',
+    tokenEndpoint: 'http://127.0.0.1:9999/dev-issuer/oauth2/token',
+    scope: 'openid him',
+    idTokenSigningAlg: 'ES256',
+  },
 };
 
 /** Raw GET, so paths like `/console/../x` reach the server unnormalised. */
@@ -49,11 +56,19 @@ describe('consoleRoute', () => {
     expect(res.headers['referrer-policy']).toBe('no-referrer');
   });
 
-  it('lets the page connect only to itself, the configured cells and the dev issuer', async () => {
+  it('lets the page connect only to itself, the configured cells and the token endpoint', async () => {
     const res = await get(port, '/console/');
     expect(res.headers['content-security-policy']).toContain(
       "connect-src 'self' https://uk.api.example.org http://127.0.0.1:9999;",
     );
+  });
+
+  it('serves the OAuth client library from its package as an ES module', async () => {
+    const answer = await get(port, '/console/js/vendor/oauth4webapi.js');
+
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(answer.body).toContain('export async function authorizationCodeGrantRequest');
   });
 
   it('redirects /console to /console/', async () => {
