@@ -38,6 +38,7 @@ export function addCells(app: App, settings: DeploySettings, projectRoot: string
       terminationProtection: true,
       jurisdiction: j,
       createUserPool: him === undefined,
+      projectRoot,
       digestRetentionYears: settings.digestRetentionYears,
     });
     const stateless = new StatelessStack(app, `visitbridge-${j.id}-stateless`, {

@@ -13,6 +13,8 @@ export interface StatefulStackProps extends StackProps {
   jurisdiction: Jurisdiction;
   /** Create a Cognito user pool for HIM sign-in (when no external issuer is configured). */
   createUserPool: boolean;
+  /** Repository root, for bundling the user pool's trigger. */
+  projectRoot: string;
   /** Object Lock retention of the digests in COMPLIANCE mode, in years (at least six). */
   digestRetentionYears: number;
 }
@@ -143,7 +145,13 @@ export class StatefulStack extends Stack {
       'Every cell must hold the same forwarding secret; a rotation Lambda in one region would split the cells. It is rotated by the documented overlap procedure (new secret first in every cell, then drop the old one; docs/deploy.md).',
     );
 
-    this.userPool = props.createUserPool ? new HimUserPool(this, 'HimUsers', { cellId: cell }) : undefined;
+    this.userPool = props.createUserPool
+      ? new HimUserPool(this, 'HimUsers', {
+          cellId: cell,
+          projectRoot: props.projectRoot,
+          loginDomainPrefix: `visitbridge-${cell}-${this.account}`,
+        })
+      : undefined;
   }
 }
 

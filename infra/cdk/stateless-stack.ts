@@ -14,12 +14,14 @@ import {
   functionEnvironment,
   senderSecretsPrefix,
 } from '../cell-environment.js';
+import type { ConsoleCell } from '../console-config.js';
 import { CellAlarms } from './constructs/cell-alarms.js';
 import { CellApi } from './constructs/cell-api.js';
 import { CellFunction } from './constructs/cell-function.js';
-import { type ConsoleCell, ConsoleSite } from './constructs/console-site.js';
+import { ConsoleSite } from './constructs/console-site.js';
 import { deadLetterQueue } from './constructs/dead-letter-queue.js';
 import { DeliveryStream } from './constructs/delivery-stream.js';
+import { HimConsoleClient } from './constructs/him-console-client.js';
 import { defaultJwksUrl, FUNCTION_SPECS } from './function-environment.js';
 import { grantCellAccess, importCell } from './grants.js';
 import type { StatefulStack } from './stateful-stack.js';
@@ -77,7 +79,27 @@ export class StatelessStack extends Stack {
     opsKey.grantEncryptDecrypt(new ServicePrincipal(`logs.${this.region}.amazonaws.com`));
     opsKey.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
 
-    const him = props.him ?? this.userPoolIssuer(stateful);
+    const users = props.him ? undefined : stateful.userPool;
+    const site = new ConsoleSite(this, 'Console', {
+      cellId: cell,
+      consoleDir: props.consoleDir,
+      logKey: opsKey,
+      // Full base URLs (a path ending in / matches everything below it); this cell's own API by host
+      // pattern, since naming it would make the distribution depend on the API and the API on it.
+      connectSources: [
+        ...consoleCells(
+          props.jurisdictions,
+          cell,
+          props.contextEndpoints[cell] ?? `https://*.execute-api.${this.region}.${this.urlSuffix}/`,
+          props.contextEndpoints,
+        ).map((c) => c.apiBase),
+        ...(users ? [`${users.domain.baseUrl()}/oauth2/token`] : []),
+      ],
+    });
+    const consoleClient = users
+      ? new HimConsoleClient(this, 'HimConsoleClient', { users, consoleUrl: `${site.origin}/` })
+      : undefined;
+    const him = props.him ?? this.userPoolIssuer(stateful, consoleClient);
     const [audience] = him.audience;
     if (!audience) throw new Error(`cell ${cell}: the HIM API needs at least one audience`);
     this.api = new CellApi(this, 'Api', {
@@ -89,19 +111,9 @@ export class StatelessStack extends Stack {
     });
     const ownEndpoint = props.contextEndpoints[cell] ?? this.api.baseUrl;
     const cellEndpoints = { ...props.defaultEndpoints, [cell]: ownEndpoint };
-    const site = new ConsoleSite(this, 'Console', {
-      cellId: cell,
-      consoleDir: props.consoleDir,
-      logKey: opsKey,
-      config: { cells: consoleCells(props.jurisdictions, cell, ownEndpoint, props.contextEndpoints) },
-      // Full base URLs (a path ending in / matches everything below it); this cell's own API by host
-      // pattern, since naming it would make the distribution depend on the API and the API on it.
-      connectSources: consoleCells(
-        props.jurisdictions,
-        cell,
-        props.contextEndpoints[cell] ?? `https://*.execute-api.${this.region}.${this.urlSuffix}/`,
-        props.contextEndpoints,
-      ).map((c) => c.apiBase),
+    site.deploy({
+      cells: consoleCells(props.jurisdictions, cell, ownEndpoint, props.contextEndpoints),
+      ...(consoleClient ? { signIn: consoleClient.signIn } : {}),
     });
     const consoleOrigins = [site.origin, ...props.consoleOrigins];
     this.api.allowOrigins(consoleOrigins);
@@ -210,12 +222,17 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'HimIssuer', { value: him.issuer, description: 'JWT issuer the HIM API trusts' });
   }
 
-  private userPoolIssuer(stateful: StatefulStack): HimContext {
+  private userPoolIssuer(stateful: StatefulStack, consoleClient: HimConsoleClient | undefined): HimContext {
     const pool = stateful.userPool;
-    if (!pool) throw new Error(`cell ${stateful.cellId}: no HIM issuer configured and no user pool created`);
+    if (!pool || !consoleClient)
+      throw new Error(`cell ${stateful.cellId}: no HIM issuer configured and no user pool created`);
     new CfnOutput(this, 'HimUserPoolId', { value: pool.pool.userPoolId });
-    new CfnOutput(this, 'HimClientId', { value: pool.client.userPoolClientId });
-    return { issuer: pool.issuer, audience: [pool.client.userPoolClientId] };
+    new CfnOutput(this, 'HimClientId', { value: consoleClient.client.userPoolClientId });
+    new CfnOutput(this, 'HimLoginUrl', {
+      value: pool.domain.baseUrl(),
+      description: 'Managed login of the HIM user pool',
+    });
+    return { issuer: pool.issuer, audience: [consoleClient.client.userPoolClientId] };
   }
 }
 

@@ -133,16 +133,27 @@ test('the worker mapping reports item failures, bisects, retries a bounded 8 tim
   }
 });
 
-test('the console config lists the cell at its own API URL and the cells context names, with no dev issuer', () => {
+test('the console config lists the cell at its own API URL and the cells context names, and signs in at the cell pool', () => {
   // Prepare
   const uk = { id: 'uk', name: 'United Kingdom', region: 'eu-west-2' };
   const au = { id: 'au', name: 'Australia', region: 'ap-southeast-2', apiBase: AU_API };
   // Act
   const configs = ['uk', 'au'].map((cellId) => consoleConfig(synth, cellId));
   // Assess
+  const signIn = (cell: string, region: string) => ({
+    issuer: `https://cognito-idp.${region}.amazonaws.com/${region}_AbCdEf123`,
+    clientId: expect.any(String),
+    authorizationEndpoint: `https://visitbridge-${cell}-123456789012.auth.${region}.amazoncognito.com/oauth2/authorize`,
+    tokenEndpoint: `https://visitbridge-${cell}-123456789012.auth.${region}.amazoncognito.com/oauth2/token`,
+    scope: 'openid email',
+    idTokenSigningAlg: 'RS256',
+  });
   expect(configs).toEqual([
-    { cells: [{ ...uk, apiBase: 'https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/' }, au] },
-    { cells: [au] },
+    {
+      cells: [{ ...uk, apiBase: 'https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/' }, au],
+      signIn: signIn('uk', 'eu-west-2'),
+    },
+    { cells: [au], signIn: signIn('au', 'ap-southeast-2') },
   ]);
 });
 
@@ -161,6 +172,8 @@ test("another region's API URL from context passes the residency guardrail and r
   const endpoints = JSON.parse(synth.environment('uk', 'ingest').CELL_ENDPOINTS ?? '{}');
   // Assess (synthCells throws when the guardrail or cdk-nag finds anything)
   expect(endpoints.au).toBe(AU_API);
-  expect(csp).toContain(`connect-src 'self' https://*.execute-api.eu-west-2.amazonaws.com/ ${AU_API};`);
+  expect(csp).toContain(
+    `connect-src 'self' https://*.execute-api.eu-west-2.amazonaws.com/ ${AU_API} https://visitbridge-uk-123456789012.auth.eu-west-2.amazoncognito.com/oauth2/token;`,
+  );
   expect(findResidencyViolations(template, 'eu-west-2', [AU_API])).toEqual([]);
 });

@@ -26,7 +26,7 @@ test('synthesises a stateful and a stateless stack per default cell, each in its
 });
 
 test.each(['uk', 'eu', 'us', 'ca', 'au'])(
-  '%s: the cell keys are single-Region; the data key rotates',
+  '%s: the cell keys are single-Region; the data key and the trigger logs key rotate',
   (cell) => {
     // Act
     const keys = resourcesOfType(synth.template(`visitbridge-${cell}-stateful`), 'AWS::KMS::Key').map(
@@ -35,8 +35,12 @@ test.each(['uk', 'eu', 'us', 'ca', 'au'])(
     // Assess
     const symmetric = keys.filter((k) => k.Properties?.KeySpec === undefined);
     const signing = keys.filter((k) => k.Properties?.KeySpec === 'ECC_NIST_P256');
-    expect(symmetric).toHaveLength(1);
-    expect(symmetric[0]?.Properties).toMatchObject({ EnableKeyRotation: true, MultiRegion: false });
+    expect(symmetric.map((k) => k.Properties?.Description)).toEqual([
+      expect.stringMatching(/wraps note data keys/),
+      expect.stringMatching(/sign-in claims trigger's logs/),
+    ]);
+    for (const key of symmetric)
+      expect(key.Properties).toMatchObject({ EnableKeyRotation: true, MultiRegion: false });
     expect(signing[0]?.Properties).toMatchObject({ KeyUsage: 'SIGN_VERIFY', MultiRegion: false });
     for (const key of keys) expect(key.DeletionPolicy).toBe('Retain');
   },

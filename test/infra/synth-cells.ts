@@ -101,6 +101,8 @@ function exportStandIn(template: CfnTemplate, value: unknown, region: string): s
       return `${region}_AbCdEf123`;
     case 'AWS::Cognito::UserPoolClient Ref':
       return '1example23456789abcdefghij';
+    case 'AWS::Cognito::UserPoolDomain Ref':
+      return renderIntrinsic(resource?.Properties?.Domain, region);
     default:
       throw new Error(`no stand-in for an export of ${resource?.Type} ${attribute}`);
   }

@@ -11,14 +11,17 @@ import type { FunctionKind } from '../../cell-environment.js';
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __vbCreateRequire } from 'node:module'; const require = __vbCreateRequire(import.meta.url);";
 
+/** What a bundle is: one of the cell's functions, or the user pool's sign-in claims trigger. */
+export type BundleKind = FunctionKind | 'sign-in-claims';
+
 export interface CellFunctionProps {
-  kind: FunctionKind;
+  kind: BundleKind;
   /** Absolute path of the handler module (exports `handler`). */
   entry: string;
   /** Repository root: the esbuild working directory and lock-file location. */
   projectRoot: string;
-  /** Residency policy copied into the bundle as policy.json. */
-  policyFile: string;
+  /** Residency policy copied into the bundle as policy.json (functions that read it). */
+  policyFile?: string;
   environment: Record<string, string>;
   /** Key that encrypts the function's log group. */
   logKey: IKey;
@@ -72,9 +75,8 @@ export class CellFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) => [
-            `cp "${props.policyFile}" "${outputDir}/policy.json"`,
-          ],
+          afterBundling: (_inputDir: string, outputDir: string) =>
+            props.policyFile ? [`cp "${props.policyFile}" "${outputDir}/policy.json"`] : [],
         },
       },
     });
@@ -84,24 +86,27 @@ export class CellFunction extends Construct {
 }
 
 /** The public HTTPS endpoints each function calls. */
-const PUBLIC_PEERS: Record<FunctionKind, string> = {
+const PUBLIC_PEERS: Record<BundleKind, string> = {
   ingest: 'the other cells’ public APIs (forwarding misrouted notes, signed with the forwarding secret)',
   deliver: 'EHR FHIR and SMART token endpoints and senders’ signed callback URLs',
   'him-api': 'its HIM issuer’s JWKS',
   digest: 'nothing outside AWS',
+  'sign-in-claims': 'nothing (it only reshapes the event Cognito sends)',
 };
 
 /** Why a function without a dead-letter queue needs none. */
-const NO_DLQ_REASON: Partial<Record<FunctionKind, string>> = {
+const NO_DLQ_REASON: Partial<Record<BundleKind, string>> = {
   ingest:
     'Ingest is only invoked synchronously by API Gateway; the sender gets the error and retries, so there are no asynchronous events to dead-letter.',
   deliver:
     'The worker is invoked by a DynamoDB stream event source mapping whose on-failure destination is an SQS queue; a function DLQ applies only to asynchronous invocations.',
   'him-api':
     'The HIM API is only invoked synchronously by API Gateway; the caller gets the error, so there are no asynchronous events to dead-letter.',
+  'sign-in-claims':
+    'Cognito invokes the trigger synchronously during sign-in; a failure fails that sign-in, so there are no asynchronous events to dead-letter.',
 };
 
-function acknowledgeFunctionFindings(fn: IFunction, kind: FunctionKind, hasDlq: boolean): void {
+function acknowledgeFunctionFindings(fn: IFunction, kind: BundleKind, hasDlq: boolean): void {
   const on = Validations.of(fn);
   on.acknowledge({
     id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

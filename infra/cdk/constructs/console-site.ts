@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
   Distribution,
@@ -19,29 +19,15 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
+import { CONSOLE_VENDOR_FILES, type ConsoleConfig } from '../../console-config.js';
 import { nagAssetBucketArn } from '../nag.js';
-
-/** One cell the console may talk to; `apiBase` ends with `/` (the console calls `<apiBase>v1/him/…`). */
-export interface ConsoleCell {
-  id: string;
-  name: string;
-  region: string;
-  apiBase: string;
-}
-
-/** `config.json` of the console in AWS (no dev issuer: HIM users paste a token from the cell's issuer). */
-export interface ConsoleConfig {
-  cells: ConsoleCell[];
-}
 
 export interface ConsoleSiteProps {
   cellId: string;
   /** Folder of the static console; nothing is deployed when it does not exist. */
   consoleDir: string;
-  /** Written to `config.json` next to the console files (values may be tokens). */
-  config: ConsoleConfig;
   /**
-   * CSP `connect-src` sources: the configured cells' APIs. Must not reference this cell's API
+   * CSP `connect-src` sources: the configured cells' APIs and the token endpoint's origin. Must not reference this cell's API
    * resource (the API's CORS origins reference the distribution: a cycle); use a host pattern instead.
    */
   connectSources: string[];
@@ -55,9 +41,12 @@ export interface ConsoleSiteProps {
  */
 export class ConsoleSite extends Construct {
   readonly distribution: Distribution;
+  private readonly site: Bucket;
+  private readonly props: ConsoleSiteProps;
 
   constructor(scope: Construct, id: string, props: ConsoleSiteProps) {
     super(scope, id);
+    this.props = props;
     const logs = new Bucket(this, 'AccessLogs', {
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -129,22 +118,31 @@ export class ConsoleSite extends Construct {
       logFilePrefix: 'cloudfront/',
     });
     acknowledgeDistribution(this.distribution);
+    this.site = site;
+  }
 
-    if (existsSync(props.consoleDir)) {
-      new BucketDeployment(this, 'Deploy', {
-        sources: [
-          Source.asset(props.consoleDir, { exclude: ['config.json'] }),
-          Source.jsonData('config.json', props.config),
-        ],
-        destinationBucket: site,
-        distribution: this.distribution,
-        logGroup: new LogGroup(this, 'DeployLogs', {
-          retention: RetentionDays.ONE_MONTH,
-          encryptionKey: props.logKey,
-        }),
-      });
-      acknowledgeBucketDeployment(Stack.of(this), site);
-    }
+  /**
+   * Deploys the console's files, the packaged files it loads (`CONSOLE_VENDOR_FILES`) and
+   * `config` as `config.json` (values may be tokens). Nothing when the console folder is absent.
+   */
+  deploy(config: ConsoleConfig): void {
+    if (!existsSync(this.props.consoleDir)) return;
+    new BucketDeployment(this, 'Deploy', {
+      sources: [
+        Source.asset(this.props.consoleDir, { exclude: ['config.json'] }),
+        ...Object.entries(CONSOLE_VENDOR_FILES).map(([path, file]) =>
+          Source.data(path, readFileSync(file, 'utf8')),
+        ),
+        Source.jsonData('config.json', config),
+      ],
+      destinationBucket: this.site,
+      distribution: this.distribution,
+      logGroup: new LogGroup(this, 'DeployLogs', {
+        retention: RetentionDays.ONE_MONTH,
+        encryptionKey: this.props.logKey,
+      }),
+    });
+    acknowledgeBucketDeployment(Stack.of(this), this.site);
   }
 
   /** `https://<distribution domain>` (no trailing slash), the console's origin. */

@@ -3,28 +3,42 @@ import {
   AccountRecovery,
   CfnUserPoolGroup,
   FeaturePlan,
+  LambdaVersion,
+  ManagedLoginVersion,
   Mfa,
   StandardThreatProtectionMode,
+  StringAttribute,
   UserPool,
-  type UserPoolClient,
+  type UserPoolDomain,
+  UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { CellFunction } from './cell-function.js';
 
 /** HIM roles (docs/him-review.md); each is a Cognito group and arrives in the `cognito:groups` claim. */
 export const HIM_ROLES = ['him-reviewer', 'privacy-officer', 'integration-admin'] as const;
 
 export interface HimUserPoolProps {
   cellId: string;
+  /** Repository root, for bundling the pre-token-generation trigger. */
+  projectRoot: string;
+  /** Prefix of the managed login domain (`https://<prefix>.auth.<region>.amazoncognito.com`). */
+  loginDomainPrefix: string;
 }
 
 /**
  * The default HIM identity provider of a cell: a user pool in the cell's region
  * (so HIM identities stay in the jurisdiction too), MFA required, one group per role,
- * and a public client for the console and CLI (SRP sign-in, no client secret).
+ * a `custom:country` attribute only administrators set (no app client may write it),
+ * a pre-token-generation trigger that puts it into access tokens, and managed login
+ * at a Cognito domain. The console's app client lives in the stateless stack, beside
+ * the console whose address it redirects to.
  */
 export class HimUserPool extends Construct {
   readonly pool: UserPool;
-  readonly client: UserPoolClient;
+  readonly domain: UserPoolDomain;
 
   constructor(scope: Construct, id: string, props: HimUserPoolProps) {
     super(scope, id);
@@ -32,6 +46,10 @@ export class HimUserPool extends Construct {
       userPoolName: `visitbridge-${props.cellId}-him`,
       selfSignUpEnabled: false,
       signInAliases: { email: true },
+      customAttributes: {
+        // Where the HIM user works: decides whether viewing PHI is a cross-border (remote-access) movement.
+        country: new StringAttribute({ minLen: 2, maxLen: 2, mutable: true }),
+      },
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
       passwordPolicy: {
@@ -55,14 +73,30 @@ export class HimUserPool extends Construct {
         description: `visitbridge HIM role ${role}`,
       });
     }
-    this.client = this.pool.addClient('Console', {
-      userPoolClientName: `visitbridge-${props.cellId}-console`,
-      generateSecret: false,
-      authFlows: { userSrp: true },
-      preventUserExistenceErrors: true,
-      accessTokenValidity: Duration.minutes(30),
-      idTokenValidity: Duration.minutes(30),
-      refreshTokenValidity: Duration.hours(8),
+
+    const logKey = new Key(this, 'TriggerLogsKey', {
+      description: `visitbridge ${props.cellId}: encrypts the sign-in claims trigger's logs`,
+      enableKeyRotation: true,
+      multiRegion: false,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    logKey.grantEncryptDecrypt(new ServicePrincipal(`logs.${this.pool.stack.region}.amazonaws.com`));
+    const trigger = new CellFunction(this, 'SignInClaims', {
+      kind: 'sign-in-claims',
+      description: `visitbridge ${props.cellId} puts the HIM user's country into access tokens`,
+      entry: `${props.projectRoot}/functions/sign-in-claims/handler.ts`,
+      projectRoot: props.projectRoot,
+      environment: {},
+      logKey,
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+      reservedConcurrency: 10,
+    });
+    this.pool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, trigger.fn, LambdaVersion.V2_0);
+
+    this.domain = this.pool.addDomain('Login', {
+      cognitoDomain: { domainPrefix: props.loginDomainPrefix },
+      managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
   }
 
