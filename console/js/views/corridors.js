@@ -150,7 +150,7 @@ export function corridorsView(root, ctx) {
         'section',
         { class: 'card', 'aria-labelledby': 'corridor-matrix-h' },
         h('h3', { id: 'corridor-matrix-h' }, 'Corridor matrix'),
-        scrollBox('Corridor matrix', matrixTable(corridorMatrix(shown))),
+        scrollBox('Corridor matrix table', matrixTable(corridorMatrix(shown))),
       ),
     );
     chartData = data;
