@@ -77,21 +77,35 @@ export function niceScale(max) {
   return { top, ticks };
 }
 
+/** Room one day label (`MM-DD` at 11px) needs on the x axis, in viewBox units. */
+const LABEL_ROOM = 44;
+
+/**
+ * Which days get an x-axis label: as many as fit in `plotWidth`, evenly spaced and
+ * counted back from the newest, so the newest day is always labelled.
+ */
+export function labelledDays(days, plotWidth) {
+  const fit = Math.max(1, Math.floor(plotWidth / LABEL_ROOM));
+  const every = Math.max(1, Math.ceil(days.length / fit));
+  return new Set(days.filter((_, i) => (days.length - 1 - i) % every === 0));
+}
+
 /**
  * The stacked bar chart as an SVG node: one bar per day, one segment per series,
- * each segment titled with its count for pointer users.
+ * each segment titled with its count for pointer users. Give `width` the pixel
+ * width it is drawn at (CSS scales it to 100% of its box), so text keeps its size.
  */
 export function stackedBarChart(data, options = {}) {
   const width = options.width ?? 760;
   const height = options.height ?? 280;
-  const m = { top: 16, right: 16, bottom: 36, left: 44 };
+  const m = { top: 16, right: 20, bottom: 36, left: 44 };
   const plotW = width - m.left - m.right;
   const plotH = height - m.top - m.bottom;
   const { top, ticks } = niceScale(data.max);
   const y = (v) => m.top + plotH - (v / top) * plotH;
   const slot = data.days.length ? plotW / data.days.length : plotW;
   const barW = Math.max(2, Math.min(36, slot * 0.7));
-  const labelEvery = Math.max(1, Math.ceil(data.days.length / 10));
+  const labelled = labelledDays(data.days, plotW);
   const summary = `${data.total} movements over ${data.days.length} days`;
   return h(
     'svg',
@@ -132,14 +146,13 @@ export function stackedBarChart(data, options = {}) {
         base += count;
         return [rect];
       });
-      const label =
-        i % labelEvery === 0
-          ? h(
-              'text',
-              { class: 'day', x: x + barW / 2, y: height - m.bottom + 16, 'text-anchor': 'middle' },
-              day.slice(5),
-            )
-          : null;
+      const label = labelled.has(day)
+        ? h(
+            'text',
+            { class: 'day', x: x + barW / 2, y: height - m.bottom + 16, 'text-anchor': 'middle' },
+            day.slice(5),
+          )
+        : null;
       return h('g', { class: 'day-bar', 'data-day': day }, segments, label);
     }),
     h('line', { class: 'axis', x1: m.left, x2: width - m.right, y1: y(0), y2: y(0) }),

@@ -17,7 +17,7 @@ export function corridorMatrix(rows) {
   };
 }
 
-/** The matrix as a table node: rows are sources, columns destinations. */
+/** The matrix as a table node: rows are sources, columns destinations; a pair without movements says `none`. */
 export function matrixTable(matrix) {
   return h(
     'table',
@@ -43,7 +43,8 @@ export function matrixTable(matrix) {
           h('th', { scope: 'row' }, from),
           matrix.destinations.map((to) => {
             const { allowed, denied } = matrix.cell(from, to);
-            if (!allowed && !denied) return h('td', { class: 'num empty' }, '·');
+            if (!allowed && !denied)
+              return h('td', { class: 'num empty', title: `No movements from ${from} to ${to}` }, 'none');
             return h(
               'td',
               { class: 'num' },

@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Locator, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../infra/local/settings.js';
 import type { LocalStack } from '../../infra/local/stack.js';
 import { fixturePatients } from '../fixtures/notes.js';
+import { assertAccessible } from './axe.js';
+import {
+  chartFillsItsCard,
+  clearsStaleResultsOnBadFilters,
+  everyTabIsAccessible,
+  exportsOneLedgerFileAcrossCells,
+  reviewDialogsAreAccessible,
+  usableOnAPhone,
+} from './console-quality.js';
 import { harness } from './harness.js';
 import { DUPLICATED_PATIENT, deliveryReaches, ehrAdmin, postNote } from './seed.js';
 
@@ -121,6 +130,10 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
       await shot('01-sign-in');
     });
 
+    await step('has no serious accessibility violations on the sign-in page (axe)', () =>
+      assertAccessible(page, 'the sign-in page'),
+    );
+
     await step('signs in at the identity provider with PKCE and shows who you are', async () => {
       const [authorize] = await Promise.all([
         page.waitForRequest((r) => r.url().includes('/oauth2/authorize?')),
@@ -131,6 +144,7 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
       assert.equal(request.get('code_challenge_method'), 'S256', 'the console sends a PKCE challenge');
       assert.equal(request.get('response_type'), 'code');
       await shot('01b-identity-provider');
+      await assertAccessible(page, 'the development identity provider');
       await page.fill('#dev-user', 'e2e.him');
       for (const role of ['privacy-officer', 'integration-admin'])
         await page.check(`#dev-form input[name="roles"][value="${role}"]`);
@@ -182,22 +196,15 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
       },
     );
 
-    await step('exports the filtered ledger as CSV through fetch and a Blob', async () => {
-      await page.uncheck('input[name="cell"][value="eu"]');
-      await panel('ledger').locator('#ledger-table tbody tr').first().waitFor();
-      const [download] = await Promise.all([
-        page.waitForEvent('download'),
-        page.getByRole('button', { name: 'Export CSV' }).click(),
-      ]);
-      assert.match(download.suggestedFilename(), /^ledger-uk-.*\.csv$/);
-      const csv = await readFile(String(await download.path()), 'utf8');
-      const lines = csv.trim().split(/\r?\n/);
-      assert.match(lines[0] ?? '', /transferId|transfer/i);
-      assert.equal(lines.length, 2, 'one entry for the filtered patient');
-      assert.match(csv, new RegExp(notes.crossBorder));
-      assert.ok(!csv.includes(UK_ID?.value ?? '?'), 'the export carries no patient identifier');
-      await page.check('input[name="cell"][value="eu"]');
-    });
+    await step(
+      'exports one ledger file across the selected cells, with a cell column, and says what it saved',
+      () =>
+        exportsOneLedgerFileAcrossCells(page, { note: notes.crossBorder, identifier: UK_ID?.value ?? '?' }),
+    );
+
+    await step('takes stale counts, charts and tables off screen when a filter is rejected', () =>
+      clearsStaleResultsOnBadFilters(page, pageErrors),
+    );
 
     await step('draws the corridor chart, its legend, table alternative and matrix', async () => {
       await page.getByRole('tab', { name: 'Corridors' }).click();
@@ -209,6 +216,11 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
       assert.match(matrix, /us/);
       await shot('03-corridors');
     });
+
+    await step(
+      'draws the corridor chart across its card, labels the newest day, and names empty corridors',
+      () => chartFillsItsCard(page),
+    );
 
     await step('shows both hash chains of each selected cell intact', async () => {
       await page.getByRole('tab', { name: 'Integrity' }).click();
@@ -251,6 +263,14 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
       assert.ok(!shown.includes(UK_ID?.value ?? '?'), 'the audit log shows no identifier');
       await shot('07-audit');
     });
+
+    await step('has no serious accessibility violations on any tab or delivery detail (axe)', () =>
+      everyTabIsAccessible(page),
+    );
+
+    await step('works at 390 px wide: every tab reachable, no sideways page scroll, legible chart', () =>
+      usableOnAPhone(page, shot),
+    );
 
     const reviewed: string[] = [];
     const queue = () => panel('reviews');
@@ -365,6 +385,10 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
         assert.equal(await history.locator('#review-events tbody tr').count(), 2);
         await shot('10-review-flagged');
       },
+    );
+
+    await step('has no serious accessibility violations in a review history or the flag form (axe)', () =>
+      reviewDialogsAreAccessible(page),
     );
 
     await step('signs in as a privacy officer and resolves the flag with a note', async () => {

@@ -9,10 +9,11 @@ const REPLAY = 'replay deliveries';
 
 /**
  * Mounts the bulk replay form into `root`; `onDone` refreshes the list afterwards.
- * @returns {{ show(visible: boolean): void }}
+ * @returns {{ show(visible: boolean): void, reset(): void }}
  */
 export function bulkReplay(root, ctx, onDone) {
   let pending;
+  let counts = 0;
   mount(
     root,
     h(
@@ -48,13 +49,17 @@ export function bulkReplay(root, ctx, onDone) {
 
   async function count(event) {
     event.preventDefault();
+    const current = ++counts;
+    pending = undefined;
     let range;
     try {
       range = window();
     } catch (error) {
+      if (!(error instanceof FilterError)) throw error;
       mount(statusEl, problemBox({ title: 'Check the range', detail: error.message }));
       return;
     }
+    mount(statusEl);
     const cells = ctx.cells();
     const { ok, failed } = await perCell(cells, (cell) =>
       ctx.api.json(cell, 'deliveries/replay', {
@@ -63,6 +68,11 @@ export function bulkReplay(root, ctx, onDone) {
         action: REPLAY,
       }),
     );
+    if (current !== counts) return;
+    if (!ok.length) {
+      mount(statusEl, failures(failed));
+      return;
+    }
     const total = ok.reduce((sum, { value }) => sum + (value.count ?? 0), 0);
     pending = { range, cells: ok.filter(({ value }) => value.count > 0).map(({ cell }) => cell) };
     mount(
@@ -131,6 +141,12 @@ export function bulkReplay(root, ctx, onDone) {
   return {
     show(visible) {
       root.hidden = !visible;
+    },
+    /** Drops a dry-run count (and its confirm) made for another selection of cells. */
+    reset() {
+      counts++;
+      pending = undefined;
+      mount(statusEl);
     },
   };
 }

@@ -46,6 +46,9 @@ export async function perCell(cells, call) {
   return { ok, failed };
 }
 
+/** Whether no selected cell answered (so an empty result would say nothing true). */
+export const noneAnswered = (cells, failed) => failed.length > 0 && failed.length >= cells.length;
+
 /** Problem boxes for the cells that failed, skipping 401s (the app signs out on those). */
 export function failures(failed) {
   return failed.filter((f) => f.error?.status !== 401).map((f) => problemBox(f.error, f.cell.name));
@@ -107,13 +110,19 @@ export function reviewBadge(review) {
 }
 
 /**
+ * A box that scrolls sideways when its content is wider than the screen: named,
+ * and focusable so keyboard users can scroll it too.
+ */
+export const scrollBox = (label, ...children) =>
+  h('div', { class: 'table-wrap', role: 'region', 'aria-label': label, tabindex: '0' }, ...children);
+
+/**
  * A data table in its scrolling wrapper: a visually hidden caption, a header cell
  * per column label, and the row `rowOf` draws for each of `rows`.
  */
 export function dataTable(id, caption, columns, rows, rowOf) {
-  return h(
-    'div',
-    { class: 'table-wrap' },
+  return scrollBox(
+    caption,
     h(
       'table',
       { class: 'data-table', id },
@@ -142,7 +151,8 @@ export const loadMore = (more, onclick) =>
  * `load(false)` reads the next page of the cells that have more. One cell failing
  * does not hide the others: `load` resolves to the failures. A load that a later one
  * overtook (new filters or cells while it was reading) changes nothing and resolves
- * to `null`, so answers from superseded queries never mix into the rows.
+ * to `null`, so answers from superseded queries never mix into the rows; so does one
+ * that `reset()` (e.g. filters found invalid) overtook.
  *
  * @param ctx the view context (`cells()`)
  * @param fetch `(cell, cursor) => Promise<page>`; a page carries `nextCursor` when there is more
@@ -156,6 +166,12 @@ export function pagedRows(ctx, { fetch, itemsOf, timeOf }) {
   return {
     rows: () => rows,
     more: () => [...cursors.values()].some(Boolean),
+    /** Forgets every row and cursor; a load still reading resolves to `null` and changes nothing. */
+    reset() {
+      latest++;
+      rows = [];
+      cursors = new Map();
+    },
     async load(fresh) {
       const cells = fresh ? ctx.cells() : ctx.cells().filter((c) => cursors.get(c.id));
       if (fresh) {

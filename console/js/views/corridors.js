@@ -5,10 +5,11 @@ import { plural } from '../format.js';
 import { corridorMatrix, matrixTable } from '../matrix.js';
 import { FilterError, rangeParams } from '../query.js';
 import { h } from '../vnode.js';
-import { empty, failures, filterForm, labelled, loading, perCell, problemBox } from './common.js';
+import { empty, failures, filterForm, labelled, loading, perCell, problemBox, scrollBox } from './common.js';
 
 const READ = 'read the corridor summary';
 const DEFAULT_DAYS = 14;
+const CHART_TITLE = 'Cross-border movements per day by decision and mechanism';
 
 const isoDay = (t) => new Date(t).toISOString().slice(0, 10);
 
@@ -17,7 +18,12 @@ export function corridorsView(root, ctx) {
   const today = Date.now();
   let range = { from: isoDay(today - (DEFAULT_DAYS - 1) * 86_400_000), to: isoDay(today) };
   let rows = [];
+  let lastFailed = [];
   let corridor = '';
+  let loads = 0;
+  let chartData;
+  // Drawn at its box's pixel width, so labels keep their size on a phone and the bars fill a wide card.
+  const sizer = new ResizeObserver(() => requestAnimationFrame(fitChart));
   mount(
     root,
     h('h2', { class: 'visually-hidden' }, 'Corridors'),
@@ -59,30 +65,46 @@ export function corridorsView(root, ctx) {
 
   function pick() {
     corridor = corridorEl.value;
-    draw([]);
+    draw(lastFailed);
   }
 
-  async function load() {
-    let search;
-    try {
-      search = rangeParams({ from: range.from, to: range.to ? `${range.to}T23:59:59.999Z` : '' });
-    } catch (error) {
-      if (!(error instanceof FilterError)) throw error;
-      mount(resultsEl, problemBox({ title: 'Check the range', detail: error.message }));
-      return;
-    }
-    mount(resultsEl, loading('Loading corridors…'));
-    const { ok, failed } = await perCell(ctx.cells(), (cell) =>
-      ctx.api.json(cell, 'corridors', { search, action: READ }),
-    );
-    rows = ok.flatMap(({ value }) => value.rows ?? []);
-    const corridors = [...new Set(rows.map((r) => `${r.from}:${r.to}`))].sort();
+  /** Empties the corridor choice: it lists the corridors of the last answer only. */
+  function corridorChoices(corridors) {
     if (!corridors.includes(corridor)) corridor = '';
     mount(
       corridorEl,
       h('option', { value: '' }, 'All corridors'),
       corridors.map((c) => h('option', { value: c, selected: c === corridor }, c.replace(':', ' → '))),
     );
+  }
+
+  async function load() {
+    const current = ++loads;
+    rows = [];
+    lastFailed = [];
+    let search;
+    try {
+      search = rangeParams({ from: range.from, to: range.to ? `${range.to}T23:59:59.999Z` : '' });
+    } catch (error) {
+      if (!(error instanceof FilterError)) throw error;
+      corridorChoices([]);
+      mount(resultsEl, problemBox({ title: 'Check the range', detail: error.message }));
+      ctx.announce(`Check the range: ${error.message}`);
+      return;
+    }
+    mount(resultsEl, loading('Loading corridors…'));
+    const { ok, failed } = await perCell(ctx.cells(), (cell) =>
+      ctx.api.json(cell, 'corridors', { search, action: READ }),
+    );
+    if (current !== loads) return;
+    rows = ok.flatMap(({ value }) => value.rows ?? []);
+    lastFailed = failed;
+    corridorChoices([...new Set(rows.map((r) => `${r.from}:${r.to}`))].sort());
+    if (!ok.length) {
+      mount(resultsEl, failures(failed));
+      ctx.announce('No cell answered');
+      return;
+    }
     draw(failed);
   }
 
@@ -115,21 +137,39 @@ export function corridorsView(root, ctx) {
             ` · ${plural(data.total, 'movement', 'movements')}${corridor ? ` · ${corridor.replace(':', ' → ')}` : ''}`,
           ),
         ),
-        h(
-          'div',
-          { class: 'chart-wrap' },
-          stackedBarChart(data, { title: 'Cross-border movements per day by decision and mechanism' }),
-        ),
+        h('div', { class: 'chart-wrap' }, stackedBarChart(data, { title: CHART_TITLE })),
         legend(data.series),
-        h('details', null, h('summary', null, 'Show the numbers as a table'), chartTable(data)),
+        h(
+          'details',
+          null,
+          h('summary', null, 'Show the numbers as a table'),
+          scrollBox('Movements per day as a table', chartTable(data)),
+        ),
       ),
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'corridor-matrix-h' },
         h('h3', { id: 'corridor-matrix-h' }, 'Corridor matrix'),
-        matrixTable(corridorMatrix(shown)),
+        scrollBox('Corridor matrix table', matrixTable(corridorMatrix(shown))),
       ),
     );
+    chartData = data;
+    sizer.disconnect();
+    const wrap = resultsEl.querySelector('.chart-wrap');
+    if (wrap) {
+      sizer.observe(wrap);
+      fitChart();
+    }
+  }
+
+  /** Redraws the chart at the width its card gives it (none while the tab is hidden). */
+  function fitChart() {
+    const wrap = resultsEl.querySelector('.chart-wrap');
+    const width = Math.floor(wrap?.clientWidth ?? 0);
+    if (!wrap || !chartData || !width || wrap.dataset.width === String(width)) return;
+    wrap.dataset.width = String(width);
+    const height = Math.round(Math.min(280, Math.max(200, width * 0.45)));
+    mount(wrap, stackedBarChart(chartData, { title: CHART_TITLE, width, height }));
   }
 
   return { refresh: load };

@@ -12,6 +12,7 @@ import {
   labelled,
   loading,
   loadMore,
+  noneAnswered,
   pagedRows,
   problemBox,
 } from './common.js';
@@ -63,6 +64,7 @@ export function deliveriesView(root, ctx) {
 
   function pickState() {
     state = field(formEl, 'state');
+    bulk.reset();
     return load(true);
   }
 
@@ -71,6 +73,11 @@ export function deliveriesView(root, ctx) {
     bulk.show(state === 'parked' && ctx.can('integration-admin'));
     const failed = await pages.load(fresh);
     if (!failed) return;
+    if (fresh && noneAnswered(ctx.cells(), failed)) {
+      mount(resultsEl, failures(failed));
+      ctx.announce('No cell answered');
+      return;
+    }
     draw(failed);
     ctx.announce(`${plural(pages.rows().length, `${state} delivery`, `${state} deliveries`)} shown`);
   }
@@ -201,5 +208,11 @@ export function deliveriesView(root, ctx) {
     await load(true);
   }
 
-  return { refresh: () => load(true) };
+  return {
+    refresh: () => {
+      // A dry-run count was for the cells selected then.
+      bulk.reset();
+      return load(true);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 /** One delivery (outbox item): its state, OperationOutcome summary and every attempt. */
 import { attemptLabel, formatTime, issueLabel, noteLabel, words } from '../format.js';
 import { h } from '../vnode.js';
-import { badge } from './common.js';
+import { badge, scrollBox } from './common.js';
 
 const STATE_TONE = { delivered: 'ok', parked: 'bad', retrying: 'warn', waiting: 'warn', pending: 'neutral' };
 
@@ -54,31 +54,34 @@ export function deliveryDetail({ cell, item, canReplay, onReplay, onClose }) {
       : h('p', { class: 'muted' }, 'No OperationOutcome recorded.'),
     h('h4', null, 'Attempt history'),
     history.length
-      ? h(
-          'table',
-          { class: 'data-table compact' },
-          h('caption', { class: 'visually-hidden' }, 'Every attempt, oldest first'),
+      ? scrollBox(
+          'Attempt history',
           h(
-            'thead',
-            null,
+            'table',
+            { class: 'data-table compact' },
+            h('caption', { class: 'visually-hidden' }, 'Every attempt, oldest first'),
             h(
-              'tr',
+              'thead',
               null,
-              ['Time', 'Step', 'Outcome', 'HTTP', 'Duration'].map((c) => h('th', { scope: 'col' }, c)),
-            ),
-          ),
-          h(
-            'tbody',
-            null,
-            history.map((a) =>
               h(
                 'tr',
                 null,
-                h('td', { class: 'nowrap' }, formatTime(a.at)),
-                h('td', null, words(a.step)),
-                h('td', null, words(a.outcome)),
-                h('td', { class: 'num' }, a.httpStatus ?? '—'),
-                h('td', { class: 'num' }, `${a.durationMs ?? 0} ms`),
+                ['Time', 'Step', 'Outcome', 'HTTP', 'Duration'].map((c) => h('th', { scope: 'col' }, c)),
+              ),
+            ),
+            h(
+              'tbody',
+              null,
+              history.map((a) =>
+                h(
+                  'tr',
+                  null,
+                  h('td', { class: 'nowrap' }, formatTime(a.at)),
+                  h('td', null, words(a.step)),
+                  h('td', null, words(a.outcome)),
+                  h('td', { class: 'num' }, a.httpStatus ?? '—'),
+                  h('td', { class: 'num' }, `${a.durationMs ?? 0} ms`),
+                ),
               ),
             ),
           ),

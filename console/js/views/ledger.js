@@ -1,6 +1,7 @@
 /** Ledger tab: cross-border movements across the selected cells, filters, paging and export. */
 import { saveBlob } from '../api.js';
 import { field, mount } from '../dom.js';
+import { ExportMergeError, exportFilename, exportSummary, exportType, mergeExports } from '../export.js';
 import { corridorLabel, formatTime, mechanismLabel, noteLabel, plural, words } from '../format.js';
 import { DECISIONS, FilterError, ledgerParams, MOVEMENT_KINDS } from '../query.js';
 import { h } from '../vnode.js';
@@ -13,6 +14,7 @@ import {
   labelled,
   loading,
   loadMore,
+  noneAnswered,
   pagedRows,
   perCell,
   problemBox,
@@ -69,11 +71,20 @@ export function ledgerView(root, ctx) {
     ),
   );
   const toolbar = h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Export' });
+  const exportStatus = h('div', { class: 'export-status' });
   const results = h('div', { class: 'results', 'aria-live': 'polite' });
-  mount(root, h('h2', { class: 'visually-hidden' }, 'Transfers ledger'), form, toolbar, results);
+  mount(
+    root,
+    h('h2', { class: 'visually-hidden' }, 'Transfers ledger'),
+    form,
+    toolbar,
+    exportStatus,
+    results,
+  );
   const formEl = root.querySelector('form');
   const resultsEl = root.querySelector('.results');
   const toolbarEl = root.querySelector('.toolbar');
+  const exportEl = root.querySelector('.export-status');
 
   function readForm() {
     return Object.fromEntries(
@@ -97,18 +108,33 @@ export function ledgerView(root, ctx) {
       search();
     } catch (error) {
       if (!(error instanceof FilterError)) throw error;
+      // Nothing from an earlier query stays on screen, nor lands there later.
+      pages.reset();
+      mount(toolbarEl);
+      mount(exportEl);
       mount(resultsEl, problemBox({ title: 'Check the filters', detail: error.message }));
       formEl.elements.namedItem(error.field)?.focus();
+      ctx.announce(`Check the filters: ${error.message}`);
       return;
     }
-    if (fresh) mount(resultsEl, loading('Loading ledger entries…'));
+    if (fresh) {
+      mount(toolbarEl);
+      mount(exportEl);
+      mount(resultsEl, loading('Loading ledger entries…'));
+    }
     const failed = await pages.load(fresh);
     if (!failed) return;
-    draw(failed);
-    ctx.announce(`${plural(pages.rows().length, 'ledger entry', 'ledger entries')} shown`);
+    draw(failed, fresh && noneAnswered(ctx.cells(), failed));
   }
 
-  function draw(failed) {
+  /** The rows read so far; when no cell answered, only the problems (no count, no "none match"). */
+  function draw(failed, nothing) {
+    if (nothing) {
+      mount(toolbarEl);
+      mount(resultsEl, failures(failed));
+      ctx.announce('No cell answered');
+      return;
+    }
     const rows = pages.rows();
     const more = pages.more();
     mount(
@@ -124,6 +150,7 @@ export function ledgerView(root, ctx) {
       rows.length ? table(rows) : empty('No ledger entries match these filters in the selected cells.'),
       loadMore(more, () => load(false)),
     );
+    ctx.announce(`${plural(rows.length, 'ledger entry', 'ledger entries')} shown`);
   }
 
   function table(rows) {
@@ -149,22 +176,60 @@ export function ledgerView(root, ctx) {
     );
   }
 
+  /**
+   * One file across the selected cells (a `cell` column or field), saved only when
+   * some cell has entries; the notice says what was saved from where and what failed.
+   */
   async function exportAs(format) {
     let params;
     try {
       params = ledgerParams(filters, { format });
     } catch (error) {
-      mount(resultsEl, problemBox({ title: 'Check the filters', detail: error.message }));
+      mount(exportEl, problemBox({ title: 'Check the filters', detail: error.message }));
       return;
     }
-    ctx.announce(`Exporting ${format.toUpperCase()}…`);
-    const { ok, failed } = await perCell(ctx.cells(), (cell) =>
-      ctx.api.file(cell, 'ledger/export', { search: params, action: EXPORT }),
+    mount(exportEl, loading(`Exporting ${format.toUpperCase()}…`));
+    const cells = ctx.cells();
+    const { ok, failed } = await perCell(cells, async (cell) => {
+      const file = await ctx.api.file(cell, 'ledger/export', { search: params, action: EXPORT });
+      return file.blob.text();
+    });
+    let merged;
+    try {
+      // In the cell picker's order, not the order the cells happened to answer in.
+      const texts = new Map(ok.map(({ cell, value }) => [cell.id, value]));
+      merged = mergeExports(
+        format,
+        cells.filter((c) => texts.has(c.id)).map((c) => ({ cell: c.id, text: texts.get(c.id) })),
+      );
+    } catch (error) {
+      if (!(error instanceof ExportMergeError)) throw error;
+      mount(exportEl, failures(failed), problemBox({ title: 'Export not saved', detail: error.message }));
+      ctx.announce(`Export not saved: ${error.message}`);
+      return;
+    }
+    const filename = merged.total
+      ? exportFilename({
+          from: params.get('from') ?? '',
+          to: params.get('to') ?? '',
+          format,
+          today: new Date().toISOString(),
+        })
+      : '';
+    if (merged.total) saveBlob(filename, new Blob([merged.text], { type: exportType(format) }));
+    const summary = exportSummary(
+      merged,
+      filename,
+      failed.map((f) => f.cell.id),
     );
-    for (const { value } of ok) saveBlob(value.name, value.blob);
-    const rows = pages.rows();
-    if (failed.length) mount(resultsEl, failures(failed), rows.length ? table(rows) : null);
-    ctx.announce(`${plural(ok.length, 'file', 'files')} exported`);
+    mount(
+      exportEl,
+      ok.length
+        ? h('p', { class: `notice ${merged.total ? 'success' : 'info'}`, role: 'status' }, summary)
+        : null,
+      failures(failed),
+    );
+    ctx.announce(summary);
   }
 
   return { refresh: () => load(true) };

@@ -18,6 +18,7 @@ import {
   perCell,
   problemBox,
   reviewBadge,
+  scrollBox,
   select,
   timeRangeFields,
 } from './common.js';
@@ -127,11 +128,16 @@ export function reviewsView(root, ctx) {
       search = reviewQueueParams(filters, { limit: LIMIT });
     } catch (error) {
       if (!(error instanceof FilterError)) throw error;
+      // Counts and rows of an earlier query would answer a question no longer asked.
+      loads++;
+      clear();
       mount(resultsEl, problemBox({ title: 'Check the filters', detail: error.message }));
       formEl.elements.namedItem(error.field)?.focus();
+      ctx.announce(`Check the filters: ${error.message}`);
       return;
     }
     const current = ++loads;
+    clear();
     mount(resultsEl, loading('Loading the review queue…'));
     const { ok, failed } = await perCell(ctx.cells(), (cell) =>
       ctx.api.json(cell, 'reviews/queue', { search, action: READ }),
@@ -141,10 +147,23 @@ export function reviewsView(root, ctx) {
     rows.sort((a, b) => (a.item.at < b.item.at ? -1 : a.item.at > b.item.at ? 1 : 0));
     const shown = new Set(rows.map(({ cell, item }) => keyOf(cell, item)));
     selected = new Set([...selected].filter((k) => shown.has(k)));
+    if (!ok.length) {
+      mount(resultsEl, failures(failed));
+      ctx.announce('No cell answered');
+      return;
+    }
     drawCounts(ok);
     draw(ok, failed);
     const state = filters.state || 'matching';
     ctx.announce(`${plural(rows.length, `${state} movement`, `${state} movements`)} shown`);
+  }
+
+  /** Forgets the rows and takes the counts off screen until a query answers. */
+  function clear() {
+    rows = [];
+    mount(countsEl);
+    mount(resultsEl);
+    updateSelection();
   }
 
   function drawCounts(ok) {
@@ -543,32 +562,35 @@ export function reviewsView(root, ctx) {
         ),
         h('h4', null, 'Review events'),
         events.length
-          ? h(
-              'table',
-              { class: 'data-table compact', id: 'review-events' },
-              h('caption', { class: 'visually-hidden' }, 'Every review change, oldest first'),
+          ? scrollBox(
+              'Review events',
               h(
-                'thead',
-                null,
+                'table',
+                { class: 'data-table compact', id: 'review-events' },
+                h('caption', { class: 'visually-hidden' }, 'Every review change, oldest first'),
                 h(
-                  'tr',
+                  'thead',
                   null,
-                  ['Time', 'From', 'To', 'By', 'Role', 'Comment'].map((c) => h('th', { scope: 'col' }, c)),
-                ),
-              ),
-              h(
-                'tbody',
-                null,
-                events.map((e) =>
                   h(
                     'tr',
                     null,
-                    h('td', { class: 'nowrap' }, formatTime(e.at)),
-                    h('td', null, e.from),
-                    h('td', null, e.to),
-                    h('td', null, e.by),
-                    h('td', null, words(e.role)),
-                    h('td', { class: 'comment' }, e.comment ?? '—'),
+                    ['Time', 'From', 'To', 'By', 'Role', 'Comment'].map((c) => h('th', { scope: 'col' }, c)),
+                  ),
+                ),
+                h(
+                  'tbody',
+                  null,
+                  events.map((e) =>
+                    h(
+                      'tr',
+                      null,
+                      h('td', { class: 'nowrap' }, formatTime(e.at)),
+                      h('td', null, e.from),
+                      h('td', null, e.to),
+                      h('td', null, e.by),
+                      h('td', null, words(e.role)),
+                      h('td', { class: 'comment' }, e.comment ?? '—'),
+                    ),
                   ),
                 ),
               ),

@@ -21,6 +21,7 @@ interface ChartModule {
   aggregate(rows: Row[], days?: string[]): Aggregate;
   niceScale(max: number): { top: number; ticks: number[] };
   stackedBarChart(data: Aggregate, options?: Record<string, unknown>): VNode;
+  labelledDays(days: string[], plotWidth: number): Set<string>;
   chartTable(data: Aggregate): VNode;
 }
 interface MatrixModule {
@@ -29,6 +30,7 @@ interface MatrixModule {
     destinations: string[];
     cell(from: string, to: string): { allowed: number; denied: number };
   };
+  matrixTable(matrix: ReturnType<MatrixModule['corridorMatrix']>): VNode;
 }
 interface VNodeModule {
   findAll(node: VNode, tag: string): VNode[];
@@ -36,7 +38,7 @@ interface VNodeModule {
 }
 
 const chart = await loadConsoleModule<ChartModule>('chart.js');
-const { corridorMatrix } = await loadConsoleModule<MatrixModule>('matrix.js');
+const { corridorMatrix, matrixTable } = await loadConsoleModule<MatrixModule>('matrix.js');
 const { findAll, textOf } = await loadConsoleModule<VNodeModule>('vnode.js');
 
 const row = (
@@ -135,5 +137,33 @@ describe('corridor chart', () => {
     expect(matrix.destinations).toEqual(['au', 'uk']);
     expect(matrix.cell('us', 'uk')).toEqual({ allowed: 3, denied: 1 });
     expect(matrix.cell('eu', 'au')).toEqual({ allowed: 0, denied: 0 });
+  });
+});
+
+describe('corridor chart axis and matrix', () => {
+  it('labels the newest day of a range, however many days fit', () => {
+    // Prepare
+    const days = chart.daysBetween('2026-11-17', '2026-11-30');
+    // Act
+    const svg = chart.stackedBarChart(chart.aggregate(ROWS, days), { width: 360, height: 200 });
+    // Assess
+    const labels = findAll(svg, 'text')
+      .filter((t) => t.attrs.class === 'day')
+      .map((t) => textOf(t));
+    expect(labels.at(-1)).toBe('11-30');
+    expect(labels.length).toBeLessThan(days.length);
+  });
+
+  it('labels every day when there is room', () => {
+    const days = chart.daysBetween('2026-11-17', '2026-11-30');
+    const labels = [...chart.labelledDays(days, 700)];
+    expect(labels).toEqual(days);
+  });
+
+  it('says "none" in a matrix cell without movements', () => {
+    const table = matrixTable(corridorMatrix(ROWS));
+    const empty = findAll(table, 'td').filter((td) => String(td.attrs.class).includes('empty'));
+    expect(empty.length).toBeGreaterThan(0);
+    expect(empty.map((td) => textOf(td))).toEqual(empty.map(() => 'none'));
   });
 });
