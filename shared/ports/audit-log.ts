@@ -14,6 +14,8 @@ export interface AuditFilter {
   target?: string;
   purpose?: string;
   outcome?: string;
+  /** Every entry of one HIM action (the `X-HIM-Action` id). */
+  actionId?: string;
 }
 
 export interface AuditPage {
@@ -31,6 +33,14 @@ export interface AuditLog extends SealableChain {
   readonly name: 'audit';
   /** Seals and appends one entry (retrying a contended head); returns it sealed. */
   append(entry: UnsealedAuditEntry): Promise<AuditEntry>;
+  /**
+   * Appends the entry unless this cell already holds one equal to it but for the time
+   * (`repeatKey`: same action id, actor, role, action, target, source and outcome),
+   * in which case nothing is written and the answer is undefined. The check and
+   * the append are one conditional transaction. An entry without an action id is
+   * always appended.
+   */
+  appendOnce(entry: UnsealedAuditEntry): Promise<AuditEntry | undefined>;
   /** A shard's entries in seq order, from `fromSeq` (inclusive), at most `limit` (all when absent). */
   readShard(shard: number, options?: { fromSeq?: number; limit?: number }): Promise<AuditEntry[]>;
   /** Every shard's head as recorded by the store (seq 0 for an empty shard). */

@@ -3,7 +3,9 @@ import {
   type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AuditEntry, UnsealedAuditEntry } from '../../domain/audit/entry.js';
+import { repeatKey } from '../../domain/audit/repeat.js';
 import { emptyHead, sealEntries, shardFor } from '../../domain/ledger/chain.js';
 import type { ShardHead } from '../../domain/ledger/entry.js';
 import type { AuditFilter, AuditLog, AuditPage } from '../../ports/audit-log.js';
@@ -14,6 +16,7 @@ import { auditClauses, FILTERED_BATCH, withClauses } from './chain-query.js';
 import { retryHeadRaces } from './chain-retry.js';
 import { ChainTable } from './chain-table.js';
 import { ShardLocks } from './ledger-lock.js';
+import { onceTaken } from './ledger-once.js';
 
 /**
  * Item layout of the HIM audit log in the cell table: the chain layout under
@@ -21,6 +24,9 @@ import { ShardLocks } from './ledger-lock.js';
  * with gsi1pk `AUDIT` for time-range queries, and `AUDIT#<shard>` / `HEAD`.
  */
 const AUDIT_CHAIN = chainLayout<AuditEntry>('AUDIT');
+
+/** How long a recorded HIM action answers its repeats (see `appendOnce`). */
+const REPEAT_TTL_SECONDS = 24 * 3600;
 
 export interface DynamoAuditLogOptions {
   client: DynamoDBClient;
@@ -67,6 +73,37 @@ export class DynamoAuditLog implements AuditLog {
 
   /** @throws AppError('storage-unavailable') when DynamoDB fails or the head stays contended. */
   async append(entry: UnsealedAuditEntry): Promise<AuditEntry> {
+    return (await this.appendWith(entry)) as AuditEntry;
+  }
+
+  /** @throws AppError('storage-unavailable') when DynamoDB fails or the head stays contended. */
+  appendOnce(entry: UnsealedAuditEntry): Promise<AuditEntry | undefined> {
+    const key = repeatKey(entry);
+    return this.appendWith(entry, key ? this.repeatItem(key, entry.at) : undefined);
+  }
+
+  /**
+   * `REPEAT#audit#<repeatKey>` / `REPEAT`, first in the append's transaction: it fails when the
+   * same record of the same action was written already. Kept a day (DynamoDB TTL): one action's
+   * calls come seconds apart. Outside the chain partitions and the index, so verification never reads it.
+   */
+  private repeatItem(key: string, at: string): TransactWriteItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: marshall({
+          pk: `REPEAT#audit#${key}`,
+          sk: 'REPEAT',
+          type: 'audit-repeat',
+          expiresAt: Math.floor(Date.parse(at) / 1000) + REPEAT_TTL_SECONDS,
+        }),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  /** Appends the entry, after `once` when given; undefined when `once`'s key was taken. */
+  private appendWith(entry: UnsealedAuditEntry, once?: TransactWriteItem): Promise<AuditEntry | undefined> {
     const shard = shardFor(entry.actor, this.shardCount);
     return this.locks.with([shard], () => {
       let sent: TransactWriteItem[] = [];
@@ -74,8 +111,14 @@ export class DynamoAuditLog implements AuditLog {
         async () => {
           const read = await this.chain.readHead(shard);
           const { sealed, head } = sealEntries(read ?? emptyHead(shard), [entry]);
-          sent = this.chain.appendItems(sealed, head, read);
-          await this.client.send(new TransactWriteItemsCommand({ TransactItems: sent }));
+          const items = this.chain.appendItems(sealed, head, read);
+          sent = once ? [once, ...items] : items;
+          try {
+            await this.client.send(new TransactWriteItemsCommand({ TransactItems: sent }));
+          } catch (error) {
+            if (once && onceTaken(error)) return undefined;
+            throw error;
+          }
           return sealed[0] as AuditEntry;
         },
         {
