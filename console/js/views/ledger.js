@@ -30,7 +30,8 @@ export function ledgerView(root, ctx) {
   let filters = {};
   const search = (cursor) => ledgerParams(filters, { limit: PAGE, ...(cursor ? { cursor } : {}) });
   const pages = pagedRows(ctx, {
-    fetch: (cell, cursor) => ctx.api.json(cell, 'ledger', { search: search(cursor), action: READ }),
+    fetch: (cell, cursor, actionId) =>
+      ctx.api.json(cell, 'ledger', { search: search(cursor), action: READ, actionId }),
     // The API sends each entry's review state beside the sealed records, by position; shown together here.
     itemsOf: (page) =>
       page.entries.map((entry) => ({ ...entry, review: page.reviews?.[`${entry.shard}:${entry.seq}`] })),
@@ -158,8 +159,8 @@ export function ledgerView(root, ctx) {
       return;
     }
     ctx.announce(`Exporting ${format.toUpperCase()}…`);
-    const { ok, failed } = await perCell(ctx.cells(), (cell) =>
-      ctx.api.file(cell, 'ledger/export', { search: params, action: EXPORT }),
+    const { ok, failed } = await perCell(ctx.cells(), (cell, actionId) =>
+      ctx.api.file(cell, 'ledger/export', { search: params, action: EXPORT, actionId }),
     );
     for (const { value } of ok) saveBlob(value.name, value.blob);
     const rows = pages.rows();
