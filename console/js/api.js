@@ -18,12 +18,36 @@ export class ApiError extends Error {
   }
 }
 
+/** The header that names the HIM action a call belongs to (docs/api.md). */
+export const ACTION_HEADER = 'X-HIM-Action';
+
 /**
- * An API client bound to a token.
+ * A new HIM action id (a random UUID). A view makes one per user action (a tab
+ * shown, a filter applied, a page of results, an export, a review change) and
+ * sends it on every call of that action, to every cell, so each cell's audit
+ * log records the action once and the audit tab can show it as one row.
+ */
+export function newActionId() {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  // randomUUID needs a secure context; the same version 4 UUID from random bytes elsewhere.
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * An API client bound to a token. Each call takes the `actionId` of the user action
+ * it belongs to; a call without one is an action of its own (a new id).
  * @param {{ token: () => string, onUnauthorized: (error: ApiError) => void }} options
  */
 export function createApi({ token, onUnauthorized }) {
-  async function call(cell, path, { method = 'GET', search, body, action, accept = 'application/json' }) {
+  async function call(
+    cell,
+    path,
+    { method = 'GET', search, body, action, actionId = newActionId(), accept = 'application/json' },
+  ) {
     if (search?.has('patient') && !isSecureBase(cell.apiBase))
       throw new ApiError({
         status: 0,
@@ -39,6 +63,7 @@ export function createApi({ token, onUnauthorized }) {
         headers: {
           authorization: `Bearer ${token()}`,
           accept,
+          [ACTION_HEADER]: actionId,
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
         body: body !== undefined ? JSON.stringify(body) : undefined,

@@ -28,6 +28,21 @@ export const MECHANISMS = [
   'art49-vital-interests',
   'art49-explicit-consent',
 ];
+/** HIM roles (shared/domain/audit/entry.ts). */
+export const HIM_ROLES = ['him-reviewer', 'privacy-officer', 'integration-admin'];
+/** Purposes of use a note view states (functions/him-api/use-cases/notes.ts). */
+export const PURPOSES_OF_USE = [
+  'treatment',
+  'payment',
+  'operations',
+  'legal',
+  'patient-request',
+  'public-health',
+  'audit',
+];
+/** The audit action of a note view, the PHI access the PHI-access tab lists. */
+export const NOTE_VIEW_ACTION = 'notes.view';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A ledger entry's position, which names it for review: `<shard>:<seq>`. */
 const ENTRY_REF = /^(0|[1-9]\d{0,5}):([1-9]\d{0,11})$/;
 const CELL_ID = /^[a-z][a-z0-9-]{0,31}$/;
@@ -149,6 +164,32 @@ export function rangeParams(filters, page = {}) {
   return params([
     ['from', from],
     ['to', to],
+    ['limit', page.limit ?? ''],
+    ['cursor', page.cursor ?? ''],
+  ]);
+}
+
+/**
+ * Query parameters of `GET audit`: period, who (`actor` as `him:<user>`, `role`), what
+ * (`action`, `target` prefix), why (`purpose`), which HIM action (`actionId`).
+ * @throws {FilterError}
+ */
+export function auditParams(filters, page = {}) {
+  const { from, to } = range(filters);
+  const text = (name) => (filters[name] ?? '').trim();
+  const actor = text('actor');
+  const actionId = text('actionId').toLowerCase();
+  if (actionId && !UUID.test(actionId))
+    throw new FilterError('actionId', 'an action id is a UUID, e.g. 0b7c…-…, as the audit log shows it');
+  return params([
+    ['from', from],
+    ['to', to],
+    ['actor', actor && !actor.startsWith('him:') ? `him:${actor}` : actor],
+    ['role', oneOf('role', filters.role, HIM_ROLES)],
+    ['action', text('action')],
+    ['target', text('target')],
+    ['purpose', oneOf('purpose', filters.purpose, PURPOSES_OF_USE)],
+    ['actionId', actionId],
     ['limit', page.limit ?? ''],
     ['cursor', page.cursor ?? ''],
   ]);

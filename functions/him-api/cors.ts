@@ -1,4 +1,5 @@
 import { type HttpEvent, type HttpResult, header } from '../../shared/http/apigw.js';
+import { ACTION_HEADER } from './action-id.js';
 
 /** CORS headers for a request from an allowed origin (none for others: the browser then blocks the response). */
 export function corsHeaders(event: HttpEvent, allowed: readonly string[]): Record<string, string> {
@@ -16,7 +17,7 @@ export function preflight(event: HttpEvent, allowed: readonly string[]): HttpRes
       ? {
           ...cors,
           'access-control-allow-methods': 'GET, POST, OPTIONS',
-          'access-control-allow-headers': 'authorization, content-type',
+          'access-control-allow-headers': `authorization, content-type, ${ACTION_HEADER}`,
           'access-control-max-age': '600',
         }
       : {},

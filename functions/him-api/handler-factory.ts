@@ -5,6 +5,7 @@ import type { Context } from 'aws-lambda';
 import { AppError, isAppError } from '../../shared/domain/errors.js';
 import { checkPathEncoding, type HttpEvent, type HttpResult, header } from '../../shared/http/apigw.js';
 import { problemResponses } from '../../shared/http/middleware/problem-responses.js';
+import { actionIdOf } from './action-id.js';
 import { grantingRole, type TokenVerifier } from './auth.js';
 import { corsHeaders, preflight } from './cors.js';
 import type { HimRequest, HimRoute } from './route-kit.js';
@@ -30,7 +31,8 @@ export type HimHandler = (event: HttpEvent, context: Context) => Promise<HttpRes
  * The HIM API function: bearer token (jose), route, role, use case, audit entry.
  * Every call but `whoami` is audited, refusals included; the entry is written
  * before the response leaves, so a note is never shown without its PHI-access
- * record. Tests pass their own deps; deps.ts wires production.
+ * record. Each entry names the HIM action it belongs to (`X-HIM-Action`, or an
+ * id the cell makes), so a console action that reached five cells reads as one. Tests pass their own deps; deps.ts wires production.
  */
 export function makeHimHandler(deps: HimHandlerDeps): HimHandler {
   const { logger, him } = deps;
@@ -40,6 +42,7 @@ export function makeHimHandler(deps: HimHandlerDeps): HimHandler {
     .handler(async (event) => {
       checkPathEncoding(event);
       const principal = await deps.verifyToken(header(event, 'authorization'));
+      const actionId = actionIdOf(event, him.ids);
       const method = event.requestContext.http.method.toUpperCase();
       const match = matchPath(ROUTES, method, event.pathParameters?.proxy ?? '');
       if (match.kind === 'not-found') throw new AppError('not-found', 'no such HIM API resource');
@@ -58,14 +61,19 @@ export function makeHimHandler(deps: HimHandlerDeps): HimHandler {
         if (!role) throw forbidden(route);
         return route.run(req);
       }
+      // Every call is recorded, in its own cell, with the action id that groups a console
+      // action's calls: nothing outside the sealed chain decides whether a call is audited.
+      const phi = route.purpose !== undefined;
       const audit = (outcome: string) =>
         him.audit.append({
           at: him.clock.now().toISOString(),
           actor: `him:${principal.user}`,
           role: role ?? (principal.roles.join('+') || 'none'),
           action: route.action as string,
+          actionId,
           target: route.target(req),
           ...(route.purpose?.(req) ? { purpose: route.purpose(req) } : {}),
+          ...(phi && 'country' in principal.location ? { viewerCountry: principal.location.country } : {}),
           sourceIp: event.requestContext.http.sourceIp,
           outcome,
         });

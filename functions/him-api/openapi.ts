@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../shared/domain/errors.js';
 import type { OperationSpec } from '../../shared/http/openapi.js';
+import { ActionHeaders } from './action-id.js';
 import type { HimRoute } from './route-kit.js';
 import { ROUTES } from './routes.js';
 
@@ -38,10 +39,10 @@ function describe(route: HimRoute): string {
   return `${roles}${audit}`;
 }
 
-/** What any HIM call may answer beyond its use case: token, role, input, storage. */
+/** What any HIM call may answer beyond its use case: token, role, action id header, input, storage. */
 function derivedErrors(route: HimRoute): ErrorCode[] {
   const doc = route.doc ?? {};
-  const errors: ErrorCode[] = ['unauthorized', 'forbidden', 'storage-unavailable'];
+  const errors: ErrorCode[] = ['unauthorized', 'forbidden', 'invalid-action-id', 'storage-unavailable'];
   if (doc.path || doc.query || doc.body) errors.push('invalid-query');
   if (doc.query?.shape.cursor) errors.push('invalid-cursor');
   if (doc.body) errors.push('invalid-json');
@@ -67,6 +68,7 @@ export function himOperations(routes: readonly HimRoute[] = ROUTES): OperationSp
       tags: [tagOf(route.path)],
       security: [{ himBearer: [] }],
       extensions: { 'x-roles': route.roles, ...(route.action ? { 'x-audit-action': route.action } : {}) },
+      headers: ActionHeaders,
       ...(doc.path ? { pathParams: doc.path } : {}),
       ...(doc.query ? { query: doc.query } : {}),
       ...(doc.body ? { body: doc.body } : {}),

@@ -92,8 +92,16 @@ const AuditEntry = z
     actor: z.string(),
     role: z.string(),
     action: z.string(),
+    actionId: z
+      .string()
+      .optional()
+      .describe('the HIM action the call belonged to (`X-HIM-Action`); absent on older entries'),
     target: z.string(),
     purpose: z.string().optional().describe('why PHI was read, on PHI routes'),
+    viewerCountry: z
+      .string()
+      .optional()
+      .describe('where the viewer was (ISO 3166-1 alpha-2), on PHI routes when the token said'),
     sourceIp: z.string(),
     outcome: z.string().describe('`ok`, or the problem code the request ended with'),
     shard: z.int().min(0),
@@ -140,6 +148,10 @@ export const SealReport = z
     problems: z.array(z.string()).describe('Every failure, the first bad item first; empty when ok'),
   })
   .meta({ id: 'SealReport' });
+
+export const IntegrityReport = z
+  .object({ ledger: SealReport, audit: SealReport })
+  .meta({ id: 'IntegrityReport', description: 'The ledger and the audit log of a cell, each verified' });
 
 export const SealSummary = z
   .object({

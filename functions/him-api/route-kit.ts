@@ -69,6 +69,7 @@ const FILTER_KEYS = [
   'target',
   'purpose',
   'outcome',
+  'actionId',
 ];
 
 /**

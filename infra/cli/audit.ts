@@ -19,6 +19,7 @@ const USAGE = `usage: visitbridge audit list|verify|digest|bundle (--cell ID | -
            --format table|json|ndjson|csv
 filters (list): --actor him:USER --role ROLE --action notes.view --target note:SENDER/NOTE (a prefix)
          --purpose treatment|payment|operations|legal|patient-request|public-health|audit --outcome ok|CODE
+         --action-id UUID (every entry of one HIM action)
   verify   the cell checks the audit log against its signed digest chain; --format table|json; exit 1 when not ok
   digest   seal the audit log now with a signed digest (integration-admin); exit 1 when the cell refuses
   bundle   everything an outside auditor needs to verify offline, --out DIR (see verify-bundle)
@@ -28,17 +29,24 @@ ${CHAIN_EXIT_CODES}
 
 const OPTIONS = {
   ...CHAIN_OPTIONS,
-  ...stringOptions('actor', 'role', 'action', 'target', 'purpose', 'outcome'),
+  ...stringOptions('actor', 'role', 'action', 'target', 'purpose', 'outcome', 'action-id'),
 };
 
+type ListKey = keyof typeof AuditQuery.shape;
+
 /** The options of `list` only: the HIM API's audit query parameters, each passed on under its name. */
-const LIST_KEYS = Object.keys(AuditQuery.shape) as Array<keyof typeof AuditQuery.shape>;
+const LIST_KEYS = Object.keys(AuditQuery.shape) as ListKey[];
+
+/** The command-line option of a query parameter: `actionId` is `--action-id`. */
+const optionOf = (key: ListKey): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const listValue = (v: object, key: ListKey) => (v as Record<string, string | undefined>)[optionOf(key)];
 
 const VIEW = columnsView(
-  ['SEQ', 'AT', 'ACTOR', 'ROLE', 'ACTION', 'TARGET', 'PURPOSE', 'SOURCE IP', 'OUTCOME'],
+  ['SEQ', 'AT', 'ACTION ID', 'ACTOR', 'ROLE', 'ACTION', 'TARGET', 'PURPOSE', 'SOURCE IP', 'OUTCOME'],
   (e: AuditEntry) => [
     `${e.shard}:${e.seq}`,
     e.at,
+    e.actionId ?? '-',
     e.actor,
     e.role,
     e.action,
@@ -65,8 +73,8 @@ export async function auditCommand(
     if (rest.length > 0 || (command !== 'list' && !seal))
       throw new UsageError(`unknown command ${command ?? '(none)'}`);
     if (seal) {
-      if (LIST_KEYS.some((k) => v[k] !== undefined))
-        throw new UsageError(`--${LIST_KEYS.join(', --')} are for list, not ${command}`);
+      if (LIST_KEYS.some((k) => listValue(v, k) !== undefined))
+        throw new UsageError(`--${LIST_KEYS.map(optionOf).join(', --')} are for list, not ${command}`);
       const target = await resolveTarget(v, env, [SEAL_ROLES[command as SealCommand]]);
       return runSealCommand(command as SealCommand, 'audit', target, v, io);
     }
@@ -76,7 +84,7 @@ export async function auditCommand(
     const page = await himJson<{ entries: AuditEntry[]; nextCursor?: string }>(
       target,
       'GET',
-      `audit${queryString(Object.fromEntries(LIST_KEYS.map((k) => [k, v[k]])))}`,
+      `audit${queryString(Object.fromEntries(LIST_KEYS.map((k) => [k, listValue(v, k)])))}`,
     );
     writePage(io, format, page, page.entries, VIEW, 'entries');
     return EXIT_CODES.ok;

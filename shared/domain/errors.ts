@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'request-timeout'
   | 'invalid-cursor'
   | 'invalid-query'
+  | 'invalid-action-id'
   | 'method-not-allowed'
   | 'unauthorized'
   | 'forbidden'

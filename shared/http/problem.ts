@@ -128,6 +128,11 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
     title: 'Invalid query parameters',
     when: 'an HIM API path, query or body value is not valid; `errors` names each',
   },
+  'invalid-action-id': {
+    status: 400,
+    title: 'Invalid X-HIM-Action header',
+    when: 'the `X-HIM-Action` header of an HIM API call is not a UUID (send none and the cell makes one)',
+  },
   'method-not-allowed': {
     status: 405,
     title: 'Method not allowed',

@@ -14,6 +14,8 @@ export interface AuditFilter {
   target?: string;
   purpose?: string;
   outcome?: string;
+  /** Every entry of one HIM action (the `X-HIM-Action` id). */
+  actionId?: string;
 }
 
 export interface AuditPage {

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Locator, type Page } from 'playwright-core';
-import { PROJECT_ROOT } from '../../infra/local/settings.js';
+import { mintDevToken } from '../../infra/cli/local-stack.js';
+import { DEMO_SENDER_ID, PROJECT_ROOT } from '../../infra/local/settings.js';
 import type { LocalStack } from '../../infra/local/stack.js';
 import { fixturePatients } from '../fixtures/notes.js';
 import { assertAccessible } from './axe.js';
@@ -31,7 +33,8 @@ export interface ConsoleE2eOptions {
 /**
  * Drives the HIM console in Chromium against a running local stack: sign in with
  * a dev token, pick cells, filter and export the ledger, read the corridor chart
- * and chain status, replay a parked delivery and watch it land, read the audit log,
+ * and chain status, replay a parked delivery and watch it land, read the audit log
+ * (one row per HIM action across cells) and the PHI access view,
  * work the review queue as a reviewer (mark reviewed, flag) and as a privacy officer (resolve).
  * @returns the process exit code
  */
@@ -263,6 +266,81 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
       assert.ok(!shown.includes(UK_ID?.value ?? '?'), 'the audit log shows no identifier');
       await shot('07-audit');
     });
+
+    await step('shows one console action across every cell as one audit row listing the cells', async () => {
+      const cells = stack.cells.map((c) => c.id);
+      for (const cell of cells) await page.check(`input[name="cell"][value="${cell}"]`);
+      await page.getByRole('tab', { name: 'Corridors' }).click();
+      await panel('corridors').locator('svg.chart').waitFor();
+      // One filter submit on the Corridors tab: one HIM action, one call to each cell.
+      const sent: string[] = [];
+      const onRequest = (request: { url(): string; headers(): Record<string, string> }) => {
+        if (/\/v1\/him\/corridors\b/.test(request.url())) sent.push(request.headers()['x-him-action'] ?? '');
+      };
+      page.on('request', onRequest);
+      await panel('corridors').locator('button[type="submit"]').click();
+      await panel('corridors').locator('svg.chart').waitFor();
+      for (const deadline = Date.now() + 10_000; sent.length < cells.length && Date.now() < deadline; )
+        await page.waitForTimeout(50);
+      page.off('request', onRequest);
+      const [actionId = ''] = sent;
+      assert.equal(sent.length, cells.length, 'one corridors call per cell');
+      assert.match(actionId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.deepEqual(new Set(sent), new Set([actionId]), 'every cell got the same action id');
+      await page.getByRole('tab', { name: 'Audit log' }).click();
+      await panel('audit').getByRole('button', { name: 'Apply' }).click();
+      const row = panel('audit').locator(`#audit-table tr[data-action-id="${actionId}"]`);
+      await row.waitFor();
+      assert.equal(await row.count(), 1, 'one row for the action');
+      assert.equal(await row.getAttribute('data-cells'), cells.join(' '));
+      assert.match(await text(row.locator('.audit-cells')), new RegExp(`^${cells.join(', ')}$`));
+      assert.match(await text(row), /corridors\.summary/);
+      await shot('07b-audit-one-row-per-action');
+    });
+
+    await step(
+      'lists note views in the PHI access tab: who, which note, from where, why, shown or refused',
+      async () => {
+        const view = async (token: string) => {
+          const res = await fetch(
+            `${stack.url}/uk/v1/him/notes/${DEMO_SENDER_ID}/${notes.crossBorder}/1?purpose=treatment`,
+            { headers: { authorization: `Bearer ${token}`, 'x-him-action': randomUUID() } },
+          );
+          await res.arrayBuffer();
+          return res.status;
+        };
+        const officer = await mintDevToken(stack.url, {
+          user: 'e2e.reader',
+          roles: ['privacy-officer'],
+          country: 'GB',
+        });
+        assert.equal(await view(officer.access_token), 200);
+        const nowhere = await mintDevToken(stack.url, { user: 'e2e.nowhere', roles: ['privacy-officer'] });
+        assert.equal(await view(nowhere.access_token), 403);
+        await page.getByRole('tab', { name: 'PHI access' }).click();
+        const phi = panel('phi-access');
+        await phi.locator('#pf-purpose').selectOption('treatment');
+        await phi.locator('button[type="submit"]').click();
+        const shown = phi.locator('#phi-access-table tr', { hasText: 'him:e2e.reader' });
+        await shown.first().waitFor();
+        const seen = await text(shown.first());
+        assert.match(seen, new RegExp(notes.crossBorder));
+        assert.match(seen, /privacy-officer/);
+        assert.match(seen, /GB/);
+        assert.match(seen, /treatment/);
+        assert.match(seen, /shown/);
+        const refused = await text(
+          phi.locator('#phi-access-table tr', { hasText: 'him:e2e.nowhere' }).first(),
+        );
+        assert.match(refused, /unknown/);
+        assert.match(refused, /refused: viewer country unknown/);
+        const all = await text(phi.locator('#phi-access-table'));
+        assert.ok(!all.includes(UK_ID?.value ?? '?'), 'the PHI access view shows no identifier');
+        assert.ok(!all.includes(fixturePatients.uk.name.family), 'nor a patient name');
+        await shot('07c-phi-access');
+        for (const cell of ['us', 'ca', 'au']) await page.uncheck(`input[name="cell"][value="${cell}"]`);
+      },
+    );
 
     await step('has no serious accessibility violations on any tab or delivery detail (axe)', () =>
       everyTabIsAccessible(page),

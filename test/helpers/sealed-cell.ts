@@ -56,6 +56,7 @@ export const auditAction = (i: number, at: Date): UnsealedAuditEntry => ({
   actor: 'him:alice',
   role: 'him-reviewer',
   action: 'notes.view',
+  actionId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
   target: `note:sender-a/note-${i}/1/created`,
   sourceIp: '192.0.2.10',
   outcome: 'ok',

@@ -57,7 +57,7 @@ test('the forwarded, sender and JWKS routes reach ingest without an authorizer; 
   }
 });
 
-test('no route captures OPTIONS, so API Gateway answers HIM preflights for the console with GET, POST and the auth header', () => {
+test('no route captures OPTIONS, so API Gateway answers HIM preflights for the console with GET, POST, the auth and the HIM action headers', () => {
   for (const { cellId } of synth.cells) {
     // Prepare
     const [[, api] = []] = resourcesOfType(stateless(cellId), 'AWS::ApiGatewayV2::Api');
@@ -68,7 +68,7 @@ test('no route captures OPTIONS, so API Gateway answers HIM preflights for the c
     expect(capturing).toEqual([]);
     expect(cors).toMatchObject({
       AllowMethods: ['GET', 'POST', 'OPTIONS'],
-      AllowHeaders: ['authorization', 'content-type'],
+      AllowHeaders: ['authorization', 'content-type', 'x-him-action'],
       AllowOrigins: [
         { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.any(String), 'DomainName'] }]] },
       ],

@@ -88,9 +88,24 @@ describe('the cell OpenAPI document', () => {
       operationId: 'getLedgerDigestsByDigestId',
       tags: ['Ledger'],
       security: [{ himBearer: [] }],
-      parameters: [{ name: 'digestId', in: 'path', required: true, schema: { type: 'string' } }],
+      parameters: [
+        { name: 'digestId', in: 'path', required: true, schema: { type: 'string' } },
+        { name: 'X-HIM-Action', in: 'header', required: false, schema: { type: 'string', format: 'uuid' } },
+      ],
     });
-    expect(Object.keys(op?.responses ?? {})).toEqual(['200', '401', '403', '503']);
+    expect(Object.keys(op?.responses ?? {})).toEqual(['200', '400', '401', '403', '503']);
+  });
+
+  it('documents the optional X-HIM-Action header, and its 400, on every HIM operation', () => {
+    const him = Object.entries(doc.paths).filter(([path]) => path.startsWith('/v1/him/'));
+    const ops = him.flatMap(([, item]) => Object.values(item));
+    expect(ops.length).toBeGreaterThan(20);
+    for (const op of ops) {
+      expect(op.parameters).toContainEqual(
+        expect.objectContaining({ name: 'X-HIM-Action', in: 'header', required: false }),
+      );
+      expect(op.responses).toHaveProperty('400');
+    }
   });
 
   it('has component schemas that compile in Ajv strict mode (draft 2020-12)', () => {

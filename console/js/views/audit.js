@@ -1,7 +1,11 @@
-/** Audit tab: the hash-chained log of HIM actions in each selected cell. */
+/**
+ * Audit tab: the hash-chained log of HIM actions of the selected cells, one row per
+ * action (one action id), listing the cells it reached.
+ */
+import { groupByAction } from '../audit-actions.js';
 import { field, mount } from '../dom.js';
 import { formatTime, plural, words } from '../format.js';
-import { FilterError, rangeParams } from '../query.js';
+import { auditParams, FilterError, HIM_ROLES, PURPOSES_OF_USE } from '../query.js';
 import { h } from '../vnode.js';
 import {
   badge,
@@ -9,29 +13,38 @@ import {
   empty,
   failures,
   filterForm,
+  labelled,
   loading,
   loadMore,
   pagedRows,
   problemBox,
+  select,
   timeRangeFields,
 } from './common.js';
 
 const PAGE = 50;
 const READ = 'read the audit log';
+const FILTERS = ['from', 'to', 'actor', 'role', 'action', 'target', 'purpose', 'actionId'];
 
-/** Target ids of an audit entry as `key=value` pairs (ids only, never PHI). */
-function targetLabel(target) {
-  if (!target || typeof target !== 'object') return target ? String(target) : '—';
-  const parts = Object.entries(target).map(([k, v]) => `${k}=${v}`);
-  return parts.length ? parts.join(' ') : '—';
+const outcomeTone = (outcome) => (outcome === 'ok' ? 'ok' : 'warn');
+
+/** The outcome of an action: one badge when every cell ended alike, else one per cell. */
+function outcomeCell(outcomes) {
+  const distinct = [...new Set(outcomes.map((o) => o.outcome))];
+  if (distinct.length === 1) return badge(outcomeTone(distinct[0]), distinct[0]);
+  return outcomes.map((o) => [badge(outcomeTone(o.outcome), `${o.cell}: ${o.outcome}`), ' ']);
 }
 
 /** Mounts the audit tab into `root`. */
 export function auditView(root, ctx) {
   let filters = {};
   const pages = pagedRows(ctx, {
-    fetch: (cell, cursor) =>
-      ctx.api.json(cell, 'audit', { search: rangeParams(filters, { limit: PAGE, cursor }), action: READ }),
+    fetch: (cell, cursor, actionId) =>
+      ctx.api.json(cell, 'audit', {
+        search: auditParams(filters, { limit: PAGE, cursor }),
+        action: READ,
+        actionId,
+      }),
     itemsOf: (page) => page.entries,
     timeOf: (entry) => entry.at,
   });
@@ -42,6 +55,20 @@ export function auditView(root, ctx) {
       'Audit filters',
       apply,
       ...timeRangeFields('af'),
+      labelled('af-actor', 'Actor', h('input', { id: 'af-actor', name: 'actor', placeholder: 'him:user' })),
+      labelled('af-role', 'Role', select('af-role', 'role', HIM_ROLES)),
+      labelled(
+        'af-action',
+        'Action',
+        h('input', { id: 'af-action', name: 'action', placeholder: 'notes.view' }),
+      ),
+      labelled(
+        'af-target',
+        'Target starts with',
+        h('input', { id: 'af-target', name: 'target', placeholder: 'note:sender/note' }),
+      ),
+      labelled('af-purpose', 'Purpose', select('af-purpose', 'purpose', PURPOSES_OF_USE)),
+      labelled('af-action-id', 'Action id', h('input', { id: 'af-action-id', name: 'actionId' })),
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Apply')),
     ),
     h('div', { class: 'results', 'aria-live': 'polite' }),
@@ -51,61 +78,65 @@ export function auditView(root, ctx) {
 
   function apply(event) {
     event.preventDefault();
-    filters = { from: field(formEl, 'from'), to: field(formEl, 'to') };
+    filters = Object.fromEntries(FILTERS.map((name) => [name, field(formEl, name)]));
     return load(true);
   }
 
   async function load(fresh) {
     try {
-      rangeParams(filters);
+      auditParams(filters);
     } catch (error) {
       if (!(error instanceof FilterError)) throw error;
-      mount(resultsEl, problemBox({ title: 'Check the range', detail: error.message }));
+      mount(resultsEl, problemBox({ title: 'Check the filters', detail: error.message }));
+      formEl.elements.namedItem(error.field)?.focus();
       return;
     }
     if (fresh) mount(resultsEl, loading('Loading the audit log…'));
     const failed = await pages.load(fresh);
     if (!failed) return;
-    const rows = pages.rows();
+    const actions = groupByAction(
+      pages.rows(),
+      ctx.cells().map((c) => c.id),
+    );
     mount(
       resultsEl,
       failures(failed),
-      rows.length ? table(rows) : empty('No audit entries in this range for the selected cells.'),
+      actions.length ? table(actions) : empty('No audit entries match for the selected cells.'),
       loadMore(pages.more(), () => load(false)),
     );
-    ctx.announce(`${plural(rows.length, 'audit entry', 'audit entries')} shown`);
+    ctx.announce(`${plural(actions.length, 'HIM action', 'HIM actions')} shown`);
   }
 
-  function table(rows) {
+  function table(actions) {
     return dataTable(
       'audit-table',
-      'Audit entries, newest first',
-      ['Time', 'Cell', 'Seq', 'Actor', 'Role', 'Action', 'Target', 'Purpose', 'From', 'Outcome'],
-      rows,
-      ({ cell, item: entry }) =>
+      'HIM actions, newest first: one row per action, with the cells it reached',
+      ['Time', 'Cells', 'Actor', 'Role', 'Action', 'Target', 'Purpose', 'From', 'Outcome', 'Action id'],
+      actions,
+      (a) =>
         h(
           'tr',
-          null,
-          h('td', { class: 'nowrap', title: entry.at }, formatTime(entry.at)),
-          h('td', null, cell.id),
-          h('td', { class: 'num' }, entry.seq ?? '—'),
-          h('td', { class: 'mono' }, entry.actor ?? '—'),
+          { 'data-action-id': a.actionId ?? '', 'data-cells': a.cells.join(' ') },
+          h('td', { class: 'nowrap', title: a.at }, formatTime(a.at)),
           h(
             'td',
-            { class: 'nowrap' },
-            Array.isArray(entry.role) ? entry.role.join(', ') : (entry.role ?? '—'),
+            {
+              class: 'audit-cells',
+              title: a.entries.map((e) => `${e.cell.id} seq ${e.entry.seq}`).join('\n'),
+            },
+            a.cells.join(', '),
           ),
-          h('td', null, words(entry.action)),
-          h('td', { class: 'mono small' }, targetLabel(entry.target)),
-          h('td', null, entry.purpose ? words(entry.purpose) : '—'),
-          h('td', { class: 'mono' }, entry.sourceIp ?? '—'),
+          h('td', { class: 'mono' }, a.actor || '—'),
+          h('td', { class: 'nowrap' }, a.role || '—'),
+          h('td', null, words(a.action)),
+          h('td', { class: 'mono small' }, a.target || '—'),
+          h('td', null, a.purpose ? words(a.purpose) : '—'),
+          h('td', { class: 'mono' }, a.sourceIp || '—'),
+          h('td', null, outcomeCell(a.outcomes)),
           h(
             'td',
-            null,
-            badge(
-              /^(ok|allowed|success|2\d\d)$/.test(String(entry.outcome)) ? 'ok' : 'warn',
-              String(entry.outcome ?? '—'),
-            ),
+            { class: 'mono small', title: a.actionId ?? 'recorded before action ids' },
+            a.actionId ? a.actionId.slice(0, 8) : '—',
           ),
         ),
     );

@@ -61,11 +61,12 @@ export function bulkReplay(root, ctx, onDone) {
     }
     mount(statusEl);
     const cells = ctx.cells();
-    const { ok, failed } = await perCell(cells, (cell) =>
+    const { ok, failed } = await perCell(cells, (cell, actionId) =>
       ctx.api.json(cell, 'deliveries/replay', {
         method: 'POST',
         body: { ...range, dryRun: true },
         action: REPLAY,
+        actionId,
       }),
     );
     if (current !== counts) return;
@@ -109,11 +110,12 @@ export function bulkReplay(root, ctx, onDone) {
     if (!pending) return;
     const { range, cells } = pending;
     pending = undefined;
-    const { ok, failed } = await perCell(cells, (cell) =>
+    const { ok, failed } = await perCell(cells, (cell, actionId) =>
       ctx.api.json(cell, 'deliveries/replay', {
         method: 'POST',
         body: { ...range, dryRun: false },
         action: REPLAY,
+        actionId,
       }),
     );
     const requeued = ok.reduce((sum, { value }) => sum + (value.requeued ?? 0), 0);

@@ -1,4 +1,5 @@
 /** Shared pieces of every view: problem, loading and empty states, and per-cell fan-out. */
+import { newActionId } from '../api.js';
 import { forbiddenMessage, reviewLabel } from '../format.js';
 import { h } from '../vnode.js';
 
@@ -31,11 +32,14 @@ export const loading = (text = 'Loading…') =>
 export const empty = (text) => h('p', { class: 'state empty' }, text);
 
 /**
- * Runs one call per selected cell in parallel; one cell failing does not hide the others.
+ * Runs one call per selected cell in parallel, as one HIM action: `call(cell, actionId)`
+ * gets the same new action id for every cell (pass it to the API as `actionId`).
+ * One cell failing does not hide the others.
  * @returns {Promise<{ ok: Array<{ cell, value }>, failed: Array<{ cell, error }> }>}
  */
 export async function perCell(cells, call) {
-  const settled = await Promise.allSettled(cells.map((cell) => call(cell)));
+  const actionId = newActionId();
+  const settled = await Promise.allSettled(cells.map((cell) => call(cell, actionId)));
   const ok = [];
   const failed = [];
   settled.forEach((result, i) => {
@@ -155,7 +159,8 @@ export const loadMore = (more, onclick) =>
  * that `reset()` (e.g. filters found invalid) overtook.
  *
  * @param ctx the view context (`cells()`)
- * @param fetch `(cell, cursor) => Promise<page>`; a page carries `nextCursor` when there is more
+ * @param fetch `(cell, cursor, actionId) => Promise<page>`; a page carries `nextCursor` when there is more;
+ *   every cell's page of one `load` is one HIM action (one `actionId`)
  * @param itemsOf the items of a page
  * @param timeOf the ISO instant an item sorts by
  */
@@ -179,7 +184,9 @@ export function pagedRows(ctx, { fetch, itemsOf, timeOf }) {
         cursors = new Map();
       }
       const current = ++latest;
-      const { ok, failed } = await perCell(cells, (cell) => fetch(cell, cursors.get(cell.id)));
+      const { ok, failed } = await perCell(cells, (cell, actionId) =>
+        fetch(cell, cursors.get(cell.id), actionId),
+      );
       if (current !== latest) return null;
       for (const { cell, value } of ok) {
         rows.push(...(itemsOf(value) ?? []).map((item) => ({ cell, item })));

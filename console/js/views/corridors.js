@@ -93,8 +93,8 @@ export function corridorsView(root, ctx) {
       return;
     }
     mount(resultsEl, loading('Loading corridors…'));
-    const { ok, failed } = await perCell(ctx.cells(), (cell) =>
-      ctx.api.json(cell, 'corridors', { search, action: READ }),
+    const { ok, failed } = await perCell(ctx.cells(), (cell, actionId) =>
+      ctx.api.json(cell, 'corridors', { search, action: READ, actionId }),
     );
     if (current !== loads) return;
     rows = ok.flatMap(({ value }) => value.rows ?? []);

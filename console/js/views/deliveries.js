@@ -1,4 +1,5 @@
 /** Deliveries tab: outbox items by state, their detail, and replay of parked ones. */
+import { newActionId } from '../api.js';
 import { field, mount } from '../dom.js';
 import { attemptLabel, formatTime, noteLabel, outcomeLabel, plural, words } from '../format.js';
 import { DELIVERY_STATES, deliveriesParams, deliveryEvent, deliveryPath } from '../query.js';
@@ -28,10 +29,11 @@ export function deliveriesView(root, ctx) {
   let state = 'parked';
   let open;
   const pages = pagedRows(ctx, {
-    fetch: (cell, cursor) =>
+    fetch: (cell, cursor, actionId) =>
       ctx.api.json(cell, 'deliveries', {
         search: deliveriesParams(state, { limit: PAGE, cursor }),
         action: READ,
+        actionId,
       }),
     itemsOf: (page) => page.items,
     timeOf: (item) => item.updatedAt ?? item.receivedAt,
@@ -150,16 +152,16 @@ export function deliveriesView(root, ctx) {
     );
   }
 
-  async function fetchItem(cell, item) {
+  async function fetchItem(cell, item, actionId) {
     const search = new URLSearchParams({ event: deliveryEvent(item) });
-    return ctx.api.json(cell, deliveryPath(item), { search, action: READ });
+    return ctx.api.json(cell, deliveryPath(item), { search, action: READ, actionId });
   }
 
-  async function detail(cell, item, focus = true) {
+  async function detail(cell, item, focus = true, actionId = undefined) {
     open = { cell, item };
     mount(detailEl, loading('Loading delivery…'));
     try {
-      const full = await fetchItem(cell, item);
+      const full = await fetchItem(cell, item, actionId);
       if (open?.item !== item) return full;
       mount(
         detailEl,
@@ -197,12 +199,13 @@ export function deliveriesView(root, ctx) {
       return;
     }
     ctx.announce(`Replay of ${label} requested`);
-    // The worker picks the item up from the stream; follow it until it settles.
-    let current = await detail(cell, item, false);
+    // The worker picks the item up from the stream; follow it until it settles (one action: the cell records it once).
+    const follow = newActionId();
+    let current = await detail(cell, item, false, follow);
     for (let i = 0; i < 20 && current && !SETTLED.has(current.state); i++) {
       await new Promise((r) => setTimeout(r, 750));
       if (open?.item !== item) break;
-      current = await detail(cell, item, false);
+      current = await detail(cell, item, false, follow);
     }
     if (current) ctx.announce(`${label} is now ${current.state}`);
     await load(true);

@@ -32,7 +32,8 @@ export function ledgerView(root, ctx) {
   let filters = {};
   const search = (cursor) => ledgerParams(filters, { limit: PAGE, ...(cursor ? { cursor } : {}) });
   const pages = pagedRows(ctx, {
-    fetch: (cell, cursor) => ctx.api.json(cell, 'ledger', { search: search(cursor), action: READ }),
+    fetch: (cell, cursor, actionId) =>
+      ctx.api.json(cell, 'ledger', { search: search(cursor), action: READ, actionId }),
     // The API sends each entry's review state beside the sealed records, by position; shown together here.
     itemsOf: (page) =>
       page.entries.map((entry) => ({ ...entry, review: page.reviews?.[`${entry.shard}:${entry.seq}`] })),
@@ -190,8 +191,8 @@ export function ledgerView(root, ctx) {
     }
     mount(exportEl, loading(`Exporting ${format.toUpperCase()}…`));
     const cells = ctx.cells();
-    const { ok, failed } = await perCell(cells, async (cell) => {
-      const file = await ctx.api.file(cell, 'ledger/export', { search: params, action: EXPORT });
+    const { ok, failed } = await perCell(cells, async (cell, actionId) => {
+      const file = await ctx.api.file(cell, 'ledger/export', { search: params, action: EXPORT, actionId });
       return file.blob.text();
     });
     let merged;

@@ -139,8 +139,8 @@ export function reviewsView(root, ctx) {
     const current = ++loads;
     clear();
     mount(resultsEl, loading('Loading the review queue…'));
-    const { ok, failed } = await perCell(ctx.cells(), (cell) =>
-      ctx.api.json(cell, 'reviews/queue', { search, action: READ }),
+    const { ok, failed } = await perCell(ctx.cells(), (cell, actionId) =>
+      ctx.api.json(cell, 'reviews/queue', { search, action: READ, actionId }),
     );
     if (current !== loads) return;
     rows = ok.flatMap(({ cell, value }) => (value.entries ?? []).map((item) => ({ cell, item })));
@@ -369,11 +369,12 @@ export function reviewsView(root, ctx) {
     try {
       const { ok, failed } = await perCell(
         [...byCell.values()].map((g) => g.cell),
-        (cell) =>
+        (cell, actionId) =>
           ctx.api.json(cell, 'reviews', {
             method: 'POST',
             body: { refs: byCell.get(cell.id).refs, state, ...(comment ? { comment } : {}) },
             action: MARK,
+            actionId,
           }),
       );
       const changed = ok.reduce((n, { value }) => n + (value.reviews?.length ?? 0), 0);
@@ -418,11 +419,12 @@ export function reviewsView(root, ctx) {
     if (busy) return false;
     busy = true;
     try {
-      const { ok, failed } = await perCell([cell], (c) =>
+      const { ok, failed } = await perCell([cell], (c, actionId) =>
         ctx.api.json(c, reviewPath(item.review.ref, 'resolve'), {
           method: 'POST',
           body: { comment },
           action: RESOLVE,
+          actionId,
         }),
       );
       if (ok.length) ctx.dataChanged();

@@ -6,6 +6,7 @@ import { corridorsView } from './corridors.js';
 import { deliveriesView } from './deliveries.js';
 import { integrityView } from './integrity.js';
 import { ledgerView } from './ledger.js';
+import { phiAccessView } from './phi-access.js';
 import { reviewsView } from './reviews.js';
 
 const TABS = [
@@ -15,6 +16,8 @@ const TABS = [
   { id: 'integrity', label: 'Integrity', view: integrityView },
   { id: 'deliveries', label: 'Deliveries', view: deliveriesView },
   { id: 'audit', label: 'Audit log', view: auditView },
+  // Who read the audit log may see it (GET audit: him-reviewer, privacy-officer).
+  { id: 'phi-access', label: 'PHI access', view: phiAccessView, roles: ['him-reviewer', 'privacy-officer'] },
 ];
 
 /**
@@ -24,15 +27,16 @@ const TABS = [
  *   and `dataChanged()`, which a view calls after changing data: the other views read again when next shown.
  */
 export function shellView(root, { config, selected, onCellsChange, ctx }) {
+  const tabs = TABS.filter((tab) => !tab.roles || tab.roles.some((role) => ctx.can?.(role)));
   let chosen = new Set(selected);
-  let active = TABS[0];
+  let active = tabs[0];
   const views = new Map();
   const stale = new Set();
   const viewCtx = {
     ...ctx,
     cells: () => config.cells.filter((c) => chosen.has(c.id)),
     dataChanged: () => {
-      for (const tab of TABS) if (tab !== active && views.has(tab.id)) stale.add(tab.id);
+      for (const tab of tabs) if (tab !== active && views.has(tab.id)) stale.add(tab.id);
     },
   };
 
@@ -61,7 +65,7 @@ export function shellView(root, { config, selected, onCellsChange, ctx }) {
     h(
       'div',
       { class: 'tabs', role: 'tablist', 'aria-label': 'Console sections', onkeydown: arrowKeys },
-      TABS.map((tab, i) =>
+      tabs.map((tab, i) =>
         h(
           'button',
           {
@@ -82,7 +86,7 @@ export function shellView(root, { config, selected, onCellsChange, ctx }) {
       { class: 'notice info no-cells', hidden: chosen.size > 0 },
       'Select at least one cell to see its data.',
     ),
-    TABS.map((tab, i) =>
+    tabs.map((tab, i) =>
       h('section', {
         class: 'panel',
         role: 'tabpanel',
@@ -99,7 +103,7 @@ export function shellView(root, { config, selected, onCellsChange, ctx }) {
     chosen = new Set([...root.querySelectorAll('input[name="cell"]:checked')].map((i) => i.value));
     onCellsChange([...chosen]);
     noCells.hidden = chosen.size > 0;
-    for (const tab of TABS) if (views.has(tab.id)) stale.add(tab.id);
+    for (const tab of tabs) if (views.has(tab.id)) stale.add(tab.id);
     refreshActive();
   }
 
@@ -116,7 +120,7 @@ export function shellView(root, { config, selected, onCellsChange, ctx }) {
 
   function show(tab, focus = false) {
     active = tab;
-    for (const t of TABS) {
+    for (const t of tabs) {
       const button = root.querySelector(`#tab-${t.id}`);
       button.setAttribute('aria-selected', String(t === tab));
       button.tabIndex = t === tab ? 0 : -1;
@@ -127,11 +131,11 @@ export function shellView(root, { config, selected, onCellsChange, ctx }) {
   }
 
   function arrowKeys(event) {
-    const i = TABS.indexOf(active);
-    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 }[event.key];
+    const i = tabs.indexOf(active);
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[event.key];
     if (next === undefined) return;
     event.preventDefault();
-    show(TABS[(next + TABS.length) % TABS.length], true);
+    show(tabs[(next + tabs.length) % tabs.length], true);
   }
 
   refreshActive();

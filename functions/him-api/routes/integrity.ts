@@ -6,6 +6,25 @@ import { listDigests, sealNow, verifyIntegrity } from '../use-cases/integrity.js
 export const INTEGRITY_ROUTES: readonly HimRoute[] = [
   {
     method: 'GET',
+    path: 'integrity/verify',
+    doc: {
+      operationId: 'verifyIntegrity',
+      summary: 'Verify the ledger and the audit log against their digest chains in one call, failing closed',
+      response: { schema: Body.IntegrityReport },
+    },
+    roles: [R, P],
+    action: 'integrity.verify',
+    target: () => 'ledger+audit',
+    run: json(200, async ({ deps }) => {
+      const [ledger, audit] = await Promise.all([
+        verifyIntegrity(deps, 'ledger'),
+        verifyIntegrity(deps, 'audit'),
+      ]);
+      return { ledger, audit };
+    }),
+  },
+  {
+    method: 'GET',
     path: 'ledger/verify',
     doc: {
       operationId: 'verifyLedger',

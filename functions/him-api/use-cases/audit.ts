@@ -15,6 +15,10 @@ export const AuditQuery = z.object({
   target: Text.optional().describe('entries whose target starts with this, e.g. `note:demo/n-1`'),
   purpose: z.enum(PURPOSES_OF_USE).optional(),
   outcome: Text.optional().describe('`ok` or a problem code'),
+  actionId: z
+    .uuid()
+    .optional()
+    .describe('the entries of one HIM action (the `X-HIM-Action` id its calls carried)'),
   limit: Limit,
   cursor: z.string().min(1).optional(),
 });
@@ -22,7 +26,7 @@ export const AuditQuery = z.object({
 const withoutUndefined = <T extends object>(o: T): T =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-/** One page of HIM audit entries in time order, filtered by who, what, why, how it ended and when. */
+/** One page of HIM audit entries in time order, filtered by who, what, why, how it ended, which action and when. */
 export async function listAudit(
   deps: HimDeps,
   query: unknown,

@@ -7,6 +7,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ACTION_HEADER } from '../../../functions/him-api/action-id.js';
 import { HIM_ROUTE } from '../../../functions/him-api/handler-factory.js';
 import {
   FORWARDED_ROUTE,
@@ -73,7 +74,7 @@ export class CellApi extends Construct {
       corsPreflight: {
         allowOrigins: Lazy.list({ produce: () => this.origins }),
         allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
-        allowHeaders: ['authorization', 'content-type'],
+        allowHeaders: ['authorization', 'content-type', ACTION_HEADER],
         maxAge: Duration.hours(1),
       },
     });

@@ -54,9 +54,9 @@ export function ledgerClauses(filter: LedgerFilter): Clause[] {
   ];
 }
 
-/** An audit filter's criteria: who (actor, role), what (action, target prefix), why (purpose), how it ended. */
+/** An audit filter's criteria: who (actor, role), what (action, target prefix), why (purpose), how it ended, which HIM action. */
 export function auditClauses(filter: AuditFilter): Clause[] {
-  const equal = (name: 'actor' | 'role' | 'action' | 'purpose' | 'outcome') =>
+  const equal = (name: 'actor' | 'role' | 'action' | 'purpose' | 'outcome' | 'actionId') =>
     filter[name] ? [{ path: [name], value: filter[name] }] : [];
   return [
     ...equal('actor'),
@@ -65,5 +65,6 @@ export function auditClauses(filter: AuditFilter): Clause[] {
     ...(filter.target ? [{ path: ['target'], value: filter.target, op: 'begins-with' as const }] : []),
     ...equal('purpose'),
     ...equal('outcome'),
+    ...equal('actionId'),
   ];
 }

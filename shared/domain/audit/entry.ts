@@ -23,8 +23,16 @@ export interface UnsealedAuditEntry {
   action: string;
   /** What was acted on, as ids (`note:<sender>/<note>/<version>/<event>`) or a filter summary. */
   target: string;
+  /**
+   * The HIM action this call belongs to (a UUID, lower case): one user action in the console
+   * (a view, a filter, an export, a note view) sends the same id to every cell it reaches,
+   * so the entries of one action are read together. Absent on entries older than the field.
+   */
+  actionId?: string;
   /** Why PHI was read (`treatment`, `legal`, `patient-request`, …): on PHI routes only. */
   purpose?: string;
+  /** Where the viewer was (the token's ISO 3166-1 alpha-2 `custom:country`): on PHI routes, when the token says. */
+  viewerCountry?: string;
   sourceIp: string;
   /** `ok`, or the problem code the request ended with (`forbidden`, `transfer-denied`, …). */
   outcome: string;

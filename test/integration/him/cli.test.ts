@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,6 +167,32 @@ describe('visitbridge CLI against the HIM API', () => {
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain('ledger?noteId=n\\x0d\\x0aforged\\x1b[2J');
     expect(listed.stdout).not.toContain('\x1b');
+  });
+
+  it('lists the entries of one HIM action with --action-id, its id in the ACTION ID column', async () => {
+    // Prepare: one action (the console's header) reads the ledger of the uk cell
+    const id = randomUUID();
+    const token = (await cli('token', '--role', 'him-reviewer', '--user', 'hana')).stdout.trim();
+    const res = await fetch(`${stack.url}/uk/v1/him/ledger`, {
+      headers: { authorization: `Bearer ${token}`, 'x-him-action': id },
+    });
+    expect(res.status).toBe(200);
+    // Act
+    const table = await cli('audit', 'list', '--cell', 'uk', '--action-id', id);
+    const json = await cli('audit', 'list', '--cell', 'uk', '--action-id', id, '--format', 'json');
+    // Assess
+    expect(table.code).toBe(0);
+    const [header, ...rows] = table.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^SEQ\s+AT\s+ACTION ID\s+ACTOR/);
+    expect(rows).toEqual([expect.stringContaining(id)]);
+    expect(rows[0]).toMatch(/him:hana\s+him-reviewer\s+ledger\.list/);
+    expect(JSON.parse(json.stdout).entries.map((e: { actionId: string }) => e.actionId)).toEqual([id]);
+  });
+
+  it('refuses --action-id outside list (exit 2)', async () => {
+    const res = await cli('audit', 'verify', '--cell', 'uk', '--action-id', randomUUID());
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/--action-id/);
   });
 
   it('exits 3 when no stack answers', async () => {

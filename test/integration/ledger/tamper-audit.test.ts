@@ -53,6 +53,20 @@ describe('the audit log', () => {
     expectShardFailure(await cell.verify('audit'), 0, 'edited', 3);
   });
 
+  it('names an entry whose action id was changed, so an access cannot be moved to another action', async () => {
+    const cell = await sealed();
+    await cell.raw.update(AUDIT.entryKey(0, 2), 'SET actionId = :a', {
+      ':a': '00000000-0000-4000-8000-000000000099',
+    });
+    expectShardFailure(await cell.verify('audit'), 0, 'edited', 2);
+  });
+
+  it('names an entry whose action id was removed', async () => {
+    const cell = await sealed();
+    await cell.raw.update(AUDIT.entryKey(0, 4), 'REMOVE actionId');
+    expectShardFailure(await cell.verify('audit'), 0, 'edited', 4);
+  });
+
   it('reports an entry planted in a shard the audit log does not have', async () => {
     const cell = await sealed();
     const [entry] = await cell.audit.readShard(0);
