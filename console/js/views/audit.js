@@ -3,27 +3,13 @@
  * action (one action id), listing the cells it reached.
  */
 import { groupByAction } from '../audit-actions.js';
-import { field, mount } from '../dom.js';
+import { mount } from '../dom.js';
 import { formatTime, plural, words } from '../format.js';
-import { auditParams, FilterError, HIM_ROLES, PURPOSES_OF_USE } from '../query.js';
+import { HIM_ROLES, PURPOSES_OF_USE } from '../query.js';
 import { h } from '../vnode.js';
-import {
-  badge,
-  dataTable,
-  empty,
-  failures,
-  filterForm,
-  labelled,
-  loading,
-  loadMore,
-  pagedRows,
-  problemBox,
-  select,
-  timeRangeFields,
-} from './common.js';
+import { auditReader } from './audit-reader.js';
+import { badge, dataTable, empty, filterForm, labelled, select, timeRangeFields } from './common.js';
 
-const PAGE = 50;
-const READ = 'read the audit log';
 const FILTERS = ['from', 'to', 'actor', 'role', 'action', 'target', 'purpose', 'actionId'];
 
 const outcomeTone = (outcome) => (outcome === 'ok' ? 'ok' : 'warn');
@@ -37,23 +23,12 @@ function outcomeCell(outcomes) {
 
 /** Mounts the audit tab into `root`. */
 export function auditView(root, ctx) {
-  let filters = {};
-  const pages = pagedRows(ctx, {
-    fetch: (cell, cursor, actionId) =>
-      ctx.api.json(cell, 'audit', {
-        search: auditParams(filters, { limit: PAGE, cursor }),
-        action: READ,
-        actionId,
-      }),
-    itemsOf: (page) => page.entries,
-    timeOf: (entry) => entry.at,
-  });
   mount(
     root,
     h('h2', { class: 'visually-hidden' }, 'Audit log'),
     filterForm(
       'Audit filters',
-      apply,
+      (event) => reader.apply(event),
       ...timeRangeFields('af'),
       labelled('af-actor', 'Actor', h('input', { id: 'af-actor', name: 'actor', placeholder: 'him:user' })),
       labelled('af-role', 'Role', select('af-role', 'role', HIM_ROLES)),
@@ -73,39 +48,22 @@ export function auditView(root, ctx) {
     ),
     h('div', { class: 'results', 'aria-live': 'polite' }),
   );
-  const formEl = root.querySelector('form');
-  const resultsEl = root.querySelector('.results');
-
-  function apply(event) {
-    event.preventDefault();
-    filters = Object.fromEntries(FILTERS.map((name) => [name, field(formEl, name)]));
-    return load(true);
-  }
-
-  async function load(fresh) {
-    try {
-      auditParams(filters);
-    } catch (error) {
-      if (!(error instanceof FilterError)) throw error;
-      mount(resultsEl, problemBox({ title: 'Check the filters', detail: error.message }));
-      formEl.elements.namedItem(error.field)?.focus();
-      return;
-    }
-    if (fresh) mount(resultsEl, loading('Loading the audit log…'));
-    const failed = await pages.load(fresh);
-    if (!failed) return;
-    const actions = groupByAction(
-      pages.rows(),
-      ctx.cells().map((c) => c.id),
-    );
-    mount(
-      resultsEl,
-      failures(failed),
-      actions.length ? table(actions) : empty('No audit entries match for the selected cells.'),
-      loadMore(pages.more(), () => load(false)),
-    );
-    ctx.announce(`${plural(actions.length, 'HIM action', 'HIM actions')} shown`);
-  }
+  const reader = auditReader(ctx, {
+    formEl: root.querySelector('form'),
+    resultsEl: root.querySelector('.results'),
+    fields: FILTERS,
+    loadingText: 'Loading the audit log…',
+    present: (rows) => {
+      const actions = groupByAction(
+        rows,
+        ctx.cells().map((c) => c.id),
+      );
+      return {
+        content: actions.length ? table(actions) : empty('No audit entries match for the selected cells.'),
+        announce: `${plural(actions.length, 'HIM action', 'HIM actions')} shown`,
+      };
+    },
+  });
 
   function table(actions) {
     return dataTable(
@@ -142,5 +100,5 @@ export function auditView(root, ctx) {
     );
   }
 
-  return { refresh: () => load(true) };
+  return { refresh: reader.refresh };
 }

@@ -4,27 +4,13 @@
  * and whether it was shown or refused.
  */
 import { noteOfTarget } from '../audit-actions.js';
-import { field, mount } from '../dom.js';
+import { mount } from '../dom.js';
 import { formatTime, noteLabel, plural, words } from '../format.js';
-import { auditParams, FilterError, NOTE_VIEW_ACTION, PURPOSES_OF_USE } from '../query.js';
+import { NOTE_VIEW_ACTION, PURPOSES_OF_USE } from '../query.js';
 import { h } from '../vnode.js';
-import {
-  badge,
-  dataTable,
-  empty,
-  failures,
-  filterForm,
-  labelled,
-  loading,
-  loadMore,
-  pagedRows,
-  problemBox,
-  select,
-  timeRangeFields,
-} from './common.js';
+import { auditReader } from './audit-reader.js';
+import { badge, dataTable, empty, filterForm, labelled, select, timeRangeFields } from './common.js';
 
-const PAGE = 50;
-const READ = 'read the audit log';
 /** Why a view was refused, in words; the problem code otherwise. */
 const REFUSALS = {
   'viewer-country-unknown': 'refused: viewer country unknown',
@@ -35,17 +21,6 @@ const REFUSALS = {
 
 /** Mounts the PHI access tab into `root`. */
 export function phiAccessView(root, ctx) {
-  let filters = {};
-  const pages = pagedRows(ctx, {
-    fetch: (cell, cursor, actionId) =>
-      ctx.api.json(cell, 'audit', {
-        search: auditParams({ ...filters, action: NOTE_VIEW_ACTION }, { limit: PAGE, cursor }),
-        action: READ,
-        actionId,
-      }),
-    itemsOf: (page) => page.entries,
-    timeOf: (entry) => entry.at,
-  });
   mount(
     root,
     h('h2', { class: 'visually-hidden' }, 'PHI access'),
@@ -56,7 +31,7 @@ export function phiAccessView(root, ctx) {
     ),
     filterForm(
       'PHI access filters',
-      apply,
+      (event) => reader.apply(event),
       ...timeRangeFields('pf'),
       labelled('pf-actor', 'Who', h('input', { id: 'pf-actor', name: 'actor', placeholder: 'him:user' })),
       labelled('pf-purpose', 'Purpose', select('pf-purpose', 'purpose', PURPOSES_OF_USE)),
@@ -64,38 +39,17 @@ export function phiAccessView(root, ctx) {
     ),
     h('div', { class: 'results', 'aria-live': 'polite' }),
   );
-  const formEl = root.querySelector('form');
-  const resultsEl = root.querySelector('.results');
-
-  function apply(event) {
-    event.preventDefault();
-    filters = Object.fromEntries(
-      ['from', 'to', 'actor', 'purpose'].map((name) => [name, field(formEl, name)]),
-    );
-    return load(true);
-  }
-
-  async function load(fresh) {
-    try {
-      auditParams(filters);
-    } catch (error) {
-      if (!(error instanceof FilterError)) throw error;
-      mount(resultsEl, problemBox({ title: 'Check the filters', detail: error.message }));
-      formEl.elements.namedItem(error.field)?.focus();
-      return;
-    }
-    if (fresh) mount(resultsEl, loading('Loading note views…'));
-    const failed = await pages.load(fresh);
-    if (!failed) return;
-    const rows = pages.rows();
-    mount(
-      resultsEl,
-      failures(failed),
-      rows.length ? table(rows) : empty('No note views match for the selected cells.'),
-      loadMore(pages.more(), () => load(false)),
-    );
-    ctx.announce(`${plural(rows.length, 'note view', 'note views')} shown`);
-  }
+  const reader = auditReader(ctx, {
+    formEl: root.querySelector('form'),
+    resultsEl: root.querySelector('.results'),
+    fields: ['from', 'to', 'actor', 'purpose'],
+    fixed: { action: NOTE_VIEW_ACTION },
+    loadingText: 'Loading note views…',
+    present: (rows) => ({
+      content: rows.length ? table(rows) : empty('No note views match for the selected cells.'),
+      announce: `${plural(rows.length, 'note view', 'note views')} shown`,
+    }),
+  });
 
   function table(rows) {
     return dataTable(
@@ -115,7 +69,7 @@ export function phiAccessView(root, ctx) {
             'td',
             { class: 'phi-who' },
             h('span', { class: 'mono' }, entry.actor ?? '—'),
-            h('small', null, entry.role ?? ''),
+            h('small', { class: 'phi-sub' }, entry.role ?? ''),
           ),
           h(
             'td',
@@ -128,7 +82,7 @@ export function phiAccessView(root, ctx) {
             'td',
             { class: 'phi-from' },
             h('span', { class: 'country' }, entry.viewerCountry ?? 'unknown'),
-            h('small', { class: 'mono' }, entry.sourceIp ?? ''),
+            h('small', { class: 'mono phi-sub' }, entry.sourceIp ?? ''),
           ),
           h('td', null, entry.purpose ? words(entry.purpose) : '—'),
           h(
@@ -143,5 +97,5 @@ export function phiAccessView(root, ctx) {
     );
   }
 
-  return { refresh: () => load(true) };
+  return { refresh: reader.refresh };
 }

@@ -42,6 +42,7 @@ export function shellView(root, { config, selected, onCellsChange, ctx }) {
 
   mount(
     root,
+    h('h1', { class: 'visually-hidden' }, 'HIM console'),
     h(
       'fieldset',
       { class: 'cell-picker' },

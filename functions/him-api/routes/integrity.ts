@@ -2,6 +2,56 @@ import * as Body from '../responses.js';
 import { A, type HimRoute, json, P, R } from '../route-kit.js';
 import { listDigests, sealNow, verifyIntegrity } from '../use-cases/integrity.js';
 
+/** Verify, seal and list one sealed chain's digests: the same three routes for the ledger and the audit log. */
+function chainRoutes(
+  chain: 'ledger' | 'audit',
+  name: string,
+  operationIds: { verify: string; seal: string; list: string },
+): HimRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: `${chain}/verify`,
+      doc: {
+        operationId: operationIds.verify,
+        summary: `Verify ${name} against its anchored digest chain, failing closed`,
+        response: { schema: Body.SealReport },
+      },
+      roles: [R, P],
+      action: `${chain}.verify`,
+      target: () => chain,
+      run: json(200, ({ deps }) => verifyIntegrity(deps, chain)),
+    },
+    {
+      method: 'POST',
+      path: `${chain}/digest`,
+      doc: {
+        operationId: operationIds.seal,
+        summary: `Seal ${name} now with a signed digest stored outside the table`,
+        response: { status: 201, schema: Body.SealSummary },
+        errors: ['seal-refused'],
+      },
+      roles: [P, A],
+      action: `${chain}.digest`,
+      target: () => chain,
+      run: json(201, ({ deps }) => sealNow(deps, chain)),
+    },
+    {
+      method: 'GET',
+      path: `${chain}/digests`,
+      doc: {
+        operationId: operationIds.list,
+        summary: `The ${chain} digest chain exactly as anchored, for offline verification`,
+        response: { schema: Body.DigestObjects },
+      },
+      roles: [R, P],
+      action: `${chain}.digests`,
+      target: () => chain,
+      run: json(200, ({ deps }) => listDigests(deps, chain)),
+    },
+  ];
+}
+
 /** Digest chains of the ledger and the audit log: verify, seal, list, the public key. */
 export const INTEGRITY_ROUTES: readonly HimRoute[] = [
   {
@@ -23,86 +73,16 @@ export const INTEGRITY_ROUTES: readonly HimRoute[] = [
       return { ledger, audit };
     }),
   },
-  {
-    method: 'GET',
-    path: 'ledger/verify',
-    doc: {
-      operationId: 'verifyLedger',
-      summary: 'Verify the ledger against its anchored digest chain, failing closed',
-      response: { schema: Body.SealReport },
-    },
-    roles: [R, P],
-    action: 'ledger.verify',
-    target: () => 'ledger',
-    run: json(200, ({ deps }) => verifyIntegrity(deps, 'ledger')),
-  },
-  {
-    method: 'POST',
-    path: 'ledger/digest',
-    doc: {
-      operationId: 'sealLedger',
-      summary: 'Seal the ledger now with a signed digest stored outside the table',
-      response: { status: 201, schema: Body.SealSummary },
-      errors: ['seal-refused'],
-    },
-    roles: [P, A],
-    action: 'ledger.digest',
-    target: () => 'ledger',
-    run: json(201, ({ deps }) => sealNow(deps, 'ledger')),
-  },
-  {
-    method: 'GET',
-    path: 'ledger/digests',
-    doc: {
-      operationId: 'listLedgerDigests',
-      summary: 'The ledger digest chain exactly as anchored, for offline verification',
-      response: { schema: Body.DigestObjects },
-    },
-    roles: [R, P],
-    action: 'ledger.digests',
-    target: () => 'ledger',
-    run: json(200, ({ deps }) => listDigests(deps, 'ledger')),
-  },
-  {
-    method: 'GET',
-    path: 'audit/verify',
-    doc: {
-      operationId: 'verifyAuditLog',
-      summary: 'Verify the audit log against its anchored digest chain, failing closed',
-      response: { schema: Body.SealReport },
-    },
-    roles: [R, P],
-    action: 'audit.verify',
-    target: () => 'audit',
-    run: json(200, ({ deps }) => verifyIntegrity(deps, 'audit')),
-  },
-  {
-    method: 'POST',
-    path: 'audit/digest',
-    doc: {
-      operationId: 'sealAuditLog',
-      summary: 'Seal the audit log now with a signed digest stored outside the table',
-      response: { status: 201, schema: Body.SealSummary },
-      errors: ['seal-refused'],
-    },
-    roles: [P, A],
-    action: 'audit.digest',
-    target: () => 'audit',
-    run: json(201, ({ deps }) => sealNow(deps, 'audit')),
-  },
-  {
-    method: 'GET',
-    path: 'audit/digests',
-    doc: {
-      operationId: 'listAuditDigests',
-      summary: 'The audit digest chain exactly as anchored, for offline verification',
-      response: { schema: Body.DigestObjects },
-    },
-    roles: [R, P],
-    action: 'audit.digests',
-    target: () => 'audit',
-    run: json(200, ({ deps }) => listDigests(deps, 'audit')),
-  },
+  ...chainRoutes('ledger', 'the ledger', {
+    verify: 'verifyLedger',
+    seal: 'sealLedger',
+    list: 'listLedgerDigests',
+  }),
+  ...chainRoutes('audit', 'the audit log', {
+    verify: 'verifyAuditLog',
+    seal: 'sealAuditLog',
+    list: 'listAuditDigests',
+  }),
   {
     method: 'GET',
     path: 'integrity/public-key',
