@@ -1,10 +1,17 @@
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DecryptCommand, GenerateDataKeyCommand, KMS, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_POLICY_FILE } from '../infra/local/settings.js';
 import { kmsKeyring } from '../shared/adapters/crypto/keyrings.js';
 import { EsdkNoteEncryptor } from '../shared/adapters/crypto/note-encryptor.js';
+import { EsdkPatientKeys } from '../shared/adapters/crypto/patient-keys.js';
+import {
+  createPatientKeyTableInput,
+  DynamoPatientKeyTable,
+} from '../shared/adapters/dynamodb/patient-key-table.js';
 import { loadPolicy } from '../shared/config/load-policy.js';
 import { jurisdictionOfCountry } from '../shared/domain/policy/parse.js';
+import { systemClock } from '../shared/ports/clock.js';
 import type { NoteBinding, SealedNote } from '../shared/ports/note-encryptor.js';
 import { type FixturePatient, fixturePatients, noteEvent } from '../test/fixtures/notes.js';
 
@@ -29,13 +36,15 @@ const dataKey = () => new Uint8Array(32).fill(7);
 const WRAPPED = new Uint8Array(64).fill(9);
 
 /**
- * Counts KMS requests of the note encryptor as deployed (`kmsKeyring` on one key
- * per cell, caching materials manager): `notes` fixture notes spread evenly over
- * the policy's organizations, each sealed in its organization's cell, then all
- * opened by new encryptors as a cold delivery worker would. KMS is mocked (no
- * emulator exists): it answers with a fixed data key and counts the calls.
+ * Counts KMS requests of the note encryptor as deployed (per-patient keys in a patient
+ * key table on `dynamo`, wrapped by `kmsKeyring` on one key per cell through a caching
+ * materials manager): `notes` fixture notes spread evenly over the policy's
+ * organizations, each of a patient of its own (the worst case: every note makes a new
+ * patient key), sealed in its organization's cell, then all opened by new encryptors as
+ * a cold delivery worker would. KMS is mocked (no emulator exists): it answers with a
+ * fixed data key and counts the calls.
  */
-export async function measureKms(notes: number): Promise<KmsFigures> {
+export async function measureKms(notes: number, dynamo: DynamoDBClient): Promise<KmsFigures> {
   const policy = loadPolicy(DEFAULT_POLICY_FILE);
   const patients: FixturePatient[] = Object.values(fixturePatients);
   const tenants = policy.organizations.map((org) => {
@@ -57,12 +66,20 @@ export async function measureKms(notes: number): Promise<KmsFigures> {
   kms
     .on(DecryptCommand)
     .callsFake((input: { KeyId?: string }) => ({ KeyId: input.KeyId, Plaintext: dataKey() }));
+  const run = Date.now().toString(36);
+  const keyTable = (cell: string) => `visitbridge-bench-kms-${run}-${cell}-patient-keys`;
+  for (const cell of new Set(tenants.map((t) => t.cell)))
+    await dynamo.send(new CreateTableCommand(createPatientKeyTableInput(keyTable(cell))));
   const encryptors = () => {
     const byCell = new Map<string, EsdkNoteEncryptor>();
     for (const t of tenants) {
       if (byCell.has(t.cell)) continue;
       const { keyring, keyId } = kmsKeyring(keyArn(t.cell, t.region), new KMS({ region: t.region }));
-      byCell.set(t.cell, new EsdkNoteEncryptor(keyring, keyId));
+      const table = new DynamoPatientKeyTable(dynamo, keyTable(t.cell));
+      byCell.set(
+        t.cell,
+        new EsdkNoteEncryptor(new EsdkPatientKeys(table, keyring, t.cell, systemClock), keyId),
+      );
     }
     return byCell;
   };
@@ -74,7 +91,14 @@ export async function measureKms(notes: number): Promise<KmsFigures> {
     for (let i = 0; i < notes; i++) {
       const t = tenants[i % tenants.length];
       if (!t) continue;
-      const binding = { cell: t.cell, tenant: t.org, senderId: 'bench', noteId: `kms-${i}`, version: 1 };
+      const binding = {
+        cell: t.cell,
+        tenant: t.org,
+        senderId: 'bench',
+        noteId: `kms-${i}`,
+        version: 1,
+        patientRef: `pt_bench_${run}_${i}`,
+      };
       const event = noteEvent({ patient: t.patient, noteId: binding.noteId });
       sealed.push({
         binding,

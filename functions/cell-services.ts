@@ -3,7 +3,9 @@ import { SecretsManagerSource } from '../shared/adapters/aws/secrets-manager-sou
 import { HmacPseudonymizer } from '../shared/adapters/crypto/hmac-pseudonymizer.js';
 import { kmsKeyring, localKeyring } from '../shared/adapters/crypto/keyrings.js';
 import { EsdkNoteEncryptor } from '../shared/adapters/crypto/note-encryptor.js';
+import { EsdkPatientKeys } from '../shared/adapters/crypto/patient-keys.js';
 import { loadPseudonymKey } from '../shared/adapters/crypto/pseudonym-key.js';
+import { DynamoPatientKeyTable } from '../shared/adapters/dynamodb/patient-key-table.js';
 import { FileSecretSource } from '../shared/adapters/fs/file-secret-source.js';
 import type { CellEnv } from '../shared/config/env.js';
 import type { SecretSource } from '../shared/ports/secret-source.js';
@@ -14,6 +16,10 @@ export interface CellServices extends CellCore {
   /** Files locally, Secrets Manager in AWS. */
   secrets: SecretSource;
   encryptor: EsdkNoteEncryptor;
+  /** Per-patient keys under the cell key: the encryptor's, and what erasure destroys. */
+  patientKeys: EsdkPatientKeys;
+  /** The patient key table, for counts in the evidence pack. */
+  patientKeyTable: DynamoPatientKeyTable;
   /** The note key (KMS key ARN, or `local:cell-<id>`) and its region, as ledger entries name it. */
   key: { id: string; region: string };
   pseudonymizer: HmacPseudonymizer;
@@ -22,8 +28,8 @@ export interface CellServices extends CellCore {
 /**
  * The cell's services for a function that handles notes: the core, the secret
  * source (files when the environment names key files, else Secrets Manager), the
- * note encryptor on the cell's key (KMS in AWS, a local key file created on first
- * start) and the pseudonymiser on the cell's own key.
+ * per-patient keys wrapped under the cell's key (KMS in AWS, a local key file created on
+ * first start), the note encryptor on them, and the pseudonymiser on the cell's own key.
  *
  * @throws Error when the policy, a key or a secret is unusable, before any request.
  */
@@ -39,10 +45,14 @@ export async function buildCellServices(env: CellEnv, fn: FunctionKind): Promise
     secrets,
     secretName(env.PSEUDONYM_KEY_FILE, env.PSEUDONYM_KEY_SECRET_ARN),
   );
+  const patientKeyTable = new DynamoPatientKeyTable(core.dynamo, env.PATIENT_KEY_TABLE);
+  const patientKeys = new EsdkPatientKeys(patientKeyTable, keyring, env.CELL_ID, core.clock);
   return {
     ...core,
     secrets,
-    encryptor: new EsdkNoteEncryptor(keyring, keyId),
+    encryptor: new EsdkNoteEncryptor(patientKeys, keyId),
+    patientKeys,
+    patientKeyTable,
     key: { id: keyId, region: core.region },
     pseudonymizer: new HmacPseudonymizer(pseudonymKey),
   };

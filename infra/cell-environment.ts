@@ -58,6 +58,8 @@ export interface LocalCellStore {
 export interface CellResources {
   cellId: string;
   tableName: string;
+  /** The patient key table beside it (per-patient keys for crypto-shredding). */
+  patientKeyTableName: string;
   /** Base URL of this cell's API, used in receipts. */
   publicBaseUrl: string;
   /** Every cell's public base URL, for 421 bodies and forwarding. */
@@ -127,6 +129,7 @@ export function functionEnvironment(kind: FunctionKind, cell: CellResources): Re
       (f) => ({ LOCAL_KEY_FILE: f.wrappingKey, PSEUDONYM_KEY_FILE: f.pseudonymKey }),
       (s) => ({ KMS_KEY_ARN: s.keyArn, PSEUDONYM_KEY_SECRET_ARN: s.pseudonymKeySecretArn }),
     ),
+    PATIENT_KEY_TABLE: cell.patientKeyTableName,
     PUBLIC_BASE_URL: cell.publicBaseUrl,
     CELL_ENDPOINTS: JSON.stringify(cell.cellEndpoints),
   };

@@ -11,7 +11,8 @@ export class FilterError extends Error {
   }
 }
 
-export const MOVEMENT_KINDS = ['inbound', 'forward', 'egress', 'remote-access'];
+/** What the ledger records (shared/domain/ledger/entry.ts LEDGER_KINDS): the movements, and erasures. */
+export const MOVEMENT_KINDS = ['inbound', 'forward', 'egress', 'remote-access', 'erasure'];
 export const DECISIONS = ['allowed', 'denied'];
 export const DELIVERY_STATES = ['parked', 'pending', 'retrying', 'waiting', 'delivered'];
 export const DELIVERY_EVENTS = ['finalized', 'amended', 'retracted'];

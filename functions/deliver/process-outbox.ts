@@ -134,6 +134,7 @@ async function attempt(
       senderId: item.senderId,
       noteId: item.noteId,
       version: item.version,
+      patientRef: item.patientRef ?? '',
     });
     egress = deps.egress.decide(item, event, runtime.target);
     deps.crash?.('after-egress', item);

@@ -1,7 +1,9 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createRemoteJWKSet } from 'jose';
 import { LambdaSealer } from '../../shared/adapters/aws/lambda-sealer.js';
+import { DynamoErasureStore } from '../../shared/adapters/dynamodb/erasure-store.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
+import { PATIENT_KEY_TABLE } from '../../shared/adapters/dynamodb/patient-key-table.js';
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { integrityAdapters } from '../../shared/adapters/integrity.js';
 import { type Env, parseEnv } from '../../shared/config/env.js';
@@ -53,6 +55,15 @@ export async function buildHimHandler(raw: Env): Promise<HimHandler> {
       outbox: new DynamoOutbox(cell.dynamo, cell.tableName),
       reviews: new DynamoReviewStore(cell.dynamo, cell.tableName),
       encryptor: cell.encryptor,
+      patientKeys: cell.patientKeys,
+      patientKeyStore: {
+        name: env.PATIENT_KEY_TABLE,
+        // The local stack takes no backups of its key table; in AWS its PITR window is the only copy.
+        backupWindowDays: env.KMS_KEY_ARN ? PATIENT_KEY_TABLE.recoveryDays : 0,
+      },
+      erasures: new DynamoErasureStore(cell.dynamo, cell.tableName),
+      holds: { activeFor: async () => [] }, // MERGE: legal holds adapter
+      documents: { sign: (_k, b) => signer.sign(b), publicKeyPem: () => signer.publicKeyPem() }, // MERGE
       keyId: cell.key.id,
       keyRegion: cell.region,
       pseudonymizer: cell.pseudonymizer,

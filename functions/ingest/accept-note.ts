@@ -114,6 +114,7 @@ export async function acceptNote(deps: IngestDeps, webhook: VerifiedWebhook): Pr
     senderId: webhook.sender.id,
     noteId: event.note.id,
     version: event.note.version,
+    patientRef,
   };
   const sealed = await deps.encryptor.encrypt(event, binding);
   const receipt: Receipt = {
@@ -139,6 +140,7 @@ export async function acceptNote(deps: IngestDeps, webhook: VerifiedWebhook): Pr
       loincType: event.note.loincType,
       ciphertext: sealed.ciphertext,
       keyId: sealed.keyId,
+      patientKeyId: sealed.patientKeyId,
       webhookId: webhook.webhookId,
       receipt,
     },

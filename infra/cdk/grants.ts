@@ -6,6 +6,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { patientKeyTableName } from '../../shared/adapters/dynamodb/patient-key-table.js';
 import { cellTableName } from '../../shared/adapters/dynamodb/table-definition.js';
 import { senderSecretsPrefix } from '../cell-environment.js';
 import { digestBucketName } from './constructs/digest-bucket.js';
@@ -24,6 +25,7 @@ export interface CellView {
   digestSigningKey: IKey;
   digestBucket: IBucket;
   table: ITableV2;
+  patientKeyTable: ITableV2;
   pseudonymKeySecret: ISecret;
   smartPrivateKeySecret: ISecret;
   forwardingSecret: ISecret;
@@ -48,6 +50,10 @@ export function importCell(scope: Construct, cell: StatefulStack): CellView {
       tableStreamArn: streamArn,
       encryptionKey: key,
       grantIndexPermissions: true,
+    }),
+    patientKeyTable: TableV2.fromTableAttributes(scope, 'PatientKeys', {
+      tableName: patientKeyTableName(cellTableName(cell.cellId)),
+      encryptionKey: key,
     }),
     pseudonymKeySecret: Secret.fromSecretCompleteArn(
       scope,
@@ -85,6 +91,10 @@ export function grantCellAccess(cell: CellView, fns: CellFunctions): void {
     cell.table.grantReadWriteData(fn);
     cell.pseudonymKeySecret.grantRead(fn);
   }
+  // Patient keys: ingest makes them, the worker reads them, the HIM API reads, counts and destroys them.
+  cell.patientKeyTable.grant(fns.ingest, 'dynamodb:GetItem', 'dynamodb:PutItem');
+  cell.patientKeyTable.grant(fns.deliver, 'dynamodb:GetItem');
+  cell.patientKeyTable.grant(fns.himApi, 'dynamodb:GetItem', 'dynamodb:DeleteItem', 'dynamodb:Scan');
   cell.key.grantEncryptDecrypt(fns.ingest);
   cell.key.grantDecrypt(fns.deliver);
   cell.key.grantDecrypt(fns.himApi);

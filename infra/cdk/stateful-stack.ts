@@ -4,6 +4,7 @@ import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } fr
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { PATIENT_KEY_TABLE, patientKeyTableName } from '../../shared/adapters/dynamodb/patient-key-table.js';
 import { CELL_TABLE, cellTableName } from '../../shared/adapters/dynamodb/table-definition.js';
 import type { Jurisdiction } from '../../shared/domain/policy/model.js';
 import { DigestBucket, digestBucketName } from './constructs/digest-bucket.js';
@@ -20,7 +21,6 @@ export interface StatefulStackProps extends StackProps {
 }
 
 const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
-
 /**
  * What a cell keeps: its single-Region keys, its table, its digest bucket, its
  * secrets and (by default) its HIM user pool. Everything is retained on stack deletion.
@@ -31,6 +31,8 @@ export class StatefulStack extends Stack {
   readonly digestSigningKey: Key;
   readonly digestBucket: DigestBucket;
   readonly table: TableV2;
+  /** Per-patient keys (crypto-shredding): apart from the data table, with a short backup window of its own. */
+  readonly patientKeyTable: TableV2;
   readonly pseudonymKeySecret: Secret;
   readonly smartPrivateKeySecret: Secret;
   readonly forwardingSecret: Secret;
@@ -79,6 +81,21 @@ export class StatefulStack extends Stack {
       billing: Billing.onDemand(),
       encryption: TableEncryptionV2.customerManagedKey(this.key),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // Apart from the data table so that restoring the data table never restores a destroyed key;
+    // its own point-in-time backups expire after PATIENT_KEY_TABLE.recoveryDays and no backup plan copies it.
+    this.patientKeyTable = new TableV2(this, 'PatientKeys', {
+      tableName: patientKeyTableName(cellTableName(cell)),
+      partitionKey: stringKey(PATIENT_KEY_TABLE.partitionKey),
+      billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.customerManagedKey(this.key),
+      pointInTimeRecoverySpecification: {
+        pointInTimeRecoveryEnabled: true,
+        recoveryPeriodInDays: PATIENT_KEY_TABLE.recoveryDays,
+      },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -131,6 +131,7 @@ export class StatelessStack extends Stack {
     const resources: CellResources = {
       cellId: cell,
       tableName: view.table.tableName,
+      patientKeyTableName: view.patientKeyTable.tableName,
       digestIntervalMinutes: props.digestIntervalMinutes,
       store,
       publicBaseUrl: ownEndpoint,

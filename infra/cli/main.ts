@@ -1,6 +1,7 @@
 import { escapeControl } from '../../shared/domain/text/escape-control.js';
 import { auditCommand } from './audit.js';
 import { deliveriesCommand } from './deliveries.js';
+import { erasureCommand } from './erasure.js';
 import { EXIT_CODES } from './http.js';
 import { ledgerCommand } from './ledger.js';
 import { type CliIo, policyCommand } from './policy.js';
@@ -14,6 +15,7 @@ const USAGE = `usage: visitbridge <command> … (--help on any command)
   audit list|verify|digest|bundle            the HIM audit log
   deliveries list|replay                     deliveries, parked ones and their replay
   review queue|mark|resolve|history          HIM review of cross-border movements
+  erasure preview|show|execute|certificate   erasure of a patient's notes (crypto-shredding)
   verify-bundle --dir DIR --public-key FILE  verify a ledger or audit bundle offline
   token --role R --user U                    a development token from the local stack
 cell: --cell ID (local stack) or --url CELL-BASE-URL --token JWT (a deployed cell); every cell
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, Command> = {
   audit: auditCommand,
   deliveries: deliveriesCommand,
   review: reviewCommand,
+  erasure: erasureCommand,
   'verify-bundle': (argv, io) => verifyBundleCommand(argv, io),
   token: tokenCommand,
 };

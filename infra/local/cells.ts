@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { patientKeyTableName } from '../../shared/adapters/dynamodb/patient-key-table.js';
 import { cellTableName } from '../../shared/adapters/dynamodb/table-definition.js';
 import type { Env } from '../../shared/config/env.js';
 import type { Jurisdiction } from '../../shared/domain/policy/model.js';
@@ -51,6 +52,7 @@ export function localCells(input: {
     const resources: LocalCell['resources'] = {
       cellId: id,
       tableName,
+      patientKeyTableName: patientKeyTableName(tableName),
       publicBaseUrl: baseUrl(id),
       cellEndpoints,
       ehrEndpoints: input.ehrEndpoints,

@@ -39,6 +39,8 @@ export const CellFields = {
   ...BaseFields,
   /** KMS key of the cell (AWS). Exactly one of KMS_KEY_ARN and LOCAL_KEY_FILE. */
   KMS_KEY_ARN: z.string().startsWith('arn:aws').optional(),
+  /** The cell's patient key table (per-patient keys, wrapped under the cell key). */
+  PATIENT_KEY_TABLE: z.string().min(3),
   /** Raw AES-256 wrapping key file (local runtime). */
   LOCAL_KEY_FILE: z.string().min(1).optional(),
   /** Secret holding the cell-local pseudonymisation key (AWS). Exactly one of these two. */

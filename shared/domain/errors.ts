@@ -37,6 +37,11 @@ export type ErrorCode =
   | 'export-too-large'
   | 'seal-refused'
   | 'ciphertext-mismatch'
+  | 'note-erased'
+  | 'unknown-patient'
+  | 'erasure-blocked'
+  | 'erasure-not-previewed'
+  | 'erasure-executed'
   | 'storage-unavailable'
   | 'forward-failed'
   | 'internal';

@@ -178,6 +178,31 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
     title: 'Internal error',
     when: 'a stored ciphertext names another cell, tenant, note or version when it is decrypted',
   },
+  'note-erased': {
+    status: 410,
+    title: 'Note erased',
+    when: "a note of a patient whose notes were erased (crypto-shredded): the patient's key is destroyed and the note cannot be read by anyone; carries `erasureId` when known",
+  },
+  'unknown-patient': {
+    status: 404,
+    title: 'No records of this patient',
+    when: 'an erasure request names a patient identifier this cell holds no notes or key for: check the identifier system and value',
+  },
+  'erasure-blocked': {
+    status: 409,
+    title: 'Erasure blocked',
+    when: 'an erasure that conflicts with an active legal hold or an undelivered note of the patient; carries `holds` and `undelivered` (ids only); nothing was erased',
+  },
+  'erasure-not-previewed': {
+    status: 409,
+    title: 'Erasure not previewed',
+    when: 'an erasure executed without a preview, with a preview of another patient, or after what the preview showed changed (a new note, a new hold): preview again and execute the new preview',
+  },
+  'erasure-executed': {
+    status: 409,
+    title: 'Erasure already executed',
+    when: 'a second execution of an erasure request: the first one stands; fetch its certificate',
+  },
   'storage-unavailable': {
     status: 503,
     title: 'Service unavailable',

@@ -20,6 +20,8 @@ export interface NoteVersionRecord {
   loincType: string;
   ciphertext: Uint8Array;
   keyId: string;
+  /** The patient key that protects the ciphertext (named on the erasure certificate). */
+  patientKeyId: string;
   webhookId: string;
   receipt: Receipt;
 }

@@ -1,7 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { KeyringNode } from '@aws-crypto/client-node';
+import {
+  CreateTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { localDynamoClient } from '../../infra/local/dynamodb-local.js';
+import { EsdkNoteEncryptor } from '../../shared/adapters/crypto/note-encryptor.js';
+import { EsdkPatientKeys } from '../../shared/adapters/crypto/patient-keys.js';
+import {
+  createPatientKeyTableInput,
+  DynamoPatientKeyTable,
+  patientKeyTableName,
+} from '../../shared/adapters/dynamodb/patient-key-table.js';
 import { createTableInput } from '../../shared/adapters/dynamodb/table-definition.js';
+import { type Clock, systemClock } from '../../shared/ports/clock.js';
 
 /** Endpoint of the DynamoDB Local started by the global test setup. */
 export function testDynamoEndpoint(): string {
@@ -32,4 +46,25 @@ export async function scanAll(client: DynamoDBClient, tableName: string) {
     ExclusiveStartKey = page.LastEvaluatedKey as typeof ExclusiveStartKey;
   } while (ExclusiveStartKey);
   return items;
+}
+
+/**
+ * The note encryptor of a test cell as the functions build it: per-patient keys in a
+ * patient key table created beside `tableName`, wrapped under `keyring`.
+ */
+export async function testEncryptor(
+  client: DynamoDBClient,
+  tableName: string,
+  cell: { id: string; keyring: KeyringNode; keyId: string },
+  clock: Clock = systemClock,
+) {
+  const keyTableName = patientKeyTableName(tableName);
+  await client
+    .send(new CreateTableCommand(createPatientKeyTableInput(keyTableName)))
+    .catch((error: unknown) => {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    });
+  const patientKeyTable = new DynamoPatientKeyTable(client, keyTableName);
+  const patientKeys = new EsdkPatientKeys(patientKeyTable, cell.keyring, cell.id, clock);
+  return { encryptor: new EsdkNoteEncryptor(patientKeys, cell.keyId), patientKeys, patientKeyTable };
 }

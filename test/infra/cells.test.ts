@@ -1,6 +1,7 @@
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { allCellEndpoints } from '../../infra/cdk/context.js';
 import { findResidencyViolations } from '../../infra/cdk/guardrails.js';
+import { PATIENT_KEY_TABLE, patientKeyTableName } from '../../shared/adapters/dynamodb/patient-key-table.js';
 import { CELL_TABLE, cellTableName } from '../../shared/adapters/dynamodb/table-definition.js';
 import { prop, resourcesOfType, type SynthesisedCells, synthCells } from './synth-cells.js';
 
@@ -54,9 +55,9 @@ test.each(['uk', 'eu', 'us', 'ca', 'au'])(
     const [keyId] = resourcesOfType(template, 'AWS::KMS::Key').find(([, k]) => !k.Properties?.KeySpec) ?? [];
     // Act
     const tables = resourcesOfType(template, 'AWS::DynamoDB::GlobalTable').map(([, t]) => t);
-    // Assess
-    expect(tables).toHaveLength(1);
-    const table = tables[0];
+    // Assess: the data table, and the patient key table (tested below)
+    expect(tables).toHaveLength(2);
+    const table = tables.find((t) => t.Properties?.TableName === cellTableName(cell));
     const region = synth.cells.find((c) => c.cellId === cell)?.region;
     expect(table?.DeletionPolicy).toBe('Retain');
     expect(table?.Properties).toMatchObject({
@@ -79,6 +80,39 @@ test.each(['uk', 'eu', 'us', 'ca', 'au'])(
     });
     const indexes = prop<{ IndexName: string }[]>(table, 'GlobalSecondaryIndexes').map((g) => g.IndexName);
     expect(indexes).toEqual(CELL_TABLE.globalIndexes.map((g) => g.name));
+  },
+);
+
+test.each(['uk', 'eu', 'us', 'ca', 'au'])(
+  '%s: patient keys live in a table of their own, under the cell key, whose only backups expire after a week',
+  (cell) => {
+    // Prepare
+    const template = synth.template(`visitbridge-${cell}-stateful`);
+    const [keyId] = resourcesOfType(template, 'AWS::KMS::Key').find(([, k]) => !k.Properties?.KeySpec) ?? [];
+    const name = patientKeyTableName(cellTableName(cell));
+    // Act
+    const tables = resourcesOfType(template, 'AWS::DynamoDB::GlobalTable');
+    const [logicalId, table] = tables.find(([, t]) => t.Properties?.TableName === name) ?? [];
+    const selections = resourcesOfType(template, 'AWS::Backup::BackupSelection').map(([, s]) =>
+      JSON.stringify(s.Properties),
+    );
+    // Assess
+    expect(table?.DeletionPolicy).toBe('Retain');
+    expect(table?.Properties).toMatchObject({
+      KeySchema: [{ AttributeName: PATIENT_KEY_TABLE.partitionKey, KeyType: 'HASH' }],
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      Replicas: [
+        {
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 7 },
+          SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+        },
+      ],
+    });
+    expect(table?.Properties?.StreamSpecification).toBeUndefined();
+    // No backup plan copies it: restoring the data table never restores a destroyed key.
+    expect(selections.length).toBeGreaterThan(0);
+    for (const s of selections) expect(s).not.toContain(logicalId);
   },
 );
 

@@ -65,6 +65,28 @@ test.each(['ingest', 'deliver', 'himapi', 'digest'] as const)(
   },
 );
 
+test('patient keys: ingest makes them, the worker only reads them, the HIM API reads, counts and destroys them', () => {
+  // Prepare
+  const table = 'arn:aws:dynamodb:eu-west-2:123456789012:table/visitbridge-uk-patient-keys';
+  const allowed = (kind: string) =>
+    [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Scan',
+      'dynamodb:UpdateItem',
+    ].filter((action) => resourcesAllowed('uk', kind, action).some((r) => r.startsWith(table)));
+  // Act
+  const grants = { ingest: allowed('ingest'), deliver: allowed('deliver'), himapi: allowed('himapi') };
+  // Assess
+  expect(grants).toEqual({
+    ingest: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+    deliver: ['dynamodb:GetItem'],
+    himapi: ['dynamodb:GetItem', 'dynamodb:DeleteItem', 'dynamodb:Scan'],
+  });
+  expect(allowed('digest')).toEqual([]);
+});
+
 test('each cell has a forwarding secret under its cell key whose generated placeholder can never be a whsec_ value', () => {
   for (const { cellId } of synth.cells) {
     // Act

@@ -16,14 +16,20 @@ import { DEFAULT_POLICY_FILE } from '../../infra/local/settings.js';
 import type { StreamPoller } from '../../infra/local/stream/types.js';
 import { startStreamPoller } from '../../infra/local/stream-poller.js';
 import { localKeyring } from '../../shared/adapters/crypto/keyrings.js';
-import { EsdkNoteEncryptor } from '../../shared/adapters/crypto/note-encryptor.js';
 import { LOCAL_CREDENTIALS } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoNoteStore } from '../../shared/adapters/dynamodb/note-store.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
+import { patientKeyTableName } from '../../shared/adapters/dynamodb/patient-key-table.js';
 import { FileSecretSource } from '../../shared/adapters/fs/file-secret-source.js';
 import { publicJwks } from '../../shared/adapters/smart/signing-key.js';
 import { fixturePatients, noteEvent } from '../fixtures/notes.js';
-import { createTestTable, scanAll, testDynamoClient, testDynamoEndpoint } from '../helpers/dynamo.js';
+import {
+  createTestTable,
+  scanAll,
+  testDynamoClient,
+  testDynamoEndpoint,
+  testEncryptor,
+} from '../helpers/dynamo.js';
 import { ehrReader, eventually } from '../helpers/ehr-reader.js';
 
 /**
@@ -131,6 +137,7 @@ describe('delivery steps killed at every crash point', () => {
     const env = {
       CELL_ID: CELL,
       TABLE_NAME: tableName,
+      PATIENT_KEY_TABLE: patientKeyTableName(tableName),
       POLICY_FILE: policyFile,
       LOCAL_KEY_FILE: keyFile,
       PSEUDONYM_KEY_FILE: join(dataDir, 'keys', 'us.pseudonym.key'),
@@ -176,7 +183,7 @@ describe('delivery steps killed at every crash point', () => {
 
     // Act: the notes are accepted as ingest stores them (ciphertext, outbox item, webhook-id record).
     const { keyring, keyId } = await localKeyring(CELL, new FileSecretSource(), keyFile);
-    const encryptor = new EsdkNoteEncryptor(keyring, keyId);
+    const { encryptor } = await testEncryptor(ddb, tableName, { id: CELL, keyring, keyId });
     const store = new DynamoNoteStore(ddb, tableName);
     const planned: Planned[] = [];
     for (let i = 0; i < NOTES; i++) {
@@ -189,7 +196,14 @@ describe('delivery steps killed at every crash point', () => {
       const tenant = note.crossBorder ? 'us-abroad' : 'mercy-health';
       const patient = { ...fixturePatients.us, organization: tenant };
       const event = noteEvent({ patient, noteId: note.noteId, version: note.version });
-      const binding = { cell: CELL, tenant, senderId: SENDER, noteId: note.noteId, version: note.version };
+      const binding = {
+        cell: CELL,
+        tenant,
+        senderId: SENDER,
+        noteId: note.noteId,
+        version: note.version,
+        patientRef: 'patient-grace',
+      };
       const sealed = await encryptor.encrypt(event, binding);
       const receivedAt = new Date().toISOString();
       const outcome = await store.accept({
@@ -207,6 +221,7 @@ describe('delivery steps killed at every crash point', () => {
           loincType: event.note.loincType,
           ciphertext: sealed.ciphertext,
           keyId: sealed.keyId,
+          patientKeyId: sealed.patientKeyId,
           webhookId: `msg_${note.noteId}_${note.version}`,
           receipt: {
             noteId: note.noteId,

@@ -55,6 +55,7 @@ function request(i: number): AcceptRequest {
       loincType: '11506-3',
       ciphertext: randomBytes(64),
       keyId: 'local:cell-uk',
+      patientKeyId: 'pk-contention',
       webhookId: `msg_${i}`,
       receipt,
     },

@@ -13,7 +13,7 @@ export const NOTE_ROUTES: readonly HimRoute[] = [
       path: NotePath,
       query: ViewQuery,
       response: { schema: Body.NoteView },
-      errors: ['not-found', 'transfer-denied', 'viewer-country-unknown'],
+      errors: ['not-found', 'note-erased', 'transfer-denied', 'viewer-country-unknown'],
     },
     roles: [P],
     action: 'notes.view',

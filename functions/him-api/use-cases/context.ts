@@ -2,10 +2,14 @@ import type { Jurisdiction, ResidencyPolicy } from '../../../shared/domain/polic
 import type { AuditLog } from '../../../shared/ports/audit-log.js';
 import type { Clock } from '../../../shared/ports/clock.js';
 import type { DigestAnchor } from '../../../shared/ports/digest-anchor.js';
+import type { DocumentSigner } from '../../../shared/ports/document-signer.js';
+import type { ErasureStore } from '../../../shared/ports/erasures.js';
 import type { IdGenerator } from '../../../shared/ports/ids.js';
 import type { LedgerStore } from '../../../shared/ports/ledger.js';
+import type { LegalHolds } from '../../../shared/ports/legal-holds.js';
 import type { NoteEncryptor } from '../../../shared/ports/note-encryptor.js';
 import type { Outbox } from '../../../shared/ports/outbox.js';
+import type { PatientKeys } from '../../../shared/ports/patient-keys.js';
 import type { Pseudonymizer } from '../../../shared/ports/pseudonymizer.js';
 import type { ReviewStore } from '../../../shared/ports/reviews.js';
 import type { Sealer } from '../../../shared/ports/sealer.js';
@@ -33,6 +37,14 @@ export interface HimDeps {
   reviews: ReviewStore;
   outbox: Outbox;
   encryptor: NoteEncryptor;
+  /** Per-patient keys: erasure destroys one. */
+  patientKeys: PatientKeys;
+  /** Where patient keys live and how long its own backups keep a destroyed key (stated on certificates). */
+  patientKeyStore: { name: string; backupWindowDays: number };
+  erasures: ErasureStore;
+  holds: LegalHolds;
+  /** Signs erasure certificates and evidence manifests with the digest key. */
+  documents: DocumentSigner;
   /** Wrapping key id and region, recorded as safeguards on ledger entries. */
   keyId: string;
   keyRegion: string;

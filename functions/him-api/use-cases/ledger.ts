@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { AppError } from '../../../shared/domain/errors.js';
-import type { LedgerEntry } from '../../../shared/domain/ledger/entry.js';
+import { LEDGER_KINDS, type LedgerEntry } from '../../../shared/domain/ledger/entry.js';
 import { csvHeader, csvRow, ndjsonLine } from '../../../shared/domain/ledger/export.js';
-import { CORRIDOR_PATTERN, MOVEMENT_KINDS } from '../../../shared/domain/policy/model.js';
+import { CORRIDOR_PATTERN } from '../../../shared/domain/policy/model.js';
 import type { ReviewStatus } from '../../../shared/domain/review/review.js';
 import type { LedgerFilter } from '../../../shared/ports/ledger.js';
 import { Instant, Limit, parseInput, Until } from '../query.js';
@@ -12,7 +12,7 @@ import { withReviews } from './reviewed.js';
 export const Filters = {
   from: Instant.optional(),
   to: Until.optional(),
-  kind: z.enum(MOVEMENT_KINDS).optional(),
+  kind: z.enum(LEDGER_KINDS).optional(),
   decision: z.enum(['allowed', 'denied']).optional(),
   corridor: z.string().regex(CORRIDOR_PATTERN, 'must be FROM:TO jurisdiction ids, e.g. uk:us').optional(),
   noteId: z.string().min(1).max(256).optional(),

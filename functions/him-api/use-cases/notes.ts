@@ -66,6 +66,11 @@ export async function readNote(
 ): Promise<{ item: OutboxItem; event: VisitNoteEvent }> {
   const item = await deps.outbox.get(key);
   const ciphertext = item ? await deps.outbox.ciphertext(key) : undefined;
+  if (item && !ciphertext) {
+    const erasureId = await deps.erasures.erasureOf(key);
+    if (erasureId)
+      throw new AppError('note-erased', `this note was erased (erasure ${erasureId})`, { erasureId });
+  }
   if (!item || !ciphertext) throw new AppError('not-found', 'this cell holds no such note event');
   const event = await deps.encryptor.decrypt(ciphertext, {
     cell: deps.cell,
@@ -73,6 +78,7 @@ export async function readNote(
     senderId: key.senderId,
     noteId: key.noteId,
     version: key.version,
+    patientRef: item.patientRef ?? '',
   });
   return { item, event };
 }

@@ -1,31 +1,8 @@
-import {
-  AlgorithmSuiteIdentifier,
-  buildClient,
-  CommitmentPolicy,
-  getLocalCryptographicMaterialsCache,
-  type KeyringNode,
-  NodeCachingMaterialsManager,
-} from '@aws-crypto/client-node';
 import { AppError } from '../../domain/errors.js';
 import { VisitNoteEvent } from '../../domain/event/schema.js';
 import type { NoteBinding, NoteEncryptor, SealedNote } from '../../ports/note-encryptor.js';
-
-/** Bounds of a cached data key: KMS is asked a few times per thousand notes, never per note. */
-export interface DataKeyCacheLimits {
-  maxAgeMs: number;
-  maxMessagesEncrypted: number;
-  capacity: number;
-}
-
-export const DEFAULT_CACHE_LIMITS: DataKeyCacheLimits = {
-  maxAgeMs: 5 * 60_000,
-  maxMessagesEncrypted: 1000,
-  capacity: 100,
-};
-
-const APP = 'visitbridge';
-const SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
-const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
+import type { PatientKeys } from '../../ports/patient-keys.js';
+import { APP, checkContext, esdk, patientKeyring, SUITE } from './patient-keys.js';
 
 /** What goes inside the ciphertext: the note plus the identity it must be read back as. */
 interface SealedPayload {
@@ -36,30 +13,22 @@ interface SealedPayload {
 }
 
 /**
- * Envelope encryption with the AWS Encryption SDK: committing, non-signing suite,
- * caching materials manager, encryption context {app, cell, tenant}. The SDK does
- * not check the context on decrypt, so this class does; it also checks the note
- * id, sender and version sealed inside the ciphertext, so a swapped item is caught.
+ * Envelope encryption with the AWS Encryption SDK: committing, non-signing suite, each
+ * note's data key wrapped by its patient's own key (`PatientKeys`, itself wrapped under
+ * the cell key), so erasing a patient is destroying one key. The encryption context
+ * binds {app, cell, tenant, patient}; the SDK does not check it on decrypt, so this
+ * class does; it also checks the note id, sender and version sealed inside the
+ * ciphertext, so a swapped item is caught.
  *
  * @example
- * const encryptor = new EsdkNoteEncryptor(await localKeyring('uk', file), 'local:uk');
+ * const encryptor = new EsdkNoteEncryptor(patientKeys, 'local:cell-uk');
  * const sealed = await encryptor.encrypt(event, binding);
  */
 export class EsdkNoteEncryptor implements NoteEncryptor {
-  private readonly cmm: NodeCachingMaterialsManager;
-
   constructor(
-    keyring: KeyringNode,
+    private readonly keys: PatientKeys,
     private readonly keyId: string,
-    limits: DataKeyCacheLimits = DEFAULT_CACHE_LIMITS,
-  ) {
-    this.cmm = new NodeCachingMaterialsManager({
-      backingMaterials: keyring,
-      cache: getLocalCryptographicMaterialsCache(limits.capacity),
-      maxAge: limits.maxAgeMs,
-      maxMessagesEncrypted: limits.maxMessagesEncrypted,
-    });
-  }
+  ) {}
 
   async encrypt(event: VisitNoteEvent, binding: NoteBinding): Promise<SealedNote> {
     const payload: SealedPayload = {
@@ -68,36 +37,34 @@ export class EsdkNoteEncryptor implements NoteEncryptor {
       senderId: binding.senderId,
       event,
     };
+    const key = await this.keys.current(binding.patientRef);
     const plaintext = Buffer.from(JSON.stringify(payload), 'utf8');
-    const { result } = await encrypt(this.cmm, plaintext, {
+    const { result } = await esdk.encrypt(patientKeyring(key), plaintext, {
       encryptionContext: contextOf(binding),
       suiteId: SUITE,
       plaintextLength: plaintext.length,
     });
-    return { ciphertext: result, keyId: this.keyId };
+    return { ciphertext: result, keyId: this.keyId, patientKeyId: key.keyId };
   }
 
   async decrypt(ciphertext: Uint8Array, expected: NoteBinding): Promise<VisitNoteEvent> {
+    const key = await this.keys.find(expected.patientRef);
+    if (!key) throw new AppError('note-erased', "the patient's key was destroyed: this note was erased");
     let plaintext: Buffer;
     let context: Record<string, string>;
     try {
-      const out = await decrypt(this.cmm, ciphertext);
+      const out = await esdk.decrypt(patientKeyring(key), ciphertext);
       plaintext = out.plaintext;
       context = out.messageHeader.encryptionContext;
     } catch (error) {
       throw new AppError(
         'ciphertext-mismatch',
-        'ciphertext could not be decrypted with this cell key',
+        "ciphertext could not be decrypted with the patient's key",
         {},
         { cause: error },
       );
     }
-    const wanted = contextOf(expected);
-    for (const [key, value] of Object.entries(wanted)) {
-      if (context[key] !== value) {
-        throw new AppError('ciphertext-mismatch', `encryption context ${key} does not match`);
-      }
-    }
+    checkContext(context, contextOf(expected));
     const payload = JSON.parse(plaintext.toString('utf8')) as SealedPayload;
     if (
       payload.noteId !== expected.noteId ||
@@ -111,5 +78,5 @@ export class EsdkNoteEncryptor implements NoteEncryptor {
 }
 
 function contextOf(binding: NoteBinding): Record<string, string> {
-  return { app: APP, cell: binding.cell, tenant: binding.tenant };
+  return { app: APP, cell: binding.cell, tenant: binding.tenant, patient: binding.patientRef };
 }

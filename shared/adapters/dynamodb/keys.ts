@@ -37,3 +37,10 @@ export const messageKey = (senderId: string, webhookId: string) => ({
   pk: `MSG#${senderId}#${webhookId}`,
   sk: 'MSG',
 });
+
+/** gsi2 finds a patient's note versions (`PATIENT#<patientRef>`), for erasure. */
+export const PATIENT_INDEX = 'gsi2';
+export const patientIndexKey = (patientRef: string): string => `PATIENT#${patientRef}`;
+
+/** An erasure request. */
+export const erasureKey = (erasureId: string) => ({ pk: `ERASURE#${erasureId}`, sk: 'ERASURE' });

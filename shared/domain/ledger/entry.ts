@@ -12,6 +12,9 @@ const Place = z.object({
   cell: z.string().min(1),
 });
 
+/** What the ledger records: the movements the policy decides, and erasures (GDPR Art. 17) of a patient's notes. */
+export const LEDGER_KINDS = [...MOVEMENT_KINDS, 'erasure'] as const;
+
 /**
  * What the caller supplies for one ledger entry. Carries no PHI in clear: the
  * patient is a keyed hash, the note only its id and version.
@@ -19,7 +22,7 @@ const Place = z.object({
 export const UnsealedEntrySchema = z.object({
   transferId: z.string().min(1).max(128),
   at: IsoInstant,
-  kind: z.enum(MOVEMENT_KINDS),
+  kind: z.enum(LEDGER_KINDS),
   decision: z.enum(['allowed', 'denied']),
   source: Place,
   destination: Place,

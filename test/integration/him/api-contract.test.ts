@@ -26,7 +26,15 @@ const BODIES: Record<string, () => unknown> = {
   // Flagged first, so that resolving it (a later operation in the document) applies.
   markReviews: () => ({ refs: [ref], state: 'flagged', comment: 'contract check' }),
   resolveReview: () => ({ comment: 'resolved in the contract check' }),
+  // A patient whose one note is delivered: nothing blocks the erasure the later operations execute.
+  fileErasure: () => ({ patient: `${ERASED.identifiers[0]?.system}|${ERASED.identifiers[0]?.value}` }),
 };
+/** The patient the erasure operations act on, and the request they share (set by fileErasure). */
+const ERASED = {
+  ...fixturePatients.uk,
+  identifiers: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9434765873' }],
+};
+let erasureId = '';
 /** Required query strings of HIM operations. */
 const QUERIES: Record<string, string> = { viewNote: '?purpose=treatment' };
 
@@ -51,6 +59,14 @@ beforeAll(async () => {
   );
   const ledger = await (await himClient(stack)('uk', 'GET', 'ledger', { roles: ['him-reviewer'] })).json();
   ref = `${ledger.entries[0]?.shard}:${ledger.entries[0]?.seq}`;
+  const erased = JSON.stringify(noteEvent({ patient: ERASED, noteId: 'contract-erased' }));
+  await stack.post(
+    'uk',
+    `/v1/webhooks/${DEMO_SENDER_ID}`,
+    erased,
+    signedHeaders({ secret: stack.demoSecret.value, body: erased }),
+  );
+  await stack.idle();
   served = (await (await fetch(`${stack.url}/openapi.json`)).json()) as Served;
   ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats.default(ajv);
@@ -72,7 +88,8 @@ async function call(method: string, path: string, op: Operation): Promise<Respon
     .replace('{senderId}', DEMO_SENDER_ID)
     .replace('{noteId}', noteId)
     .replace('{version}', '1')
-    .replace('{ref}', ref);
+    .replace('{ref}', ref)
+    .replace('{erasureId}', erasureId);
   const url = `${served.servers[0]?.url}${concrete}${QUERIES[op.operationId] ?? ''}`;
   if (path.startsWith('/v1/him/')) {
     const make = BODIES[op.operationId];
@@ -82,7 +99,10 @@ async function call(method: string, path: string, op: Operation): Promise<Respon
     const roles = ['him-reviewer', 'privacy-officer', 'integration-admin'] as const;
     const token = await stack.devIssuer.mint({ user: 'cora', roles: [...roles], country: 'GB' });
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    return fetch(url, { method, headers, ...(body ? { body } : {}) });
+    const res = await fetch(url, { method, headers, ...(body ? { body } : {}) });
+    if (op.operationId === 'fileErasure' && res.status === 201)
+      erasureId = (await res.clone().json()).erasureId;
+    return res;
   }
   if (op.operationId === 'getDeliveryStatus') return fetch(statusUrl);
   if (method !== 'POST') return fetch(url);

@@ -12,10 +12,11 @@ import { DEFAULT_POLICY_FILE } from '../../../infra/local/settings.js';
 import { LocalDigestSigner } from '../../../shared/adapters/crypto/digest-local.js';
 import { HmacPseudonymizer } from '../../../shared/adapters/crypto/hmac-pseudonymizer.js';
 import { localKeyring } from '../../../shared/adapters/crypto/keyrings.js';
-import { EsdkNoteEncryptor } from '../../../shared/adapters/crypto/note-encryptor.js';
 import { DynamoAuditLog } from '../../../shared/adapters/dynamodb/audit-log-store.js';
+import { DynamoErasureStore } from '../../../shared/adapters/dynamodb/erasure-store.js';
 import { DynamoLedgerStore } from '../../../shared/adapters/dynamodb/ledger-store.js';
 import { DynamoOutbox } from '../../../shared/adapters/dynamodb/outbox-store.js';
+import { patientKeyTableName } from '../../../shared/adapters/dynamodb/patient-key-table.js';
 import { DynamoReviewStore } from '../../../shared/adapters/dynamodb/review-store.js';
 import { FileDigestAnchor } from '../../../shared/adapters/fs/file-digest-anchor.js';
 import { FileSecretSource } from '../../../shared/adapters/fs/file-secret-source.js';
@@ -24,7 +25,8 @@ import { jurisdictionById } from '../../../shared/domain/policy/parse.js';
 import { inProcessSealer } from '../../../shared/domain/seal/seal.js';
 import type { HttpEvent } from '../../../shared/http/apigw.js';
 import { randomIds } from '../../../shared/ports/ids.js';
-import { createTestTable, testDynamoClient } from '../../helpers/dynamo.js';
+import type { LegalHold } from '../../../shared/ports/legal-holds.js';
+import { createTestTable, testDynamoClient, testEncryptor } from '../../helpers/dynamo.js';
 
 export const ISSUER = 'https://issuer.test/pool';
 export const AUDIENCE = 'visitbridge-him';
@@ -67,6 +69,12 @@ export async function himFixture(logLevel: 'SILENT' | 'INFO' = 'SILENT') {
   const signer = await LocalDigestSigner.fromKeyFile(join(dir, 'uk.digest.pem'));
   const anchor = new FileDigestAnchor(join(dir, 'anchor'), 'uk');
   const clock = { now: () => new Date() };
+  const fixtureHolds = { held: [] as LegalHold[], activeFor: async () => fixtureHolds.held };
+  const { encryptor, patientKeys, patientKeyTable } = await testEncryptor(client, tableName, {
+    id: 'uk',
+    keyring,
+    keyId,
+  });
   const deps: HimDeps = {
     reviews: new DynamoReviewStore(client, tableName),
     ids: randomIds,
@@ -82,7 +90,15 @@ export async function himFixture(logLevel: 'SILENT' | 'INFO' = 'SILENT') {
       intervalMs: 5 * 60_000,
     },
     outbox: new DynamoOutbox(client, tableName),
-    encryptor: new EsdkNoteEncryptor(keyring, keyId),
+    encryptor,
+    patientKeys,
+    patientKeyStore: { name: patientKeyTableName(tableName), backupWindowDays: 0 },
+    erasures: new DynamoErasureStore(client, tableName),
+    holds: fixtureHolds,
+    documents: {
+      sign: (_kind, bytes) => signer.sign(bytes),
+      publicKeyPem: () => signer.publicKeyPem(),
+    },
     keyId,
     keyRegion: 'eu-west-2',
     pseudonymizer: new HmacPseudonymizer(Buffer.alloc(32, 9)),
@@ -105,7 +121,18 @@ export async function himFixture(logLevel: 'SILENT' | 'INFO' = 'SILENT') {
     path: string,
     o: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
   ) => handler(httpEvent(method, path, o), context);
-  return { client, tableName, deps, tokens, handler, call };
+  return {
+    client,
+    tableName,
+    deps,
+    tokens,
+    handler,
+    call,
+    patientKeys,
+    patientKeyTable,
+    fixtureHolds,
+    signer,
+  };
 }
 
 /** An HTTP API v2 event for `ANY /v1/him/{proxy+}`. */

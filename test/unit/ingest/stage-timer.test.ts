@@ -42,7 +42,11 @@ function fakeIngestDeps(): IngestDeps & { accepted: AcceptRequest[] } {
       deliveryStatus: async () => undefined,
     },
     encryptor: {
-      encrypt: async () => ({ ciphertext: new Uint8Array([1, 2, 3]), keyId: 'local:cell-uk' }),
+      encrypt: async () => ({
+        ciphertext: new Uint8Array([1, 2, 3]),
+        keyId: 'local:cell-uk',
+        patientKeyId: 'pk-1',
+      }),
       decrypt: async () => {
         throw new AppError('ciphertext-mismatch', 'not used here');
       },
@@ -138,6 +142,7 @@ describe('timedIngestDeps', () => {
         senderId: 'acme',
         noteId: 'n',
         version: 1,
+        patientRef: 'pt_stage_timer_000000',
       },
     );
 

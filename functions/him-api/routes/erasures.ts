@@ -1,0 +1,93 @@
+import { escapeControl } from '../../../shared/domain/text/escape-control.js';
+import * as Body from '../erasure-responses.js';
+import { jsonBody } from '../query.js';
+import { type HimRequest, type HimRoute, json, P } from '../route-kit.js';
+import {
+  CertificateQuery,
+  ErasureBody,
+  ErasurePath,
+  erasureCertificate,
+  executeErasure,
+  fileErasure,
+  getErasure,
+  patientRefOf,
+} from '../use-cases/erasures.js';
+
+/** The audit target of a request on one erasure: its id, escaped. */
+const erasureTarget = (req: HimRequest) =>
+  `erasure:${escapeControl(req.params.erasureId ?? '')}`.slice(0, 512);
+
+/** The audit target of a new request: the patient's reference, never the identifier. */
+function patientTarget({ deps, event }: HimRequest): string {
+  try {
+    const body = ErasureBody.safeParse(jsonBody(event));
+    return body.success ? `patient:${patientRefOf(deps, body.data.patient)}` : 'patient:(malformed)';
+  } catch {
+    return 'patient:(malformed)';
+  }
+}
+
+/** Erasure (GDPR Art. 17) by crypto-shredding: file and preview, execute, certificate. Privacy officers only. */
+export const ERASURE_ROUTES: readonly HimRoute[] = [
+  {
+    method: 'POST',
+    path: 'erasures',
+    doc: {
+      operationId: 'fileErasure',
+      summary: 'File an erasure request for a patient and preview it (nothing is erased)',
+      body: ErasureBody,
+      response: { status: 201, schema: Body.Erasure },
+      errors: ['unknown-patient'],
+    },
+    roles: [P],
+    action: 'erasure.preview',
+    target: patientTarget,
+    run: json(201, ({ deps, principal, event }) => fileErasure(deps, principal, jsonBody(event))),
+  },
+  {
+    method: 'GET',
+    path: 'erasures/{erasureId}',
+    doc: {
+      operationId: 'getErasure',
+      summary: 'An erasure request, with a fresh preview until it is executed',
+      path: ErasurePath,
+      response: { schema: Body.Erasure },
+      errors: ['not-found'],
+    },
+    roles: [P],
+    action: 'erasure.view',
+    target: erasureTarget,
+    run: json(200, ({ deps, params }) => getErasure(deps, params)),
+  },
+  {
+    method: 'POST',
+    path: 'erasures/{erasureId}/execute',
+    doc: {
+      operationId: 'executeErasure',
+      summary: "Execute a previewed erasure: destroy the patient's key, record it, sign a certificate",
+      path: ErasurePath,
+      response: { schema: Body.ErasureCertificate },
+      errors: ['not-found', 'erasure-executed', 'erasure-not-previewed', 'erasure-blocked'],
+    },
+    roles: [P],
+    action: 'erasure.execute',
+    target: erasureTarget,
+    run: json(200, ({ deps, principal, params }) => executeErasure(deps, principal, params)),
+  },
+  {
+    method: 'GET',
+    path: 'erasures/{erasureId}/certificate',
+    doc: {
+      operationId: 'erasureCertificate',
+      summary: 'The signed erasure certificate (JSON, or PDF with format=pdf)',
+      path: ErasurePath,
+      query: CertificateQuery,
+      response: { schema: Body.ErasureCertificate, media: ['application/pdf'] },
+      errors: ['not-found'],
+    },
+    roles: [P],
+    action: 'erasure.certificate',
+    target: erasureTarget,
+    run: json(200, ({ deps, params }) => erasureCertificate(deps, params)),
+  },
+];

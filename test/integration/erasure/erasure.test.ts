@@ -1,0 +1,205 @@
+import { createPublicKey, verify } from 'node:crypto';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { cellKeyFiles } from '../../../infra/local/cells.js';
+import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
+import { localKeyring } from '../../../shared/adapters/crypto/keyrings.js';
+import { FileSecretSource } from '../../../shared/adapters/fs/file-secret-source.js';
+import { certificateBytes, type SignedErasureCertificate } from '../../../shared/domain/erasure/erasure.js';
+import { type FixturePatient, fixturePatients, noteEvent } from '../../fixtures/notes.js';
+import { scanAll, testEncryptor } from '../../helpers/dynamo.js';
+import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
+import { signedHeaders } from '../../helpers/signing.js';
+import { cellTable, himClient } from '../him/helpers.js';
+
+/** A second patient of the uk cell (NHS number from the 999 test range). */
+const other: FixturePatient = {
+  ...fixturePatients.uk,
+  identifiers: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9434765873' }],
+  name: { given: ['Oswin'], family: 'Otherby' },
+};
+const identifier = (p: FixturePatient) => `${p.identifiers[0]?.system}|${p.identifiers[0]?.value}`;
+const officer = { roles: ['privacy-officer' as const] };
+
+describe('erasure by crypto-shredding (local stack, DynamoDB Local)', () => {
+  let stack: TestStack;
+  let him: ReturnType<typeof himClient>;
+
+  const post = async (patient: FixturePatient, noteId: string, version = 1) => {
+    const body = JSON.stringify(noteEvent({ patient, noteId, version }));
+    const res = await stack.post(
+      'uk',
+      `/v1/webhooks/${DEMO_SENDER_ID}`,
+      body,
+      signedHeaders({ secret: stack.demoSecret.value, body }),
+    );
+    expect(res.status).toBe(202);
+  };
+  const json = async (res: Response) => ({
+    status: res.status,
+    // biome-ignore lint/suspicious/noExplicitAny: bodies are read loosely here; api-contract checks their schemas
+    body: (await res.json()) as Record<string, any>,
+  });
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    him = himClient(stack);
+  });
+  afterAll(async () => stack?.dispose());
+
+  it('makes a patient unreadable everywhere, a dump taken before included, and leaves others and the chains intact', async () => {
+    // Prepare: two notes (one amended) of the patient, one of another, all delivered to the sandbox EHR.
+    await post(fixturePatients.uk, 'erase-a1');
+    await post(fixturePatients.uk, 'erase-a1', 2);
+    await post(fixturePatients.uk, 'erase-a2');
+    await post(other, 'keep-b1');
+    await stack.idle();
+    const table = cellTable(stack, 'uk');
+    const dump = (await scanAll(stack.dynamoClient, table)).map((i) => unmarshall(i));
+    const ciphertexts = dump.filter((i) => i.type === 'note' && i.ciphertext);
+    expect(ciphertexts).toHaveLength(4);
+
+    // Act: file and preview, then execute.
+    const filed = await json(
+      await him('uk', 'POST', 'erasures', { ...officer, body: { patient: identifier(fixturePatients.uk) } }),
+    );
+    expect(filed.status).toBe(201);
+    const { erasureId, preview } = filed.body;
+    expect(preview.blocked).toBe(false);
+    expect(preview.notes.map((n: { noteId: string; version: number }) => `${n.noteId}/${n.version}`)).toEqual(
+      ['erase-a1/1', 'erase-a1/2', 'erase-a2/1'],
+    );
+    expect(preview.ehrActions).toHaveLength(3);
+    const executed = await json(await him('uk', 'POST', `erasures/${erasureId}/execute`, officer));
+
+    // Assess: the certificate, signed with the digest key, lists what went and what the EHR holds.
+    expect(executed.status).toBe(200);
+    const signed = executed.body as SignedErasureCertificate;
+    expect(signed.certificate.destroyed.patientKeyId).toBe(preview.patientKeyId);
+    expect(signed.certificate.destroyed.notes).toHaveLength(3);
+    expect(signed.certificate.ehrActions.map((a) => a.documentReference)).toEqual(
+      preview.ehrActions.map((a: { documentReference: string }) => a.documentReference),
+    );
+    const publicKey = await json(await him('uk', 'GET', 'integrity/public-key', officer));
+    expect(
+      verify(
+        'sha256',
+        // Parsed again in this realm: fetch's objects come from Node's own.
+        certificateBytes(JSON.parse(JSON.stringify(signed.certificate))),
+        createPublicKey(publicKey.body.publicKeyPem),
+        Buffer.from(signed.signature.signature, 'base64'),
+      ),
+    ).toBe(true);
+
+    // The dump taken before the erasure: the patient's ciphertexts do not decrypt, the other patient's do.
+    const cell = stack.cells.find((c) => c.id === 'uk');
+    if (!cell) throw new Error('no uk cell');
+    const { keyring, keyId } = await localKeyring(
+      'uk',
+      new FileSecretSource(),
+      cellKeyFiles(cell).wrappingKey,
+    );
+    const reader = await testEncryptor(stack.dynamoClient, table, { id: 'uk', keyring, keyId });
+    const outcomes = await Promise.all(
+      ciphertexts.map((i) =>
+        reader.encryptor
+          .decrypt(new Uint8Array(i.ciphertext), {
+            cell: 'uk',
+            tenant: i.tenant,
+            senderId: i.senderId,
+            noteId: i.noteId,
+            version: i.version,
+            patientRef: i.patientRef,
+          })
+          .then(
+            () => `${i.noteId}/${i.version}: read`,
+            (e: { code?: string }) => `${i.noteId}/${i.version}: ${e.code}`,
+          ),
+      ),
+    );
+    expect(outcomes.sort()).toEqual([
+      'erase-a1/1: note-erased',
+      'erase-a1/2: note-erased',
+      'erase-a2/1: note-erased',
+      'keep-b1/1: read',
+    ]);
+    // Nothing is left to restore in the table either.
+    const after = (await scanAll(stack.dynamoClient, table)).map((i) => unmarshall(i));
+    expect(after.filter((i) => i.type === 'note' && i.ciphertext).map((i) => i.noteId)).toEqual(['keep-b1']);
+
+    // A note view answers 410; the other patient's note still shows.
+    const view = (noteId: string) =>
+      him('uk', 'GET', `notes/${DEMO_SENDER_ID}/${noteId}/1?purpose=legal`, { ...officer, country: 'GB' });
+    expect((await view('erase-a1')).status).toBe(410);
+    expect((await view('keep-b1')).status).toBe(200);
+
+    // The ledger holds an erasure entry and both chains still verify once sealed.
+    const ledger = await json(await him('uk', 'GET', 'ledger?kind=erasure', officer));
+    expect(ledger.body.entries).toHaveLength(1);
+    expect(ledger.body.entries[0]).toMatchObject({ kind: 'erasure', patientRef: preview.patientRef });
+    expect((await him('uk', 'POST', 'ledger/digest', officer)).status).toBe(201);
+    expect((await him('uk', 'POST', 'audit/digest', officer)).status).toBe(201);
+    const verified = await json(await him('uk', 'GET', 'integrity/verify', officer));
+    expect(verified.status).toBe(200);
+    expect(verified.body.ledger.ok).toBe(true);
+    expect(verified.body.audit.ok).toBe(true);
+
+    // Executing again changes nothing; the certificate stays available.
+    const again = await json(await him('uk', 'POST', `erasures/${erasureId}/execute`, officer));
+    expect(again.status).toBe(409);
+    expect(again.body.type).toMatch(/erasure-executed$/);
+    const certificate = await json(await him('uk', 'GET', `erasures/${erasureId}/certificate`, officer));
+    expect(certificate.body).toEqual(signed);
+  });
+
+  it('refuses an execution when a note arrived after the preview, until previewed again', async () => {
+    const patient: FixturePatient = {
+      ...other,
+      identifiers: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9434765881' }],
+    };
+    await post(patient, 'late-1');
+    await stack.idle();
+    const filed = await json(
+      await him('uk', 'POST', 'erasures', { ...officer, body: { patient: identifier(patient) } }),
+    );
+    await post(patient, 'late-2');
+    await stack.idle();
+
+    const refused = await json(await him('uk', 'POST', `erasures/${filed.body.erasureId}/execute`, officer));
+
+    expect(refused.status).toBe(409);
+    expect(refused.body.type).toMatch(/erasure-not-previewed$/);
+    const still = await json(await him('uk', 'GET', `erasures/${filed.body.erasureId}`, officer));
+    expect(still.body.state).toBe('previewed');
+    expect(still.body.preview.notes).toHaveLength(2);
+  });
+
+  it.each([
+    ['a malformed identifier', { patient: 'no-bar-here' }, 400, /invalid-query$/],
+    [
+      'an unknown patient',
+      { patient: 'https://fhir.nhs.uk/Id/nhs-number|9000000009' },
+      404,
+      /unknown-patient$/,
+    ],
+    ['a body without a patient', {}, 400, /invalid-query$/],
+  ])('answers %s with a problem and stores nothing', async (_label, body, status, type) => {
+    const res = await json(await him('uk', 'POST', 'erasures', { ...officer, body }));
+    expect(res.status).toBe(status);
+    expect(res.body.type).toMatch(type);
+    expect(JSON.stringify(res.body)).not.toContain('9000000009');
+  });
+
+  it('answers an execution without a preview (unknown id) with 404, and refuses other roles', async () => {
+    const unknown = await json(
+      await him('uk', 'POST', 'erasures/7b0c6a57-6f1e-4a63-9d0e-2f7d4a3c1b00/execute', officer),
+    );
+    expect(unknown.status).toBe(404);
+    const malformed = await json(await him('uk', 'POST', 'erasures/not-a-uuid/execute', officer));
+    expect(malformed.status).toBe(400);
+    const reviewer = await him('uk', 'POST', 'erasures', {
+      roles: ['him-reviewer'],
+      body: { patient: identifier(fixturePatients.uk) },
+    });
+    expect(reviewer.status).toBe(403);
+  });
+});
