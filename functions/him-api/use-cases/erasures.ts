@@ -34,8 +34,11 @@ export function patientRefOf(deps: Pick<HimDeps, 'pseudonymizer'>, identifier: s
   ]);
 }
 
-/** What the cell holds of a patient now, as a preview. */
-async function currentPreview(deps: HimDeps, patientRef: string): Promise<ErasurePreview> {
+/**
+ * What the cell holds of a patient now, as a preview; with `resuming`, the notes that
+ * erasure already stripped count too (an execution cut short lists them all).
+ */
+async function currentPreview(deps: HimDeps, patientRef: string, resuming?: string): Promise<ErasurePreview> {
   const notes = await deps.erasures.patientNotes(patientRef);
   const key = await deps.patientKeys.find(patientRef);
   const organizations = [...new Set(notes.map((n) => n.tenant))];
@@ -47,7 +50,7 @@ async function currentPreview(deps: HimDeps, patientRef: string): Promise<Erasur
   return previewErasure({
     patientRef,
     ...(key ? { patientKeyId: key.keyId } : {}),
-    notes: notes.filter((n) => n.stored),
+    notes: notes.filter((n) => n.stored || (resuming !== undefined && n.erasureId === resuming)),
     holds,
   });
 }
@@ -117,7 +120,8 @@ export async function executeErasure(
       `erasure ${request.erasureId} was executed at ${request.executedAt}`,
     );
   }
-  const preview = await currentPreview(deps, request.patientRef);
+  const resuming = request.state === 'executing' ? request.erasureId : undefined;
+  const preview = await currentPreview(deps, request.patientRef, resuming);
   if (request.state === 'previewed') {
     if (previewFingerprint(preview) !== request.fingerprint) {
       throw new AppError(

@@ -69,6 +69,7 @@ export class DynamoErasureStore implements ErasureStore {
             ? { documentReference: `DocumentReference/${o.resourceIds.documentReference}` }
             : {}),
           stored: n.ciphertext !== undefined,
+          ...(typeof n.erasureId === 'string' ? { erasureId: n.erasureId } : {}),
         });
       }
     }

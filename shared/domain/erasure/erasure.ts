@@ -17,6 +17,8 @@ export interface PatientNoteEvent {
   documentReference?: string;
   /** The ciphertext is still stored (false once erased or expired). */
   stored: boolean;
+  /** The erasure that removed the ciphertext, if one did. */
+  erasureId?: string;
 }
 
 /** A hold that blocks the erasure: its id and scope, nothing about the matter. */

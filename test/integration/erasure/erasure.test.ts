@@ -3,6 +3,11 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { cellKeyFiles } from '../../../infra/local/cells.js';
 import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
 import { localKeyring } from '../../../shared/adapters/crypto/keyrings.js';
+import { DynamoErasureStore } from '../../../shared/adapters/dynamodb/erasure-store.js';
+import {
+  DynamoPatientKeyTable,
+  patientKeyTableName,
+} from '../../../shared/adapters/dynamodb/patient-key-table.js';
 import { FileSecretSource } from '../../../shared/adapters/fs/file-secret-source.js';
 import { certificateBytes, type SignedErasureCertificate } from '../../../shared/domain/erasure/erasure.js';
 import { type FixturePatient, fixturePatients, noteEvent } from '../../fixtures/notes.js';
@@ -171,6 +176,65 @@ describe('erasure by crypto-shredding (local stack, DynamoDB Local)', () => {
     const still = await json(await him('uk', 'GET', `erasures/${filed.body.erasureId}`, officer));
     expect(still.body.state).toBe('previewed');
     expect(still.body.preview.notes).toHaveLength(2);
+  });
+
+  it('finishes an execution cut short after the key was destroyed, listing every note it erased', async () => {
+    // Prepare: a request executed up to the key and one ciphertext, as a crash would leave it.
+    const patient: FixturePatient = {
+      ...other,
+      identifiers: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9434765903' }],
+    };
+    await post(patient, 'cut-1');
+    await post(patient, 'cut-2');
+    await stack.idle();
+    const filed = await json(
+      await him('uk', 'POST', 'erasures', { ...officer, body: { patient: identifier(patient) } }),
+    );
+    const { erasureId, preview } = filed.body;
+    const table = cellTable(stack, 'uk');
+    const store = new DynamoErasureStore(stack.dynamoClient, table);
+    const at = new Date().toISOString();
+    expect(
+      await store.transition(erasureId, 'previewed', {
+        state: 'executing',
+        executedAt: at,
+        executedBy: 'him:hana',
+      }),
+    ).toBe(true);
+    const keys = new DynamoPatientKeyTable(stack.dynamoClient, patientKeyTableName(table));
+    expect(await keys.delete(preview.patientRef, preview.patientKeyId)).toBe(true);
+    await store.removeCiphertexts(preview.notes.slice(0, 1), erasureId, at);
+
+    // Act
+    const finished = await json(await him('uk', 'POST', `erasures/${erasureId}/execute`, officer));
+
+    // Assess
+    expect(finished.status).toBe(200);
+    expect(finished.body.certificate.destroyed.notes.map((n: { noteId: string }) => n.noteId)).toEqual([
+      'cut-1',
+      'cut-2',
+    ]);
+    expect(finished.body.certificate.destroyed.patientKeyId).toBe(preview.patientKeyId);
+    expect(finished.body.certificate.executedAt).toBe(at);
+    const ledger = await json(await him('uk', 'GET', 'ledger?kind=erasure', officer));
+    expect(
+      ledger.body.entries.filter((e: { transferId: string }) => e.transferId === `erasure-${erasureId}`),
+    ).toHaveLength(1);
+  });
+
+  it('audits every erasure call by the patient reference, never the identifier', async () => {
+    const audit = await json(await him('uk', 'GET', 'audit?limit=1000', officer));
+    const erasureEntries = audit.body.entries.filter((e: { action: string }) =>
+      e.action.startsWith('erasure.'),
+    );
+    expect(new Set(erasureEntries.map((e: { action: string }) => e.action))).toEqual(
+      new Set(['erasure.preview', 'erasure.execute', 'erasure.view', 'erasure.certificate']),
+    );
+    expect(erasureEntries.find((e: { action: string }) => e.action === 'erasure.preview').target).toMatch(
+      /^patient:pt_/,
+    );
+    const text = JSON.stringify(audit.body);
+    for (const p of [fixturePatients.uk, other]) expect(text).not.toContain(p.identifiers[0]?.value);
   });
 
   it.each([
