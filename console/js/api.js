@@ -48,7 +48,7 @@ export function createApi({ token, onUnauthorized }) {
     path,
     { method = 'GET', search, body, action, actionId = newActionId(), accept = 'application/json' },
   ) {
-    if (search?.has('patient') && !isSecureBase(cell.apiBase))
+    if ((search?.has('patient') || body?.patient !== undefined) && !isSecureBase(cell.apiBase))
       throw new ApiError({
         status: 0,
         title: 'Not sent',

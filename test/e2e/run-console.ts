@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Locator, type Page } from 'playwright-core';
@@ -18,7 +18,7 @@ import {
   usableOnAPhone,
 } from './console-quality.js';
 import { harness } from './harness.js';
-import { DUPLICATED_PATIENT, deliveryReaches, ehrAdmin, postNote } from './seed.js';
+import { DUPLICATED_PATIENT, deliveryReaches, ERASED_PATIENT, ehrAdmin, postNote } from './seed.js';
 
 const SHOTS = resolve(PROJECT_ROOT, 'test-results/e2e');
 const UK_ID = fixturePatients.uk.identifiers[0];
@@ -44,7 +44,12 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
   await mkdir(SHOTS, { recursive: true });
   const sandbox = stack.ehrs.sandboxes.get('uk-ehr');
   const run = Date.now().toString(36);
-  const notes = { crossBorder: `e2e-xb-${run}`, parked: `e2e-parked-${run}`, eu: `e2e-eu-${run}` };
+  const notes = {
+    crossBorder: `e2e-xb-${run}`,
+    parked: `e2e-parked-${run}`,
+    eu: `e2e-eu-${run}`,
+    erased: `e2e-erased-${run}`,
+  };
   let duplicateId = '';
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -339,6 +344,45 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
         assert.ok(!all.includes(fixturePatients.uk.name.family), 'nor a patient name');
         await shot('07c-phi-access');
         for (const cell of ['us', 'ca', 'au']) await page.uncheck(`input[name="cell"][value="${cell}"]`);
+      },
+    );
+
+    await step(
+      'erases a patient: preview, an explicit confirm, the EHR copies to action and the certificate',
+      async () => {
+        assert.equal(await postNote(stack, 'uk', { patient: ERASED_PATIENT, noteId: notes.erased }), 202);
+        assert.equal(await deliveryReaches(stack, 'uk', notes.erased, ['delivered', 'parked']), 'delivered');
+        const [id] = ERASED_PATIENT.identifiers;
+        await page.getByRole('tab', { name: 'Erasure' }).click();
+        const erasure = panel('erasure');
+        await erasure.locator('#er-cell').selectOption('uk');
+        await erasure.locator('#er-system').fill(id?.system ?? '');
+        await erasure.locator('#er-value').fill(id?.value ?? '');
+        await erasure.getByRole('button', { name: 'Preview (erases nothing)' }).click();
+        const row = erasure.locator('#erasure-notes tr', { hasText: notes.erased });
+        await row.waitFor();
+        assert.match(await text(row), /delivered/);
+        assert.match(await text(row), /DocumentReference\//);
+        assert.equal(await erasure.locator('#er-value').inputValue(), '', 'the identifier is not kept');
+        const erase = erasure.getByRole('button', { name: /^Erase 1 note event$/ });
+        assert.equal(await erase.isDisabled(), true, 'nothing is erased before the confirm');
+        await shot('07d-erasure-preview');
+        await erasure.getByLabel('I understand this cannot be undone.').check();
+        await erase.click();
+        await erasure.locator('.notice.success').waitFor();
+        assert.match(await text(erasure.locator('.notice.success')), /1 note event unreadable/);
+        assert.equal(await erasure.locator('#erasure-ehr-actions tbody tr').count(), 1);
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          erasure.getByRole('button', { name: 'Certificate (JSON)' }).click(),
+        ]);
+        const certificate = JSON.parse(await readFile((await download.path()) ?? '', 'utf8'));
+        assert.equal(certificate.certificate.destroyed.notes[0]?.noteId, notes.erased);
+        assert.ok(
+          !JSON.stringify(certificate).includes(id?.value ?? '?'),
+          'the certificate holds no identifier',
+        );
+        await shot('07e-erasure-done');
       },
     );
 

@@ -18,6 +18,13 @@ export const DUPLICATED_PATIENT: FixturePatient = {
   name: { given: ['Mary'], family: 'Somerville' },
 };
 
+/** A UK patient a privacy officer erases in the console. */
+export const ERASED_PATIENT: FixturePatient = {
+  ...fixturePatients.uk,
+  identifiers: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9990002224' }],
+  name: { given: ['Edwin'], family: 'Forgetson' },
+};
+
 /** Posts one signed visit-note webhook to a cell; returns the HTTP status. */
 export async function postNote(stack: LocalStack, cell: string, options: NoteOptions): Promise<number> {
   const body = JSON.stringify(noteEvent(options));

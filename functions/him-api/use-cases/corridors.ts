@@ -20,11 +20,13 @@ const DEFAULT_DAYS = 30;
 /**
  * Counts ledger entries per UTC day, corridor (source cell → destination cell),
  * kind, mechanism type and decision. Rows sorted by day, then corridor, kind,
- * decision, mechanism. Pure.
+ * decision, mechanism; erasures are left out. Pure.
  */
 export function summarizeCorridors(entries: Iterable<LedgerEntry>): CorridorRow[] {
   const rows = new Map<string, CorridorRow>();
   for (const e of entries) {
+    // Erasures are recorded in the ledger but move nothing across a corridor.
+    if (e.kind === 'erasure') continue;
     const row: CorridorRow = {
       day: e.at.slice(0, 10),
       from: e.source.cell,

@@ -163,7 +163,8 @@ export async function reviewQueue(
       break;
     }
     scanned += 1;
-    batch.push(entry);
+    // Erasures are recorded in the ledger but move nothing: they are not movements to review.
+    if (entry.kind !== 'erasure') batch.push(entry);
     if (batch.length === 100) await flush();
   }
   await flush();
