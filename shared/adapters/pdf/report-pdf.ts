@@ -1,0 +1,74 @@
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { MUTED, PAGE, PageFlow } from './page-flow.js';
+import { type Chart, drawBarChart } from './pdf-chart.js';
+import { drawTable } from './pdf-table.js';
+import { winAnsiSafe } from './win-ansi.js';
+
+/**
+ * A report the cell hands to people outside it (a disclosure letter, an evidence
+ * report, an erasure certificate): headings, paragraphs, tables and bar charts,
+ * as plain data. Text may hold anything: it is drawn WinAnsi-safe.
+ */
+export interface ReportDocument {
+  title: string;
+  subtitle?: string;
+  /** ISO instant, printed on every page. */
+  generatedAt: string;
+  sections: Array<{
+    heading: string;
+    paragraphs?: string[];
+    table?: { columns: string[]; rows: string[][] };
+    chart?: Chart;
+  }>;
+}
+
+/**
+ * Renders a report as an A4 PDF with pdf-lib and its standard fonts (Helvetica,
+ * nothing to load at run time): the title block, then each section's heading,
+ * paragraphs, table (paginated, header repeated) and chart; every page's footer
+ * names the report, when it was made and the page number. The bytes carry no
+ * creation time of their own beyond `generatedAt`, so the same document renders
+ * to the same bytes.
+ *
+ * @example
+ * const pdf = await renderReportPdf({ title: 'Disclosure accounting', generatedAt: new Date().toISOString(),
+ *   sections: [{ heading: 'Movements', table: { columns: ['When', 'Corridor'], rows: [] } }] });
+ */
+export async function renderReportPdf(doc: ReportDocument): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  const at = new Date(doc.generatedAt);
+  const when = Number.isNaN(at.getTime()) ? new Date(0) : at;
+  pdf.setTitle(winAnsiSafe(doc.title));
+  pdf.setProducer('visitbridge');
+  pdf.setCreator('visitbridge');
+  pdf.setCreationDate(when);
+  pdf.setModificationDate(when);
+  const fonts = {
+    regular: await pdf.embedFont(StandardFonts.Helvetica),
+    bold: await pdf.embedFont(StandardFonts.HelveticaBold),
+  };
+  const flow = new PageFlow(pdf, fonts);
+  flow.text(doc.title, { font: fonts.bold, size: 18, gap: 4 });
+  if (doc.subtitle) flow.text(doc.subtitle, { size: 11, gap: 4 });
+  flow.text(`Generated ${doc.generatedAt}`, { size: 8, gap: 14 });
+  for (const section of doc.sections) {
+    flow.room(60);
+    flow.text(section.heading, { font: fonts.bold, size: 13, gap: 6 });
+    for (const paragraph of section.paragraphs ?? []) flow.text(paragraph, { gap: 6 });
+    if (section.chart) drawBarChart(flow, section.chart);
+    if (section.table) drawTable(flow, section.table);
+    flow.y -= 8;
+  }
+  const pages = pdf.getPages();
+  const footer = winAnsiSafe(`${doc.title} - ${doc.generatedAt}`).slice(0, 110);
+  pages.forEach((page, i) => {
+    page.drawText(`${footer}   page ${i + 1} of ${pages.length}`, {
+      x: PAGE.margin,
+      y: PAGE.margin - 20,
+      size: 7,
+      font: fonts.regular,
+      color: MUTED,
+    });
+  });
+  return pdf.save({ useObjectStreams: false });
+}
