@@ -5,6 +5,7 @@ import { DELIVERY_ROUTES } from './routes/deliveries.js';
 import { INTEGRITY_ROUTES } from './routes/integrity.js';
 import { LEDGER_ROUTES } from './routes/ledger.js';
 import { NOTE_ROUTES } from './routes/notes.js';
+import { PATIENT_ROUTES } from './routes/patients.js';
 import { REVIEW_ROUTES } from './routes/reviews.js';
 
 /** Every HIM API route (contract: the HIM API table), by feature; literal paths before parameterised ones. */
@@ -26,6 +27,7 @@ export const ROUTES: readonly HimRoute[] = [
   ...INTEGRITY_ROUTES,
   ...DELIVERY_ROUTES,
   ...NOTE_ROUTES,
+  ...PATIENT_ROUTES,
   ...REVIEW_ROUTES,
   ...AUDIT_ROUTES,
 ];

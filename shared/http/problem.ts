@@ -168,6 +168,16 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
     title: 'Export too large for one response',
     when: 'a ledger export over 5 MB in one response: narrow the range or page with `GET ledger`',
   },
+  'invalid-period': {
+    status: 400,
+    title: 'Invalid period',
+    when: 'a report period (disclosures, evidence pack) whose `from` is not before its `to`, or longer than the report allows; nothing is read',
+  },
+  'invalid-identifier': {
+    status: 400,
+    title: 'Invalid patient identifier',
+    when: 'a disclosure request whose identifier `system` is not an absolute URI or whose `value` is empty, too long or holds control characters or `|`; the identifier is never echoed',
+  },
   'seal-refused': {
     status: 409,
     title: 'Integrity check failed: nothing was sealed',

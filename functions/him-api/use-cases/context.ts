@@ -2,11 +2,13 @@ import type { Jurisdiction, ResidencyPolicy } from '../../../shared/domain/polic
 import type { AuditLog } from '../../../shared/ports/audit-log.js';
 import type { Clock } from '../../../shared/ports/clock.js';
 import type { DigestAnchor } from '../../../shared/ports/digest-anchor.js';
+import type { DocumentSigner } from '../../../shared/ports/document-signer.js';
 import type { IdGenerator } from '../../../shared/ports/ids.js';
 import type { LedgerStore } from '../../../shared/ports/ledger.js';
 import type { NoteEncryptor } from '../../../shared/ports/note-encryptor.js';
 import type { Outbox } from '../../../shared/ports/outbox.js';
 import type { Pseudonymizer } from '../../../shared/ports/pseudonymizer.js';
+import type { ReportRenderer } from '../../../shared/ports/report-renderer.js';
 import type { ReviewStore } from '../../../shared/ports/reviews.js';
 import type { Sealer } from '../../../shared/ports/sealer.js';
 
@@ -40,4 +42,8 @@ export interface HimDeps {
   clock: Clock;
   /** Transfer ids of the movements the API records. */
   ids: IdGenerator;
+  /** Signs documents handed out (evidence manifests) with the digest key. */
+  documents: DocumentSigner;
+  /** Renders reports (disclosure letters, evidence reports) as PDF. */
+  reports: ReportRenderer;
 }

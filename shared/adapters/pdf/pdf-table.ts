@@ -1,5 +1,6 @@
 import { rgb } from 'pdf-lib';
 import { CONTENT_WIDTH, INK, PAGE, type PageFlow, RULE, wrap } from './page-flow.js';
+import { winAnsiSafe } from './win-ansi.js';
 
 const SIZE = 8;
 const LINE = SIZE * 1.3;
@@ -10,22 +11,25 @@ const MIN_COLUMN = 36;
 const HEADER_FILL = rgb(0.92, 0.93, 0.95);
 
 /**
- * Column widths: each column's widest text (capped), scaled down to the page width
- * when they do not fit, never under a minimum.
+ * Column widths: each column gets at least its longest word (so words are not
+ * broken while they fit), and the room left is shared in proportion to what each
+ * column would need to show its longest text on one line. Columns that cannot all
+ * fit even so are scaled down together.
  */
 function columnWidths(flow: PageFlow, columns: string[], rows: string[][]): number[] {
-  const natural = columns.map((c, i) => {
-    const cells = [c, ...rows.map((r) => r[i] ?? '')];
-    const widest = Math.max(
-      ...cells.map((t) =>
-        flow.fonts.bold.widthOfTextAtSize(wrap(t, flow.fonts.bold, SIZE, 1e6)[0] ?? '', SIZE),
-      ),
-    );
-    return Math.max(MIN_COLUMN, Math.min(widest + 2 * PAD, 220));
+  const width = (t: string) => flow.fonts.bold.widthOfTextAtSize(t, SIZE);
+  const cellsOf = (i: number) => [columns[i] ?? '', ...rows.map((r) => r[i] ?? '')].map(winAnsiSafe);
+  const natural = columns.map((_, i) => Math.min(260, Math.max(...cellsOf(i).map(width))) + 2 * PAD);
+  const least = columns.map((_, i) => {
+    const words = cellsOf(i).flatMap((t) => t.split(/\s+/));
+    return Math.max(MIN_COLUMN, Math.min(120, Math.max(0, ...words.map(width))) + 2 * PAD);
   });
-  const total = natural.reduce((a, b) => a + b, 0);
-  const scale = total > CONTENT_WIDTH ? CONTENT_WIDTH / total : 1;
-  return natural.map((w) => w * scale);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  if (sum(natural) <= CONTENT_WIDTH) return natural;
+  if (sum(least) >= CONTENT_WIDTH) return least.map((w) => (w * CONTENT_WIDTH) / sum(least));
+  const extra = CONTENT_WIDTH - sum(least);
+  const wanted = natural.map((n, i) => Math.max(0, n - (least[i] ?? 0)));
+  return least.map((l, i) => l + (extra * (wanted[i] ?? 0)) / Math.max(1, sum(wanted)));
 }
 
 /**

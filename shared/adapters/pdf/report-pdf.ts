@@ -1,26 +1,12 @@
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import type { ReportDocument, ReportRenderer } from '../../ports/report-renderer.js';
 import { MUTED, PAGE, PageFlow } from './page-flow.js';
-import { type Chart, drawBarChart } from './pdf-chart.js';
+import { drawBarChart } from './pdf-chart.js';
 import { drawTable } from './pdf-table.js';
 import { winAnsiSafe } from './win-ansi.js';
 
-/**
- * A report the cell hands to people outside it (a disclosure letter, an evidence
- * report, an erasure certificate): headings, paragraphs, tables and bar charts,
- * as plain data. Text may hold anything: it is drawn WinAnsi-safe.
- */
-export interface ReportDocument {
-  title: string;
-  subtitle?: string;
-  /** ISO instant, printed on every page. */
-  generatedAt: string;
-  sections: Array<{
-    heading: string;
-    paragraphs?: string[];
-    table?: { columns: string[]; rows: string[][] };
-    chart?: Chart;
-  }>;
-}
+/** The report shape (defined with the renderer port, so callers need not import pdf-lib). */
+export type { ReportDocument };
 
 /**
  * Renders a report as an A4 PDF with pdf-lib and its standard fonts (Helvetica,
@@ -72,3 +58,6 @@ export async function renderReportPdf(doc: ReportDocument): Promise<Uint8Array> 
   });
   return pdf.save({ useObjectStreams: false });
 }
+
+/** `renderReportPdf` as the cell's report renderer, where pdf-lib runs in process. */
+export const inProcessReports: ReportRenderer = { render: renderReportPdf };

@@ -26,6 +26,12 @@ const BODIES: Record<string, () => unknown> = {
   // Flagged first, so that resolving it (a later operation in the document) applies.
   markReviews: () => ({ refs: [ref], state: 'flagged', comment: 'contract check' }),
   resolveReview: () => ({ comment: 'resolved in the contract check' }),
+  reportDisclosures: () => ({
+    ...fixturePatients.uk.identifiers[0],
+    from: '2026-01-01',
+    to: new Date().toISOString().slice(0, 10),
+    purpose: 'patient-request',
+  }),
 };
 /** Required query strings of HIM operations. */
 const QUERIES: Record<string, string> = { viewNote: '?purpose=treatment' };

@@ -10,6 +10,7 @@ import type { HimDeps } from '../../../functions/him-api/use-cases/context.js';
 import { localContext } from '../../../infra/local/api-gateway.js';
 import { DEFAULT_POLICY_FILE } from '../../../infra/local/settings.js';
 import { LocalDigestSigner } from '../../../shared/adapters/crypto/digest-local.js';
+import { DigestKeyDocumentSigner } from '../../../shared/adapters/crypto/document-signer.js';
 import { HmacPseudonymizer } from '../../../shared/adapters/crypto/hmac-pseudonymizer.js';
 import { localKeyring } from '../../../shared/adapters/crypto/keyrings.js';
 import { EsdkNoteEncryptor } from '../../../shared/adapters/crypto/note-encryptor.js';
@@ -19,6 +20,7 @@ import { DynamoOutbox } from '../../../shared/adapters/dynamodb/outbox-store.js'
 import { DynamoReviewStore } from '../../../shared/adapters/dynamodb/review-store.js';
 import { FileDigestAnchor } from '../../../shared/adapters/fs/file-digest-anchor.js';
 import { FileSecretSource } from '../../../shared/adapters/fs/file-secret-source.js';
+import { inProcessReports } from '../../../shared/adapters/pdf/report-pdf.js';
 import { loadPolicy } from '../../../shared/config/load-policy.js';
 import { jurisdictionById } from '../../../shared/domain/policy/parse.js';
 import { inProcessSealer } from '../../../shared/domain/seal/seal.js';
@@ -87,6 +89,8 @@ export async function himFixture(logLevel: 'SILENT' | 'INFO' = 'SILENT') {
     keyRegion: 'eu-west-2',
     pseudonymizer: new HmacPseudonymizer(Buffer.alloc(32, 9)),
     clock,
+    documents: new DigestKeyDocumentSigner(signer),
+    reports: inProcessReports,
   };
   const handler = makeHimHandler({
     him: deps,
