@@ -16,6 +16,7 @@ import { buildCellServices } from '../cell-services.js';
 import { tokenVerifier } from './auth.js';
 import { HimEnv } from './env.js';
 import { type HimHandler, makeHimHandler } from './handler-factory.js';
+import { keyFacts } from './key-facts.js';
 
 /** What the local runtime hands the HIM API that AWS keeps in another function. */
 export interface LocalParts {
@@ -81,6 +82,7 @@ export async function buildHimHandler(raw: Env, local: LocalParts = {}): Promise
       clock,
       ids: cell.ids,
       documents,
+      keys: await keyFacts(env, cell, signer.keyId),
       reports: local.reports ?? NO_PDF_RENDERER,
     },
   });

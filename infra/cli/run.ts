@@ -29,7 +29,7 @@ export async function runCommand(io: CliIo, usage: string, body: () => Promise<n
 }
 
 /** Output formats a command may offer. */
-export type Format = 'table' | 'json' | 'csv' | 'ndjson';
+export type Format = 'table' | 'json' | 'csv' | 'ndjson' | 'pdf';
 
 /**
  * The output format from `--format F` or its shorthands `--json` / `--csv`; the

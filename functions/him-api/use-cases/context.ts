@@ -23,6 +23,18 @@ export interface IntegrityDeps {
   intervalMs: number;
 }
 
+/** What the cell knows of one of its keys, for auditors: no key material. */
+export interface KeyFacts {
+  /** KMS key ARN in AWS; `local:…` locally. */
+  id: string;
+  region: string;
+  kind: string;
+  /** How the key rotates, as the deployment configures it. */
+  rotation: string;
+  /** When a local key file was created (ISO instant); absent in AWS. */
+  createdAt?: string;
+}
+
 /** Everything the HIM use cases need; built once per cold start by deps.ts. */
 export interface HimDeps {
   cell: string;
@@ -44,6 +56,8 @@ export interface HimDeps {
   ids: IdGenerator;
   /** Signs documents handed out (evidence manifests) with the digest key. */
   documents: DocumentSigner;
+  /** The note key and the digest key, as configured (evidence packs report them). */
+  keys: { note: KeyFacts; digest: KeyFacts };
   /** Renders reports (disclosure letters, evidence reports) as PDF. */
   reports: ReportRenderer;
 }

@@ -34,7 +34,10 @@ const BODIES: Record<string, () => unknown> = {
   }),
 };
 /** Required query strings of HIM operations. */
-const QUERIES: Record<string, string> = { viewNote: '?purpose=treatment' };
+const QUERIES: Record<string, string> = {
+  viewNote: '?purpose=treatment',
+  downloadEvidencePack: '?from=2026-11-01&to=2026-11-30',
+};
 
 let stack: TestStack;
 let served: Served;

@@ -1,3 +1,7 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../../infra/cli/main.js';
 import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
 import { fixturePatients, patientN } from '../../fixtures/notes.js';
 import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
@@ -161,6 +165,45 @@ describe('disclosure accounting and subject access', () => {
       expect((await ledgerOf(stack, 'uk').heads()).map((h) => h.seq)).toEqual(before);
     },
   );
+
+  it('comes from the CLI as a PDF file, and the CLI passes the cell’s refusal of a missing purpose on', async () => {
+    // Prepare
+    const env = { PORT: new URL(stack.url).port, HOST: '127.0.0.1' };
+    const dir = await mkdtemp(join(tmpdir(), 'vb-disclosures-'));
+    const o = { stdout: '', stderr: '' };
+    const io = {
+      stdout: { write: (t: string) => (o.stdout += t) },
+      stderr: { write: (t: string) => (o.stderr += t) },
+    };
+    const args = [
+      'disclosures',
+      '--cell',
+      'uk',
+      '--system',
+      NHS.system,
+      '--value',
+      NHS.value,
+      '--from',
+      period.from,
+      '--to',
+      period.to,
+    ];
+    // Act
+    const written = await main(
+      [...args, '--purpose', 'patient-request', '--format', 'pdf', '--out', join(dir, 'letter.pdf')],
+      io,
+      env,
+    );
+    const refused = await main([...args, '--out', join(dir, 'none.json')], io, env);
+    // Assess
+    expect(written).toBe(0);
+    expect(await pdfText(new Uint8Array(await readFile(join(dir, 'letter.pdf'))))).toContain(
+      'Access to your notes',
+    );
+    expect(refused).toBe(2);
+    expect(o.stderr).toContain('purpose');
+    expect(o.stderr).not.toContain(NHS.value);
+  });
 
   it('is for privacy officers only', async () => {
     // Act

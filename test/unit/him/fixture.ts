@@ -91,6 +91,10 @@ export async function himFixture(logLevel: 'SILENT' | 'INFO' = 'SILENT') {
     clock,
     documents: new DigestKeyDocumentSigner(signer),
     reports: inProcessReports,
+    keys: {
+      note: { id: keyId, region: 'eu-west-2', kind: 'local AES-256 key file', rotation: 'none' },
+      digest: { id: signer.keyId, region: 'eu-west-2', kind: 'local EC P-256 key file', rotation: 'none' },
+    },
   };
   const handler = makeHimHandler({
     him: deps,
