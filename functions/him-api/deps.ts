@@ -1,6 +1,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createRemoteJWKSet } from 'jose';
 import { LambdaDocumentSigner } from '../../shared/adapters/aws/lambda-document-signer.js';
+import { LambdaReportRenderer } from '../../shared/adapters/aws/lambda-report-renderer.js';
 import { LambdaSealer } from '../../shared/adapters/aws/lambda-sealer.js';
 import { DigestKeyDocumentSigner } from '../../shared/adapters/crypto/document-signer.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
@@ -24,7 +25,7 @@ export interface LocalParts {
   reports?: ReportRenderer;
 }
 
-/** Where no renderer is wired (the Lambda bundle alone): a PDF request answers 503, never a wrong document. */
+/** Where no renderer is wired (a bundle run outside AWS and the local stack): a PDF request answers 503. */
 const NO_PDF_RENDERER: ReportRenderer = {
   render: async () => {
     throw new AppError('storage-unavailable', 'this HIM API has no PDF renderer configured');
@@ -83,7 +84,11 @@ export async function buildHimHandler(raw: Env, local: LocalParts = {}): Promise
       ids: cell.ids,
       documents,
       keys: await keyFacts(env, cell, signer.keyId),
-      reports: local.reports ?? NO_PDF_RENDERER,
+      reports:
+        local.reports ??
+        (env.DOCUMENTS_FUNCTION_NAME
+          ? new LambdaReportRenderer(lambda, env.DOCUMENTS_FUNCTION_NAME)
+          : NO_PDF_RENDERER),
     },
   });
 }

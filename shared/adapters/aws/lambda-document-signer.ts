@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { AppError } from '../../domain/errors.js';
 import type { DigestSignature } from '../../ports/digest-signer.js';
 import type { DocumentSigner, SignedDocumentKind } from '../../ports/document-signer.js';
-import { invokeDigestFunction } from './digest-function.js';
+import { invokeFunction } from './invoke-function.js';
 
 const ResponseSchema = z.object({
   signature: z.object({
@@ -30,10 +30,15 @@ export class LambdaDocumentSigner implements DocumentSigner {
 
   /** @throws AppError('storage-unavailable') when the invocation fails or answers no signature. */
   async sign(kind: SignedDocumentKind, bytes: Uint8Array): Promise<DigestSignature> {
-    const answer = await invokeDigestFunction(this.lambda, this.functionName, {
-      source: 'visitbridge.digest',
-      sign: { kind, bytes: Buffer.from(bytes).toString('base64') },
-    });
+    const answer = await invokeFunction(
+      this.lambda,
+      this.functionName,
+      {
+        source: 'visitbridge.digest',
+        sign: { kind, bytes: Buffer.from(bytes).toString('base64') },
+      },
+      'the digest function',
+    );
     const parsed = ResponseSchema.safeParse(answer);
     if (!parsed.success)
       throw new AppError('storage-unavailable', 'the digest function returned no signature');

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { AppError } from '../../domain/errors.js';
 import { SEALED_CHAINS, type SealedChainName, SealedHeadSchema } from '../../domain/seal/digest.js';
 import type { Sealer, SealSummary } from '../../ports/sealer.js';
-import { invokeDigestFunction } from './digest-function.js';
+import { invokeFunction } from './invoke-function.js';
 
 const SummarySchema = z.object({
   chain: z.enum(SEALED_CHAINS),
@@ -40,10 +40,15 @@ export class LambdaSealer implements Sealer {
    *   the function fails, or it answers anything but a summary of this chain.
    */
   async seal(chain: SealedChainName): Promise<SealSummary> {
-    const answer = await invokeDigestFunction(this.lambda, this.functionName, {
-      source: 'visitbridge.digest',
-      chains: [chain],
-    });
+    const answer = await invokeFunction(
+      this.lambda,
+      this.functionName,
+      {
+        source: 'visitbridge.digest',
+        chains: [chain],
+      },
+      'the digest function',
+    );
     const result = ResponseSchema.safeParse(answer).data?.results.find((r) => r.chain === chain);
     if (!result) throw new AppError('storage-unavailable', `the digest function returned no ${chain} result`);
     if ('error' in result) {

@@ -2,16 +2,18 @@ import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { AppError } from '../../domain/errors.js';
 
 /**
- * Invokes the cell's digest function synchronously with `event` and returns its
- * answer parsed as JSON, or undefined when it is not JSON. The digest function is the
- * only holder of `kms:Sign`, so sealing and document signing from the HIM API go here.
+ * Invokes another function of the cell synchronously with `event` and returns its
+ * answer parsed as JSON, or undefined when it is not JSON: how the HIM API reaches
+ * the digest function (the only holder of `kms:Sign`) and the documents function.
  *
+ * @param what names the function in errors, e.g. `the digest function`.
  * @throws AppError('storage-unavailable') when the invocation or the function fails.
  */
-export async function invokeDigestFunction(
+export async function invokeFunction(
   lambda: LambdaClient,
   functionName: string,
   event: unknown,
+  what: string,
 ): Promise<unknown> {
   let payload: Uint8Array | undefined;
   let functionError: string | undefined;
@@ -26,10 +28,9 @@ export async function invokeDigestFunction(
     payload = out.Payload;
     functionError = out.FunctionError;
   } catch (error) {
-    throw new AppError('storage-unavailable', 'invoking the digest function failed', {}, { cause: error });
+    throw new AppError('storage-unavailable', `invoking ${what} failed`, {}, { cause: error });
   }
-  if (functionError)
-    throw new AppError('storage-unavailable', `the digest function failed (${functionError})`);
+  if (functionError) throw new AppError('storage-unavailable', `${what} failed (${functionError})`);
   try {
     return JSON.parse(new TextDecoder().decode(payload));
   } catch {
