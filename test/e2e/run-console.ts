@@ -17,6 +17,7 @@ import {
   reviewDialogsAreAccessible,
   usableOnAPhone,
 } from './console-quality.js';
+import { reportsDownload } from './console-reports.js';
 import { harness } from './harness.js';
 import { DUPLICATED_PATIENT, deliveryReaches, ehrAdmin, postNote } from './seed.js';
 
@@ -340,6 +341,10 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
         await shot('07c-phi-access');
         for (const cell of ['us', 'ca', 'au']) await page.uncheck(`input[name="cell"][value="${cell}"]`);
       },
+    );
+
+    await step('answers a disclosure request in the Disclosures tab and downloads an evidence pack', () =>
+      reportsDownload(page, { identifier: UK_ID ?? { system: '?', value: '?' }, reader: 'him:e2e.reader' }),
     );
 
     await step('has no serious accessibility violations on any tab or delivery detail (axe)', () =>
