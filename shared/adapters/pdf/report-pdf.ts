@@ -11,7 +11,8 @@ export type { ReportDocument };
 /**
  * Renders a report as an A4 PDF with pdf-lib and its standard fonts (Helvetica,
  * nothing to load at run time): the title block, then each section's heading,
- * paragraphs, table (paginated, header repeated) and chart; every page's footer
+ * paragraphs, table (paginated, header repeated, at most `MAX_TABLE_ROWS` rows) and
+ * chart; every page's footer
  * names the report, when it was made and the page number. The bytes carry no
  * creation time of their own beyond `generatedAt`, so the same document renders
  * to the same bytes.
@@ -42,7 +43,7 @@ export async function renderReportPdf(doc: ReportDocument): Promise<Uint8Array> 
     flow.text(section.heading, { font: fonts.bold, size: 13, gap: 6 });
     for (const paragraph of section.paragraphs ?? []) flow.text(paragraph, { gap: 6 });
     if (section.chart) drawBarChart(flow, section.chart);
-    if (section.table) drawTable(flow, section.table);
+    if (section.table) drawTable(flow, capped(section.table));
     flow.y -= 8;
   }
   const pages = pdf.getPages();
@@ -57,6 +58,25 @@ export async function renderReportPdf(doc: ReportDocument): Promise<Uint8Array> 
     });
   });
   return pdf.save({ useObjectStreams: false });
+}
+
+/**
+ * Rows one table draws at most: about 500 KB and two seconds of PDF. A report is read by
+ * people; the complete data goes beside it as CSV or JSON.
+ */
+export const MAX_TABLE_ROWS = 2000;
+
+/** A table cut to `MAX_TABLE_ROWS`, its last row saying how many more there were. */
+function capped(table: { columns: string[]; rows: string[][] }): { columns: string[]; rows: string[][] } {
+  if (table.rows.length <= MAX_TABLE_ROWS) return table;
+  const more = table.rows.length - (MAX_TABLE_ROWS - 1);
+  return {
+    columns: table.columns,
+    rows: [
+      ...table.rows.slice(0, MAX_TABLE_ROWS - 1),
+      [`... and ${more} more rows: see the complete data file`],
+    ],
+  };
 }
 
 /** `renderReportPdf` as the cell's report renderer, where pdf-lib runs in process. */

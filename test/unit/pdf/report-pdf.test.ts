@@ -1,4 +1,8 @@
-import { type ReportDocument, renderReportPdf } from '../../../shared/adapters/pdf/report-pdf.js';
+import {
+  MAX_TABLE_ROWS,
+  type ReportDocument,
+  renderReportPdf,
+} from '../../../shared/adapters/pdf/report-pdf.js';
 import { winAnsiSafe } from '../../../shared/adapters/pdf/win-ansi.js';
 import { pdfText } from '../../helpers/pdf-text.js';
 
@@ -53,6 +57,16 @@ describe('renderReportPdf', () => {
     expect(text).toContain('row-199');
     for (const page of pages) expect(page).toContain('Value');
     expect(pages.at(-1)).toContain(`page ${pages.length} of ${pages.length}`);
+  });
+
+  it('cuts a table past MAX_TABLE_ROWS, saying how many rows more there were', async () => {
+    const rows = Array.from({ length: MAX_TABLE_ROWS + 10 }, (_, i) => [`r${i}`]);
+    const text = await pdfText(
+      await renderReportPdf(doc([{ heading: 'Cut', table: { columns: ['Id'], rows } }])),
+    );
+    expect(text).toContain(`r${MAX_TABLE_ROWS - 2}`);
+    expect(text).not.toContain(`r${MAX_TABLE_ROWS - 1} `);
+    expect(text).toContain('... and 11 more rows: see the complete data file');
   });
 
   it('draws text outside WinAnsi and control characters without failing, escaped', async () => {
