@@ -166,7 +166,7 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
   'export-too-large': {
     status: 422,
     title: 'Export too large for one response',
-    when: 'a ledger export over 5 MB in one response: narrow the range or page with `GET ledger`',
+    when: 'a ledger export over 5 MB in one response (narrow the range or page with `GET ledger`), a disclosure report over 20,000 records or an evidence pack over 50,000 records or about 4.4 MB zipped (split the period)',
   },
   'invalid-period': {
     status: 400,
