@@ -9,6 +9,7 @@ export const FUNCTIONS = [
   { name: 'deliver', build: 'buildDeliverHandler' },
   { name: 'him-api', build: 'buildHimHandler' },
   { name: 'digest', build: 'buildDigestHandler' },
+  { name: 'documents', build: 'buildDocumentsHandler' },
 ] as const;
 export type FunctionName = (typeof FUNCTIONS)[number]['name'];
 

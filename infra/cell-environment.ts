@@ -31,6 +31,8 @@ export interface AwsCellStore {
   digestBucketName: string;
   /** The digest function, which the HIM API invokes to seal on demand (unset while it is being defined). */
   digestFunctionName?: string;
+  /** The documents function, which the HIM API invokes to render PDFs (unset while it is being defined). */
+  documentsFunctionName?: string;
   pseudonymKeySecretArn: string;
   /** Secret holding `{"ES384": "<PKCS8 PEM>", "RS384": "<PKCS8 PEM>"}`. */
   smartPrivateKeySecretArn: string;
@@ -147,6 +149,8 @@ export function functionEnvironment(kind: FunctionKind, cell: CellResources): Re
   switch (kind) {
     case 'digest':
       return { ...base, ...digests };
+    case 'documents':
+      return base;
     case 'ingest':
       return {
         ...notes,
@@ -179,8 +183,12 @@ export function functionEnvironment(kind: FunctionKind, cell: CellResources): Re
         ...pick(
           () => ({}),
           (s) => {
-            if (!s.digestFunctionName) throw new Error('the HIM API needs the digest function defined first');
-            return { DIGEST_FUNCTION_NAME: s.digestFunctionName };
+            if (!s.digestFunctionName || !s.documentsFunctionName)
+              throw new Error('the HIM API needs the digest and documents functions defined first');
+            return {
+              DIGEST_FUNCTION_NAME: s.digestFunctionName,
+              DOCUMENTS_FUNCTION_NAME: s.documentsFunctionName,
+            };
           },
         ),
         HIM_ISSUER: cell.him.issuer,

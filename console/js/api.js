@@ -46,9 +46,17 @@ export function createApi({ token, onUnauthorized }) {
   async function call(
     cell,
     path,
-    { method = 'GET', search, body, action, actionId = newActionId(), accept = 'application/json' },
+    {
+      method = 'GET',
+      search,
+      body,
+      action,
+      actionId = newActionId(),
+      accept = 'application/json',
+      identifier = false,
+    },
   ) {
-    if ((search?.has('patient') || body?.patient !== undefined) && !isSecureBase(cell.apiBase))
+    if ((identifier || search?.has('patient')) && !isSecureBase(cell.apiBase))
       throw new ApiError({
         status: 0,
         title: 'Not sent',
@@ -94,7 +102,7 @@ export function createApi({ token, onUnauthorized }) {
       const response = await call(cell, path, options);
       return response.status === 204 ? {} : response.json();
     },
-    /** GET returning a file: its name and its bytes. @throws {ApiError} */
+    /** GET (or POST) returning a file: its name and its bytes. @throws {ApiError} */
     async file(cell, path, options) {
       const response = await call(cell, path, { ...options, accept: '*/*' });
       const fallback = `${cell.id}-${path.replaceAll('/', '-')}`;

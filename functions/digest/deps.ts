@@ -1,3 +1,4 @@
+import { DigestKeyDocumentSigner } from '../../shared/adapters/crypto/document-signer.js';
 import { integrityAdapters } from '../../shared/adapters/integrity.js';
 import { type Env, parseEnv } from '../../shared/config/env.js';
 import { buildCellCore } from '../cell-core.js';
@@ -20,6 +21,7 @@ export async function buildDigestHandler(raw: Env): Promise<DigestHandler> {
     cell: cell.cell,
     chains: { ledger: cell.ledger, audit: cell.audit },
     signer,
+    documents: new DigestKeyDocumentSigner(signer),
     anchor,
     clock: cell.clock,
     logger: cell.logger,

@@ -6,9 +6,11 @@ import * as z from 'zod';
 import { AppError, type ErrorCode, isAppError } from '../../shared/domain/errors.js';
 import { SEALED_CHAINS, type SealedChainName } from '../../shared/domain/seal/digest.js';
 import { sealChain } from '../../shared/domain/seal/seal.js';
+import { SIGNED_DOCUMENT_KINDS } from '../../shared/domain/seal/signed-document.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { DigestAnchor } from '../../shared/ports/digest-anchor.js';
-import type { DigestSigner } from '../../shared/ports/digest-signer.js';
+import type { DigestSignature, DigestSigner } from '../../shared/ports/digest-signer.js';
+import type { DocumentSigner } from '../../shared/ports/document-signer.js';
 import type { SealableChain } from '../../shared/ports/sealable-chain.js';
 import type { SealSummary } from '../../shared/ports/sealer.js';
 
@@ -29,6 +31,25 @@ export type DigestEvent = z.infer<typeof DigestEventSchema>;
 /** What the schedule sends: seal every chain. */
 export const DIGEST_EVENT: DigestEvent = { source: 'visitbridge.digest' };
 
+/** Lambda's synchronous payload limit is 6 MB; a document's base64 must leave room for the envelope. */
+const MAX_DOCUMENT_BASE64 = 4_000_000;
+
+/**
+ * The HIM API asks for a document signature (an evidence manifest, an erasure
+ * certificate): the bytes as base64. Only this function holds `kms:Sign`.
+ */
+export const SignEventSchema = z.strictObject({
+  source: z.literal('visitbridge.digest'),
+  sign: z.strictObject({
+    kind: z.enum(SIGNED_DOCUMENT_KINDS),
+    bytes: z.base64().max(MAX_DOCUMENT_BASE64),
+  }),
+});
+export type SignEvent = z.infer<typeof SignEventSchema>;
+export interface SignResponse {
+  signature: DigestSignature;
+}
+
 /** A chain that was not sealed; `seal-refused` when it failed its integrity check. */
 export interface SealFailure {
   chain: SealedChainName;
@@ -39,13 +60,15 @@ export interface DigestResponse {
   results: Array<SealSummary | SealFailure>;
 }
 
-export type DigestHandler = (event: unknown, context: Context) => Promise<DigestResponse>;
+export type DigestHandler = (event: unknown, context: Context) => Promise<DigestResponse | SignResponse>;
 
 export interface DigestDeps {
   cell: string;
   /** The chain families of the cell, by name. */
   chains: Record<SealedChainName, SealableChain>;
   signer: DigestSigner;
+  /** Signs documents with the same key, apart from digests (`documentSigningBytes`). */
+  documents: DocumentSigner;
   anchor: DigestAnchor;
   clock: Clock;
   logger: Logger;
@@ -59,20 +82,30 @@ export interface DigestDeps {
  * could not be sealed for any other reason (KMS, S3, DynamoDB), the invocation fails
  * after trying every chain, so the schedule's retries and dead-letter queue see it.
  *
+ * A sign event (`{"source":"visitbridge.digest","sign":{kind,bytes}}`) is answered with
+ * the document's signature; nothing is sealed.
+ *
  * @throws AppError('invalid-event') for an event of another shape;
- *   AppError('storage-unavailable') when a chain could not be sealed or refused.
+ *   AppError('storage-unavailable') when a chain could not be sealed or refused, or a document not signed.
  */
 export function makeDigestHandler(deps: DigestDeps): DigestHandler {
   const { logger } = deps;
-  return middy<unknown, DigestResponse>()
+  return middy<unknown, DigestResponse | SignResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (raw) => {
+      const sign = SignEventSchema.safeParse(raw);
+      if (sign.success) {
+        const { kind, bytes } = sign.data.sign;
+        const signature = await deps.documents.sign(kind, Buffer.from(bytes, 'base64'));
+        logger.info('document signed', { outcome: 'signed', kind });
+        return { signature };
+      }
       const event = DigestEventSchema.safeParse(raw);
       if (!event.success) {
         logger.error('not a digest event', { outcome: 'invalid-event' });
         throw new AppError(
           'invalid-event',
-          'expected {"source":"visitbridge.digest","chains"?:["ledger"|"audit"]}',
+          'expected {"source":"visitbridge.digest","chains"?:["ledger"|"audit"]} or {"source":"visitbridge.digest","sign":{"kind","bytes"}}',
         );
       }
       const results: DigestResponse['results'] = [];

@@ -1,18 +1,38 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createRemoteJWKSet } from 'jose';
+import { LambdaDocumentSigner } from '../../shared/adapters/aws/lambda-document-signer.js';
+import { LambdaReportRenderer } from '../../shared/adapters/aws/lambda-report-renderer.js';
 import { LambdaSealer } from '../../shared/adapters/aws/lambda-sealer.js';
+import { DigestKeyDocumentSigner } from '../../shared/adapters/crypto/document-signer.js';
 import { DynamoErasureStore } from '../../shared/adapters/dynamodb/erasure-store.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
 import { PATIENT_KEY_TABLE } from '../../shared/adapters/dynamodb/patient-key-table.js';
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { integrityAdapters } from '../../shared/adapters/integrity.js';
 import { type Env, parseEnv } from '../../shared/config/env.js';
+import { AppError } from '../../shared/domain/errors.js';
 import { inProcessSealer } from '../../shared/domain/seal/seal.js';
+import type { DocumentSigner } from '../../shared/ports/document-signer.js';
+import type { ReportRenderer } from '../../shared/ports/report-renderer.js';
 import type { Sealer } from '../../shared/ports/sealer.js';
 import { buildCellServices } from '../cell-services.js';
 import { tokenVerifier } from './auth.js';
 import { HimEnv } from './env.js';
 import { type HimHandler, makeHimHandler } from './handler-factory.js';
+import { keyFacts } from './key-facts.js';
+
+/** What the local runtime hands the HIM API that AWS keeps in another function. */
+export interface LocalParts {
+  /** The PDF renderer in process (pdf-lib would take the API's Lambda bundle past its size budget). */
+  reports?: ReportRenderer;
+}
+
+/** Where no renderer is wired (a bundle run outside AWS and the local stack): a PDF request answers 503. */
+const NO_PDF_RENDERER: ReportRenderer = {
+  render: async () => {
+    throw new AppError('storage-unavailable', 'this HIM API has no PDF renderer configured');
+  },
+};
 
 /**
  * The HIM API's composition root: the cell's services, plus the token verifier,
@@ -22,15 +42,19 @@ import { type HimHandler, makeHimHandler } from './handler-factory.js';
  *
  * @throws at cold start for an invalid environment, policy or unknown cell.
  */
-export async function buildHimHandler(raw: Env): Promise<HimHandler> {
+export async function buildHimHandler(raw: Env, local: LocalParts = {}): Promise<HimHandler> {
   const env = parseEnv(HimEnv, raw);
   const cell = await buildCellServices(env, 'him-api');
   const { ledger, audit, clock } = cell;
   const { signer, anchor } = await integrityAdapters(env, cell.cell, cell.region);
-  // Only the digest function may sign in AWS: the API asks it; locally the same use case runs here.
+  const lambda = new LambdaClient({ region: cell.region });
+  // Only the digest function may sign in AWS: the API asks it; locally the same use cases run here.
   const sealer: Sealer = env.DIGEST_FUNCTION_NAME
-    ? new LambdaSealer(new LambdaClient({ region: cell.region }), env.DIGEST_FUNCTION_NAME)
+    ? new LambdaSealer(lambda, env.DIGEST_FUNCTION_NAME)
     : inProcessSealer({ signer, anchor, clock, chains: { ledger, audit } });
+  const documents: DocumentSigner = env.DIGEST_FUNCTION_NAME
+    ? new LambdaDocumentSigner(lambda, env.DIGEST_FUNCTION_NAME, () => signer.publicKeyPem())
+    : new DigestKeyDocumentSigner(signer);
   return makeHimHandler({
     logger: cell.logger,
     corsOrigins: env.HIM_CORS_ORIGINS,
@@ -63,12 +87,18 @@ export async function buildHimHandler(raw: Env): Promise<HimHandler> {
       },
       erasures: new DynamoErasureStore(cell.dynamo, cell.tableName),
       holds: { activeFor: async () => [] }, // MERGE: legal holds adapter
-      documents: { sign: (_k, b) => signer.sign(b), publicKeyPem: () => signer.publicKeyPem() }, // MERGE
       keyId: cell.key.id,
       keyRegion: cell.region,
       pseudonymizer: cell.pseudonymizer,
       clock,
       ids: cell.ids,
+      documents,
+      keys: await keyFacts(env, cell, signer.keyId),
+      reports:
+        local.reports ??
+        (env.DOCUMENTS_FUNCTION_NAME
+          ? new LambdaReportRenderer(lambda, env.DOCUMENTS_FUNCTION_NAME)
+          : NO_PDF_RENDERER),
     },
   });
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DocumentSignatureSchema } from '../../shared/domain/seal/signed-document.js';
 
 /** Response bodies of the erasure routes, for the published OpenAPI (the use cases build them). */
 const NoteEventRef = z.object({
@@ -73,12 +74,9 @@ export const ErasureCertificate = z
       keyBackupWindowDays: z.int(),
       retained: z.array(z.string()),
     }),
-    signature: z.object({
-      alg: z.literal('ECDSA_SHA_256'),
-      keyId: z.string(),
-      signature: z
-        .string()
-        .meta({ description: 'Base64 DER ECDSA P-256 signature over the canonical JSON of `certificate`' }),
+    signature: DocumentSignatureSchema.meta({
+      description:
+        "The digest key's signature over the line `visitbridge-signed-document/1 erasure-certificate` and the canonical JSON of `certificate`",
     }),
   })
   .meta({ id: 'ErasureCertificate' });

@@ -73,6 +73,7 @@ export function makeHimHandler(deps: HimHandlerDeps): HimHandler {
           actionId,
           target: route.target(req),
           ...(route.purpose?.(req) ? { purpose: route.purpose(req) } : {}),
+          ...(req.patientRef ? { patientRef: req.patientRef } : {}),
           ...(phi && 'country' in principal.location ? { viewerCountry: principal.location.country } : {}),
           sourceIp: event.requestContext.http.sourceIp,
           outcome,

@@ -20,6 +20,28 @@ export const Until = InstantText.transform((s) =>
   DATE_ONLY.test(s) ? new Date(Date.parse(s) + DAY_MS) : new Date(s),
 );
 
+/** The longest period one report covers: a year and a day (a leap year and a `to` date inclusive). */
+const MAX_PERIOD_DAYS = 367;
+
+/** A report's required period `[from, to)`: `from` a start, `to` an end as `Until` reads it. */
+export const Period = { from: Instant, to: Until };
+
+/**
+ * Checks a parsed period reads forwards and is at most a year long.
+ *
+ * @throws AppError('invalid-period') when `from` is not before `to` or the period is longer.
+ */
+export function checkPeriod(period: { from: Date; to: Date }): { from: Date; to: Date } {
+  if (period.from.getTime() >= period.to.getTime())
+    throw new AppError(
+      'invalid-period',
+      `from (${period.from.toISOString()}) must be before to (${period.to.toISOString()})`,
+    );
+  if (period.to.getTime() - period.from.getTime() > MAX_PERIOD_DAYS * DAY_MS)
+    throw new AppError('invalid-period', `a report covers at most ${MAX_PERIOD_DAYS} days: split the period`);
+  return period;
+}
+
 /** A page size: 1-1000, 50 when absent. */
 export const Limit = z.coerce.number().int().min(1).max(1000).default(50);
 

@@ -98,6 +98,10 @@ const AuditEntry = z
       .describe('the HIM action the call belonged to (`X-HIM-Action`); absent on older entries'),
     target: z.string(),
     purpose: z.string().optional().describe('why PHI was read, on PHI routes'),
+    patientRef: z
+      .string()
+      .optional()
+      .describe('whose record a PHI route read or reported on, as the keyed `pt_…` reference'),
     viewerCountry: z
       .string()
       .optional()
@@ -248,3 +252,51 @@ export const Requeued = z.object({ requeued: z.literal(true) }).meta({ id: 'Requ
 export const NoteView = z
   .object({ noteId: z.string(), version: z.int().min(1), event: VisitNoteEvent })
   .meta({ id: 'NoteView', description: 'The decrypted note event (PHI): every view is audited' });
+
+const Place = z.object({ country: z.string(), cell: z.string() });
+export const DisclosureReport = z
+  .object({
+    cell: z.string(),
+    jurisdiction: z.string(),
+    patientRef: z
+      .string()
+      .describe('the keyed reference of the identifier given; the identifier is not kept'),
+    period: z.object({ from: instant, to: instant }),
+    generatedAt: instant,
+    movements: z.array(
+      z.object({
+        at: instant,
+        transferId: z.string(),
+        kind: z.string(),
+        decision: z.enum(['allowed', 'denied']),
+        corridor: z.string().describe('`<source cell>:<destination cell>`'),
+        source: Place,
+        destination: Place,
+        recipient: z.object({ organization: z.string().optional(), ehrTarget: z.string().optional() }),
+        mechanism: z
+          .object({ type: z.string(), reference: z.string().optional(), expires: z.string().optional() })
+          .nullable(),
+        purpose: z.string(),
+        dataCategories: z.array(z.string()),
+        noteId: z.string().nullable(),
+        noteVersion: z.int().nullable(),
+      }),
+    ),
+    accesses: z.array(
+      z.object({
+        at: instant,
+        actor: z.string(),
+        role: z.string(),
+        action: z.string(),
+        purpose: z.string().nullable(),
+        viewerCountry: z.string().nullable().describe('where the reader was, as the token said'),
+        outcome: z.string(),
+        target: z.string().describe('the note event read, as ids'),
+      }),
+    ),
+  })
+  .meta({
+    id: 'DisclosureReport',
+    description:
+      'Every movement of one patient’s notes and every PHI access to them in a period (HIPAA 164.528, GDPR Art. 15)',
+  });

@@ -4,6 +4,7 @@ import type { ErrorCode } from '../../shared/domain/errors.js';
 import { escapeControl } from '../../shared/domain/text/escape-control.js';
 import { type HttpEvent, type HttpResult, jsonResult } from '../../shared/http/apigw.js';
 import type { Principal } from './auth.js';
+import { jsonBody } from './query.js';
 import type { PathRoute } from './router.js';
 import type { HimDeps } from './use-cases/context.js';
 import { KeyInput, noteKeyOf, noteTarget } from './use-cases/notes.js';
@@ -15,6 +16,11 @@ export interface HimRequest {
   params: Record<string, string>;
   query: Record<string, string | undefined>;
   event: HttpEvent;
+  /**
+   * Set by a PHI route once it knows whose record it read (a note's patient, a
+   * disclosure's subject), as the keyed `pt_…` reference: recorded in the audit entry.
+   */
+  patientRef?: string;
 }
 
 /**
@@ -97,6 +103,43 @@ export const json =
   (status: number, work: (req: HimRequest) => Promise<unknown>) =>
   async (req: HimRequest): Promise<HttpResult> =>
     jsonResult(status, await work(req));
+
+/** A file to download: text, or bytes (sent base64-encoded, as API Gateway expects binary bodies). */
+export interface DownloadFile {
+  body: string | Uint8Array;
+  contentType: string;
+  filename: string;
+}
+
+/** A 200 answer that downloads `file` and is never cached. */
+export const fileResult = (file: DownloadFile): HttpResult => ({
+  statusCode: 200,
+  headers: {
+    'content-type': file.contentType,
+    'content-disposition': `attachment; filename="${file.filename}"`,
+    'cache-control': 'no-store',
+  },
+  ...(typeof file.body === 'string'
+    ? { body: file.body }
+    : { body: Buffer.from(file.body).toString('base64'), isBase64Encoded: true }),
+});
+
+/**
+ * The named string fields of a request's JSON body, for its audit target and purpose;
+ * empty when the body is not a JSON object (the use case then refuses it).
+ */
+export function bodyFields(req: HimRequest, names: readonly string[]): Record<string, string | undefined> {
+  let body: unknown;
+  try {
+    body = jsonBody(req.event);
+  } catch {
+    return {};
+  }
+  const record = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  return Object.fromEntries(
+    names.map((n) => [n, typeof record[n] === 'string' ? (record[n] as string) : undefined]),
+  );
+}
 
 /** The note a request's path (and `event` query) names, for the note and delivery routes. */
 export const key = (req: HimRequest) => noteKeyOf(req.params, req.query.event);

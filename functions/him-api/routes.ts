@@ -3,9 +3,11 @@ import { A, type HimRoute, json, P, R } from './route-kit.js';
 import { AUDIT_ROUTES } from './routes/audit.js';
 import { DELIVERY_ROUTES } from './routes/deliveries.js';
 import { ERASURE_ROUTES } from './routes/erasures.js';
+import { EVIDENCE_ROUTES } from './routes/evidence.js';
 import { INTEGRITY_ROUTES } from './routes/integrity.js';
 import { LEDGER_ROUTES } from './routes/ledger.js';
 import { NOTE_ROUTES } from './routes/notes.js';
+import { PATIENT_ROUTES } from './routes/patients.js';
 import { REVIEW_ROUTES } from './routes/reviews.js';
 
 /** Every HIM API route (contract: the HIM API table), by feature; literal paths before parameterised ones. */
@@ -27,7 +29,9 @@ export const ROUTES: readonly HimRoute[] = [
   ...INTEGRITY_ROUTES,
   ...DELIVERY_ROUTES,
   ...NOTE_ROUTES,
+  ...PATIENT_ROUTES,
   ...REVIEW_ROUTES,
   ...AUDIT_ROUTES,
   ...ERASURE_ROUTES,
+  ...EVIDENCE_ROUTES,
 ];

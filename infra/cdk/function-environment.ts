@@ -36,6 +36,14 @@ export const FUNCTION_SPECS: Record<
     concurrency: 2,
     what: 'digest sealer',
   },
+  documents: {
+    entry: 'functions/documents/handler.ts',
+    // pdf-lib lays out reports of up to tens of thousands of rows in memory.
+    memory: 1024,
+    timeout: 25,
+    concurrency: 2,
+    what: 'PDF report renderer',
+  },
 };
 
 /** The JWKS URL of an OIDC issuer that publishes its keys at the conventional path (Cognito does). */

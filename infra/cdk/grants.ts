@@ -78,6 +78,8 @@ export interface CellFunctions {
   deliver: IFunction;
   himApi: IFunction;
   digest: IFunction;
+  /** Renders PDFs for the HIM API: no grant on any cell resource, only the API may invoke it. */
+  documents: IFunction;
 }
 
 /**
@@ -101,6 +103,13 @@ export function grantCellAccess(cell: CellView, fns: CellFunctions): void {
   cell.smartPrivateKeySecret.grantRead(fns.deliver);
   cell.forwardingSecret.grantRead(fns.ingest);
   grantDigestAccess(cell, fns);
+  fns.himApi.addToRolePolicy(
+    new PolicyStatement({
+      sid: 'RenderReports',
+      actions: ['lambda:InvokeFunction'],
+      resources: [fns.documents.functionArn],
+    }),
+  );
 
   const senderSecrets = Stack.of(fns.ingest).formatArn({
     service: 'secretsmanager',
@@ -122,7 +131,7 @@ export function grantCellAccess(cell: CellView, fns: CellFunctions): void {
         'Sender secrets are created per sender by the operator under the cell’s prefix; the wildcard stays inside this cell’s sender namespace.',
     });
   }
-  const all = [fns.ingest, fns.deliver, fns.himApi, fns.digest];
+  const all = [fns.ingest, fns.deliver, fns.himApi, fns.digest, fns.documents];
   confineToRegion(fns.ingest, all);
   for (const fn of all) acknowledgeGrantWildcards(fn, cell.cellId);
 }

@@ -56,7 +56,7 @@ export interface StatelessStackProps extends StackProps {
 }
 
 /**
- * What a cell runs: four functions, the HTTP API, the delivery stream mapping,
+ * What a cell runs: five functions, the HTTP API, the delivery stream mapping,
  * the digest schedule, queues, alarms and the console. Replaceable at any time;
  * the data lives in the stateful stack of the same cell and region.
  */
@@ -148,7 +148,10 @@ export class StatelessStack extends Stack {
       logLevel: props.logLevel,
     };
     const digestDlq = deadLetterQueue(this, 'DigestDlq', opsKey);
-    const make = (kind: FunctionKind, digestFunctionName?: string): CellFunction => {
+    const make = (
+      kind: FunctionKind,
+      peers: Pick<AwsCellStore, 'digestFunctionName' | 'documentsFunctionName'> = {},
+    ): CellFunction => {
       const spec = FUNCTION_SPECS[kind];
       return new CellFunction(this, `Fn-${kind}`, {
         kind,
@@ -156,7 +159,7 @@ export class StatelessStack extends Stack {
         entry: resolve(props.projectRoot, spec.entry),
         projectRoot: props.projectRoot,
         policyFile: props.policyFile,
-        environment: functionEnvironment(kind, { ...resources, store: { ...store, digestFunctionName } }),
+        environment: functionEnvironment(kind, { ...resources, store: { ...store, ...peers } }),
         logKey: opsKey,
         memorySize: spec.memory,
         timeout: Duration.seconds(spec.timeout),
@@ -165,15 +168,26 @@ export class StatelessStack extends Stack {
       });
     };
     const digest = make('digest');
+    const documents = make('documents');
     this.functions = {
       ingest: make('ingest'),
       deliver: make('deliver'),
-      'him-api': make('him-api', digest.fn.functionName),
+      'him-api': make('him-api', {
+        digestFunctionName: digest.fn.functionName,
+        documentsFunctionName: documents.fn.functionName,
+      }),
       digest,
+      documents,
     };
     const { ingest, deliver } = this.functions;
     const himApi = this.functions['him-api'];
-    grantCellAccess(view, { ingest: ingest.fn, deliver: deliver.fn, himApi: himApi.fn, digest: digest.fn });
+    grantCellAccess(view, {
+      ingest: ingest.fn,
+      deliver: deliver.fn,
+      himApi: himApi.fn,
+      digest: digest.fn,
+      documents: documents.fn,
+    });
     this.api.route(ingest.fn, himApi.fn);
 
     const delivery = new DeliveryStream(this, 'Delivery', {
@@ -201,6 +215,7 @@ export class StatelessStack extends Stack {
         { name: 'Deliver', fn: deliver.fn },
         { name: 'HimApi', fn: himApi.fn },
         { name: 'Digest', fn: digest.fn },
+        { name: 'Documents', fn: documents.fn },
       ],
       deliverLogs: deliver.logGroup,
       verificationLogs: [

@@ -1,15 +1,21 @@
-import { writeFile } from 'node:fs/promises';
-import type { ErasurePreview, SignedErasureCertificate } from '../../shared/domain/erasure/erasure.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import {
+  certificateSignatureValid,
+  type ErasurePreview,
+  type SignedErasureCertificate,
+} from '../../shared/domain/erasure/erasure.js';
 import { EXIT_CODES, himFetch, himJson, UsageError } from './http.js';
 import type { CliIo } from './policy.js';
 import { FORMAT_OPTIONS, formatOf, HELP_OPTION, runParsed, stringOptions } from './run.js';
 import { jsonText, textTable } from './table.js';
 import { resolveTarget, TARGET_OPTIONS, TARGET_USAGE } from './target.js';
+import { readKey } from './verify-bundle.js';
 
 const USAGE = `usage: visitbridge erasure preview --patient SYSTEM|VALUE     file an erasure request and preview it
        visitbridge erasure show ID                        a request, with a fresh preview until executed
        visitbridge erasure execute ID                     destroy the patient's key; prints the certificate
        visitbridge erasure certificate ID [--format json|pdf] --out FILE
+       visitbridge erasure verify --file CERTIFICATE.json --public-key FILE   offline, no cell needed
   privacy officers only. Nothing is erased by preview; execute refuses when a legal hold or an
   undelivered note conflicts, or when anything changed since the preview.
   ${TARGET_USAGE}
@@ -20,7 +26,7 @@ exit codes: 0 ok, 1 refused (blocked, not previewed, executed already, role), 2 
 const OPTIONS = {
   ...TARGET_OPTIONS,
   ...FORMAT_OPTIONS,
-  ...stringOptions('patient', 'out'),
+  ...stringOptions('patient', 'out', 'file', 'public-key'),
   ...HELP_OPTION,
 } as const;
 
@@ -54,6 +60,7 @@ export async function erasureCommand(
       writeView(io, view, formatOf(v, ['table', 'json'] as const));
       return EXIT_CODES.ok;
     }
+    if (command === 'verify') return verifyCertificate(io, v.file, v['public-key']);
     if (!id) throw new UsageError(`unknown command ${command ?? '(none)'} or missing ID`);
     const target = await resolveTarget(v, env, [...ROLE]);
     const path = `erasures/${encodeURIComponent(id)}`;
@@ -77,6 +84,30 @@ export async function erasureCommand(
     }
     throw new UsageError(`unknown command ${command}`);
   });
+}
+
+/** Checks a certificate's signature with the cell's digest public key, offline. */
+async function verifyCertificate(io: CliIo, file?: string, keyFile?: string): Promise<number> {
+  if (!file || !keyFile) throw new UsageError('verify needs --file CERTIFICATE.json and --public-key FILE');
+  const publicKeyPem = await readKey(keyFile);
+  let signed: SignedErasureCertificate;
+  try {
+    signed = JSON.parse(await readFile(file, 'utf8')) as SignedErasureCertificate;
+  } catch (error) {
+    throw new UsageError(`cannot read ${file} as JSON (${(error as Error).message})`);
+  }
+  if (!signed?.certificate || !signed?.signature)
+    throw new UsageError(`${file} is not an erasure certificate (certificate and signature expected)`);
+  if (!certificateSignatureValid(signed, publicKeyPem)) {
+    io.stdout.write(
+      `FAILED: the signature of ${file} does not hold under this key: the certificate was changed or signed by another key\n`,
+    );
+    return EXIT_CODES.failed;
+  }
+  io.stdout.write(
+    `OK: erasure ${signed.certificate.erasureId} of ${signed.certificate.patientRef} in ${signed.certificate.cell}, signed by ${signed.signature.keyId}\n`,
+  );
+  return EXIT_CODES.ok;
 }
 
 function writeView(io: CliIo, view: ErasureView, format: 'table' | 'json'): void {

@@ -1,13 +1,16 @@
 import { escapeControl } from '../../shared/domain/text/escape-control.js';
 import { auditCommand } from './audit.js';
 import { deliveriesCommand } from './deliveries.js';
+import { disclosuresCommand } from './disclosures.js';
 import { erasureCommand } from './erasure.js';
+import { evidenceCommand } from './evidence.js';
 import { EXIT_CODES } from './http.js';
 import { ledgerCommand } from './ledger.js';
 import { type CliIo, policyCommand } from './policy.js';
 import { reviewCommand } from './review.js';
 import { tokenCommand } from './token.js';
 import { verifyBundleCommand } from './verify-bundle.js';
+import { verifyEvidenceCommand } from './verify-evidence.js';
 
 const USAGE = `usage: visitbridge <command> … (--help on any command)
   policy check FILE                          validate a residency policy file
@@ -16,6 +19,9 @@ const USAGE = `usage: visitbridge <command> … (--help on any command)
   deliveries list|replay                     deliveries, parked ones and their replay
   review queue|mark|resolve|history          HIM review of cross-border movements
   erasure preview|show|execute|certificate   erasure of a patient's notes (crypto-shredding)
+  disclosures --system S --value V …         a patient's disclosure accounting (JSON, CSV, PDF)
+  evidence --from D --to D --out DIR         an auditor's evidence pack (zip and folder)
+  verify-evidence --dir DIR --public-key F   verify an evidence pack offline
   verify-bundle --dir DIR --public-key FILE  verify a ledger or audit bundle offline
   token --role R --user U                    a development token from the local stack
 cell: --cell ID (local stack) or --url CELL-BASE-URL --token JWT (a deployed cell); every cell
@@ -34,6 +40,9 @@ const COMMANDS: Record<string, Command> = {
   review: reviewCommand,
   erasure: erasureCommand,
   'verify-bundle': (argv, io) => verifyBundleCommand(argv, io),
+  disclosures: disclosuresCommand,
+  evidence: evidenceCommand,
+  'verify-evidence': (argv, io) => verifyEvidenceCommand(argv, io),
   token: tokenCommand,
 };
 

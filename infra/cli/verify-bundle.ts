@@ -75,7 +75,12 @@ export async function verifyBundleCommand(
   });
 }
 
-async function readKey(file: string): Promise<string> {
+/**
+ * A PEM public key (SPKI) from a file the auditor names.
+ *
+ * @throws UsageError when it cannot be read or is not one.
+ */
+export async function readKey(file: string): Promise<string> {
   let pem: string;
   try {
     pem = await readFile(file, 'utf8');

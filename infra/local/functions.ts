@@ -6,6 +6,7 @@ import { buildHimHandler } from '../../functions/him-api/deps.js';
 import { HIM_ROUTES } from '../../functions/him-api/handler-factory.js';
 import { buildIngestHandler } from '../../functions/ingest/deps.js';
 import { INGEST_ROUTES } from '../../functions/ingest/handler-factory.js';
+import { inProcessReports } from '../../shared/adapters/pdf/report-pdf.js';
 import type { Env } from '../../shared/config/env.js';
 import type { FunctionKind } from '../cell-environment.js';
 import { type LambdaHttpHandler, localContext, type Route } from './api-gateway.js';
@@ -21,7 +22,12 @@ export interface LocalHttpFunction {
 /** Every HTTP function each cell runs, as its HTTP API routes them in AWS (infra/cdk/constructs/cell-api.ts). */
 export const HTTP_FUNCTIONS: readonly LocalHttpFunction[] = [
   { name: 'ingest', routes: INGEST_ROUTES, build: buildIngestHandler },
-  { name: 'him-api', routes: HIM_ROUTES, build: buildHimHandler },
+  // pdf-lib renders in process here; in AWS it would not fit the API's bundle (docs/evidence.md).
+  {
+    name: 'him-api',
+    routes: HIM_ROUTES,
+    build: (env) => buildHimHandler(env, { reports: inProcessReports }),
+  },
 ];
 
 /** A function an EventBridge schedule invokes in AWS; locally a timer does, and once at start-up. */

@@ -35,6 +35,8 @@ export type ErrorCode =
   | 'not-parked'
   | 'review-conflict'
   | 'export-too-large'
+  | 'invalid-period'
+  | 'invalid-identifier'
   | 'seal-refused'
   | 'ciphertext-mismatch'
   | 'note-erased'

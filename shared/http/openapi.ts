@@ -25,7 +25,7 @@ export function eventJsonSchema(): Record<string, unknown> {
   };
 }
 
-/** A success answer of an operation: a JSON body (`schema`), or a body in other `media` types. */
+/** A success answer of an operation: a JSON body (`schema`), a body in other `media` types, or either. */
 export interface SuccessResponse {
   status: number;
   description: string;
@@ -103,10 +103,19 @@ function nameSchemas(operations: readonly OperationSpec[]): Map<z.ZodType, strin
   return named;
 }
 
+/** Media types whose bodies are bytes, not text. */
+const BINARY_MEDIA = ['application/pdf', 'application/zip'];
+
 function successResponse(s: SuccessResponse, named: Map<z.ZodType, string>) {
-  const content = s.schema
-    ? { 'application/json': { schema: ref(named.get(s.schema) as string) } }
-    : Object.fromEntries((s.media ?? []).map((m) => [m, { schema: { type: 'string' } }]));
+  const content = {
+    ...(s.schema ? { 'application/json': { schema: ref(named.get(s.schema) as string) } } : {}),
+    ...Object.fromEntries(
+      (s.media ?? []).map((m) => [
+        m,
+        { schema: BINARY_MEDIA.includes(m) ? { type: 'string', format: 'binary' } : { type: 'string' } },
+      ]),
+    ),
+  };
   return {
     description: s.description,
     ...(s.headers ? { headers: s.headers } : {}),

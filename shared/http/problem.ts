@@ -166,7 +166,17 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
   'export-too-large': {
     status: 422,
     title: 'Export too large for one response',
-    when: 'a ledger export over 5 MB in one response: narrow the range or page with `GET ledger`',
+    when: 'a ledger export over 5 MB in one response (narrow the range or page with `GET ledger`), a disclosure report over 20,000 records or an evidence pack over 50,000 records or about 4.4 MB zipped (split the period)',
+  },
+  'invalid-period': {
+    status: 400,
+    title: 'Invalid period',
+    when: 'a report period (disclosures, evidence pack) whose `from` is not before its `to`, or longer than the report allows; nothing is read',
+  },
+  'invalid-identifier': {
+    status: 400,
+    title: 'Invalid patient identifier',
+    when: 'a disclosure request whose identifier `system` is not an absolute URI or whose `value` is empty, too long or holds control characters or `|`; the identifier is never echoed',
   },
   'seal-refused': {
     status: 409,

@@ -29,6 +29,8 @@ export interface PatientKeys {
   destroy(patientRef: string): Promise<string | undefined>;
   /** How long any process may keep an unwrapped key in memory. */
   readonly maxCacheAgeMs: number;
+  /** How many patients hold a key now (the evidence pack's key state). */
+  count(): Promise<number>;
 }
 
 /** The stored form: the key wrapped under the cell key (AWS Encryption SDK message). */

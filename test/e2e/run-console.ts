@@ -17,6 +17,7 @@ import {
   reviewDialogsAreAccessible,
   usableOnAPhone,
 } from './console-quality.js';
+import { reportsDownload } from './console-reports.js';
 import { harness } from './harness.js';
 import { DUPLICATED_PATIENT, deliveryReaches, ERASED_PATIENT, ehrAdmin, postNote } from './seed.js';
 
@@ -384,6 +385,10 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
         );
         await shot('07e-erasure-done');
       },
+    );
+
+    await step('answers a disclosure request in the Disclosures tab and downloads an evidence pack', () =>
+      reportsDownload(page, { identifier: UK_ID ?? { system: '?', value: '?' }, reader: 'him:e2e.reader' }),
     );
 
     await step('has no serious accessibility violations on any tab or delivery detail (axe)', () =>

@@ -205,6 +205,31 @@ test('the HIM API may read the public key and the digests and invoke the digest 
   }
 });
 
+test('the documents function holds no grant on cell data or keys, and only the HIM API may invoke it', () => {
+  for (const cell of CELLS) {
+    // Act
+    const template = synth.template(`visitbridge-${cell}-stateless`);
+    const own = resourcesOfType(template, 'AWS::IAM::Policy').filter(([id]) =>
+      id.startsWith('FndocumentsFunctionServiceRoleDefaultPolicy'),
+    );
+    const [documentsFn] =
+      resourcesOfType(template, 'AWS::Lambda::Function').find(([id]) =>
+        id.startsWith('FndocumentsFunction'),
+      ) ?? [];
+    const invokers = resourcesOfType(template, 'AWS::IAM::Policy').filter(([, p]) =>
+      statementsOf(p).some(
+        (s) => allows(s, 'lambda:InvokeFunction') && JSON.stringify(s.Resource).includes(String(documentsFn)),
+      ),
+    );
+    // Assess
+    const actions = own.flatMap(([, p]) => statementsOf(p).flatMap((s) => [s.Action].flat()));
+    expect(actions.filter((a) => /^(dynamodb|kms|secretsmanager|s3):/.test(a))).toEqual([]);
+    expect(invokers.map(([id]) => id)).toEqual([
+      expect.stringMatching(/^FnhimapiFunctionServiceRoleDefaultPolicy/),
+    ]);
+  }
+});
+
 test.each(CELLS)(
   '%s: a schedule invokes the digest function every 5 minutes by default, and no rule invokes the HIM API',
   (cell) => {

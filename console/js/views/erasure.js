@@ -76,6 +76,7 @@ export function erasureView(root, ctx) {
       const filed = await ctx.api.json(cell, 'erasures', {
         method: 'POST',
         body: { patient: `${system}|${value}` },
+        identifier: true,
         action: PREVIEW,
       });
       if (current !== runs) return;

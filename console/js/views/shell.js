@@ -4,7 +4,9 @@ import { h } from '../vnode.js';
 import { auditView } from './audit.js';
 import { corridorsView } from './corridors.js';
 import { deliveriesView } from './deliveries.js';
+import { disclosuresView } from './disclosures.js';
 import { erasureView } from './erasure.js';
+import { evidenceView } from './evidence.js';
 import { integrityView } from './integrity.js';
 import { ledgerView } from './ledger.js';
 import { phiAccessView } from './phi-access.js';
@@ -20,6 +22,9 @@ const TABS = [
   // Who read the audit log may see it (GET audit: him-reviewer, privacy-officer).
   { id: 'phi-access', label: 'PHI access', view: phiAccessView, roles: ['him-reviewer', 'privacy-officer'] },
   { id: 'erasure', label: 'Erasure', view: erasureView, roles: ['privacy-officer'] },
+  // POST disclosures: privacy officers; GET evidence: reviewers and privacy officers.
+  { id: 'disclosures', label: 'Disclosures', view: disclosuresView, roles: ['privacy-officer'] },
+  { id: 'evidence', label: 'Evidence', view: evidenceView, roles: ['him-reviewer', 'privacy-officer'] },
 ];
 
 /**

@@ -1,7 +1,8 @@
 import { escapeControl } from '../../../shared/domain/text/escape-control.js';
 import * as Body from '../erasure-responses.js';
-import { jsonBody } from '../query.js';
-import { type HimRequest, type HimRoute, json, P } from '../route-kit.js';
+import { jsonBody, parseInput } from '../query.js';
+import { fileResult, type HimRequest, type HimRoute, json, P } from '../route-kit.js';
+import { certificateReport } from '../use-cases/erasure-formats.js';
 import {
   CertificateQuery,
   ErasureBody,
@@ -42,7 +43,11 @@ export const ERASURE_ROUTES: readonly HimRoute[] = [
     roles: [P],
     action: 'erasure.preview',
     target: patientTarget,
-    run: json(201, ({ deps, principal, event }) => fileErasure(deps, principal, jsonBody(event))),
+    run: json(201, async (req) => {
+      const view = await fileErasure(req.deps, req.principal, jsonBody(req.event));
+      req.patientRef = view.preview?.patientRef;
+      return view;
+    }),
   },
   {
     method: 'GET',
@@ -88,6 +93,21 @@ export const ERASURE_ROUTES: readonly HimRoute[] = [
     roles: [P],
     action: 'erasure.certificate',
     target: erasureTarget,
-    run: json(200, ({ deps, params }) => erasureCertificate(deps, params)),
+    run: async ({ deps, params, query }) => {
+      const signed = await erasureCertificate(deps, params);
+      const { format } = parseInput(CertificateQuery, query);
+      const name = `erasure-certificate-${signed.certificate.cell}-${signed.certificate.erasureId}`;
+      return format === 'pdf'
+        ? fileResult({
+            body: await deps.reports.render(certificateReport(signed)),
+            contentType: 'application/pdf',
+            filename: `${name}.pdf`,
+          })
+        : fileResult({
+            body: JSON.stringify(signed),
+            contentType: 'application/json',
+            filename: `${name}.json`,
+          });
+    },
   },
 ];

@@ -1,5 +1,5 @@
 import * as Body from '../responses.js';
-import { filterTarget, type HimRoute, json, P, R } from '../route-kit.js';
+import { fileResult, filterTarget, type HimRoute, json, P, R } from '../route-kit.js';
 import { CorridorQuery, corridorSummary } from '../use-cases/corridors.js';
 import { ExportQuery, exportLedger, LedgerQuery, listLedger } from '../use-cases/ledger.js';
 
@@ -32,18 +32,7 @@ export const LEDGER_ROUTES: readonly HimRoute[] = [
     roles: [R, P],
     action: 'ledger.export',
     target: (req) => filterTarget('ledger/export', req),
-    run: async ({ deps, query }) => {
-      const out = await exportLedger(deps, query);
-      return {
-        statusCode: 200,
-        headers: {
-          'content-type': out.contentType,
-          'content-disposition': `attachment; filename="${out.filename}"`,
-          'cache-control': 'no-store',
-        },
-        body: out.body,
-      };
-    },
+    run: async ({ deps, query }) => fileResult(await exportLedger(deps, query)),
   },
   {
     method: 'GET',

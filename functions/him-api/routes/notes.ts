@@ -19,6 +19,10 @@ export const NOTE_ROUTES: readonly HimRoute[] = [
     action: 'notes.view',
     target,
     purpose: (req) => purposeOf(req.query),
-    run: json(200, (req) => viewNote(req.deps, req.principal, key(req), req.query)),
+    run: json(200, (req) =>
+      viewNote(req.deps, req.principal, key(req), req.query, (ref) => {
+        req.patientRef = ref;
+      }),
+    ),
   },
 ];

@@ -11,6 +11,7 @@ import type { NoteEncryptor } from '../../../shared/ports/note-encryptor.js';
 import type { Outbox } from '../../../shared/ports/outbox.js';
 import type { PatientKeys } from '../../../shared/ports/patient-keys.js';
 import type { Pseudonymizer } from '../../../shared/ports/pseudonymizer.js';
+import type { ReportRenderer } from '../../../shared/ports/report-renderer.js';
 import type { ReviewStore } from '../../../shared/ports/reviews.js';
 import type { Sealer } from '../../../shared/ports/sealer.js';
 
@@ -23,6 +24,18 @@ export interface IntegrityDeps {
   sealer: Sealer;
   /** How often digests are made; records must be sealed within two intervals. */
   intervalMs: number;
+}
+
+/** What the cell knows of one of its keys, for auditors: no key material. */
+export interface KeyFacts {
+  /** KMS key ARN in AWS; `local:…` locally. */
+  id: string;
+  region: string;
+  kind: string;
+  /** How the key rotates, as the deployment configures it. */
+  rotation: string;
+  /** When a local key file was created (ISO instant); absent in AWS. */
+  createdAt?: string;
 }
 
 /** Everything the HIM use cases need; built once per cold start by deps.ts. */
@@ -43,8 +56,6 @@ export interface HimDeps {
   patientKeyStore: { name: string; backupWindowDays: number };
   erasures: ErasureStore;
   holds: LegalHolds;
-  /** Signs erasure certificates and evidence manifests with the digest key. */
-  documents: DocumentSigner;
   /** Wrapping key id and region, recorded as safeguards on ledger entries. */
   keyId: string;
   keyRegion: string;
@@ -52,4 +63,10 @@ export interface HimDeps {
   clock: Clock;
   /** Transfer ids of the movements the API records. */
   ids: IdGenerator;
+  /** Signs documents handed out (evidence manifests, erasure certificates) with the digest key. */
+  documents: DocumentSigner;
+  /** The note key and the digest key, as configured (evidence packs report them). */
+  keys: { note: KeyFacts; digest: KeyFacts };
+  /** Renders reports (disclosure letters, evidence reports, erasure certificates) as PDF. */
+  reports: ReportRenderer;
 }

@@ -198,7 +198,10 @@ export async function executeErasure(
     retained: RETAINED_AFTER_ERASURE,
   };
   const signature = await deps.documents.sign('erasure-certificate', certificateBytes(certificate));
-  const signed: SignedErasureCertificate = { certificate, signature };
+  const signed: SignedErasureCertificate = {
+    certificate,
+    signature: { format: 'visitbridge-document-signature/1', kind: 'erasure-certificate', ...signature },
+  };
   await deps.erasures.transition(request.erasureId, 'executing', { state: 'executed', certificate: signed });
   return signed;
 }

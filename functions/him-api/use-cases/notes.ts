@@ -93,17 +93,21 @@ export async function readNote(
  *   AppError('viewer-country-unknown') when the token does not say where the viewer is;
  *   AppError('transfer-denied') (451) when the policy denies the remote access;
  *   AppError('not-found') when there is no such note. Nothing is decrypted for the first two.
+ * @param whose told the patient's keyed reference as soon as the note is read, so the
+ *   audit entry of the view names whose record it was (a disclosure accounting reads it).
  */
 export async function viewNote(
   deps: HimDeps,
   principal: Principal,
   key: OutboxKey,
   query: Record<string, string | undefined>,
+  whose: (patientRef: string) => void = () => undefined,
 ): Promise<{ noteId: string; version: number; event: VisitNoteEvent }> {
   const { purpose } = parseInput(ViewQuery, query, 'query');
   // Fail closed: without the viewer's country nothing says whether this read crosses a border.
   const country = viewerCountry(principal);
   const { item, event } = await readNote(deps, key);
+  whose(deps.pseudonymizer.patientRef(event.patient.identifiers));
   if (!deps.jurisdiction.countries.includes(country)) {
     const org = deps.policy.organizations.find((o) => o.id === item.tenant);
     const at = deps.clock.now();

@@ -91,6 +91,7 @@ const PUBLIC_PEERS: Record<BundleKind, string> = {
   deliver: 'EHR FHIR and SMART token endpoints and senders’ signed callback URLs',
   'him-api': 'its HIM issuer’s JWKS',
   digest: 'nothing outside AWS',
+  documents: 'nothing at all (it renders the reports it is sent)',
   'sign-in-claims': 'nothing (it only reshapes the event Cognito sends)',
 };
 
@@ -102,6 +103,8 @@ const NO_DLQ_REASON: Partial<Record<BundleKind, string>> = {
     'The worker is invoked by a DynamoDB stream event source mapping whose on-failure destination is an SQS queue; a function DLQ applies only to asynchronous invocations.',
   'him-api':
     'The HIM API is only invoked synchronously by API Gateway; the caller gets the error, so there are no asynchronous events to dead-letter.',
+  documents:
+    'The documents function is only invoked synchronously by the HIM API, which gets the error; there are no asynchronous events to dead-letter.',
   'sign-in-claims':
     'Cognito invokes the trigger synchronously during sign-in; a failure fails that sign-in, so there are no asynchronous events to dead-letter.',
 };

@@ -1,8 +1,9 @@
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
 import { AppError } from '../../domain/errors.js';
 import { SEALED_CHAINS, type SealedChainName, SealedHeadSchema } from '../../domain/seal/digest.js';
 import type { Sealer, SealSummary } from '../../ports/sealer.js';
+import { invokeFunction } from './invoke-function.js';
 
 const SummarySchema = z.object({
   chain: z.enum(SEALED_CHAINS),
@@ -39,26 +40,16 @@ export class LambdaSealer implements Sealer {
    *   the function fails, or it answers anything but a summary of this chain.
    */
   async seal(chain: SealedChainName): Promise<SealSummary> {
-    let payload: Uint8Array | undefined;
-    let functionError: string | undefined;
-    try {
-      const out = await this.lambda.send(
-        new InvokeCommand({
-          FunctionName: this.functionName,
-          InvocationType: 'RequestResponse',
-          Payload: new TextEncoder().encode(
-            JSON.stringify({ source: 'visitbridge.digest', chains: [chain] }),
-          ),
-        }),
-      );
-      payload = out.Payload;
-      functionError = out.FunctionError;
-    } catch (error) {
-      throw new AppError('storage-unavailable', 'invoking the digest function failed', {}, { cause: error });
-    }
-    if (functionError)
-      throw new AppError('storage-unavailable', `the digest function failed (${functionError})`);
-    const result = parseResponse(payload)?.results.find((r) => r.chain === chain);
+    const answer = await invokeFunction(
+      this.lambda,
+      this.functionName,
+      {
+        source: 'visitbridge.digest',
+        chains: [chain],
+      },
+      'the digest function',
+    );
+    const result = ResponseSchema.safeParse(answer).data?.results.find((r) => r.chain === chain);
     if (!result) throw new AppError('storage-unavailable', `the digest function returned no ${chain} result`);
     if ('error' in result) {
       if (result.error.code === 'seal-refused') throw new AppError('seal-refused', result.error.detail);
@@ -68,13 +59,5 @@ export class LambdaSealer implements Sealer {
       );
     }
     return result;
-  }
-}
-
-function parseResponse(payload: Uint8Array | undefined): z.infer<typeof ResponseSchema> | undefined {
-  try {
-    return ResponseSchema.parse(JSON.parse(new TextDecoder().decode(payload)));
-  } catch {
-    return undefined;
   }
 }

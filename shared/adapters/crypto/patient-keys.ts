@@ -138,6 +138,10 @@ export class EsdkPatientKeys implements PatientKeys {
     }
   }
 
+  count(): Promise<number> {
+    return this.table.count();
+  }
+
   private remember(patientRef: string, key: PatientKey): PatientKey {
     if (this.cache.size >= this.cacheLimits.capacity) {
       const oldest = this.cache.keys().next().value;

@@ -29,6 +29,12 @@ export interface UnsealedAuditEntry {
    * so the entries of one action are read together. Absent on entries older than the field.
    */
   actionId?: string;
+  /**
+   * Whose record a PHI route read or reported on, as the cell's keyed patient reference
+   * (`pt_…`, never the identifier): what ties a note view to its patient in a disclosure
+   * accounting. Absent on other routes and on entries older than the field.
+   */
+  patientRef?: string;
   /** Why PHI was read (`treatment`, `legal`, `patient-request`, …): on PHI routes only. */
   purpose?: string;
   /** Where the viewer was (the token's ISO 3166-1 alpha-2 `custom:country`): on PHI routes, when the token says. */

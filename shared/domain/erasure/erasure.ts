@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DeliveryState, NoteEventKind } from '../delivery/outbox-item.js';
 import { canonicalJson } from '../ledger/canonical.js';
+import { type DocumentSignature, documentSignatureValid } from '../seal/signed-document.js';
 
 /** One stored note event of a patient, as erasure sees it: ids and metadata, never content. */
 export interface PatientNoteEvent {
@@ -143,11 +144,19 @@ export interface ErasureCertificate {
   retained: string[];
 }
 
-/** A certificate with its detached signature (the cell's digest key, ECDSA P-256). */
+/**
+ * A certificate with its signature by the cell's digest key (ECDSA P-256), over
+ * `documentSigningBytes('erasure-certificate', certificateBytes(certificate))`.
+ */
 export interface SignedErasureCertificate {
   certificate: ErasureCertificate;
-  signature: { alg: 'ECDSA_SHA_256'; keyId: string; signature: string };
+  signature: DocumentSignature;
 }
+
+/** Whether a certificate's signature holds under the cell's digest public key. Pure and offline. */
+export const certificateSignatureValid = (signed: SignedErasureCertificate, publicKeyPem: string): boolean =>
+  signed.signature.kind === 'erasure-certificate' &&
+  documentSignatureValid(signed.signature, certificateBytes(signed.certificate), publicKeyPem);
 
 /** The bytes a certificate's signature covers: its canonical JSON. */
 export const certificateBytes = (certificate: ErasureCertificate): Uint8Array =>

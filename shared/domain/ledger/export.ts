@@ -52,6 +52,12 @@ export function csvField(value: string | number | boolean | null | undefined): s
   return /[",]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** A whole CSV document: the header line, then one record per row, CRLF-terminated. */
+export const csvTable = (
+  columns: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null | undefined>>,
+): string => [columns, ...rows].map((r) => `${r.map(csvField).join(',')}\r\n`).join('');
+
 /** The CSV header line, CRLF-terminated. */
 export const csvHeader = (): string => `${CSV_COLUMNS.join(',')}\r\n`;
 

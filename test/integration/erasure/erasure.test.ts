@@ -1,5 +1,8 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { main } from '../../../infra/cli/main.js';
 import { cellKeyFiles } from '../../../infra/local/cells.js';
 import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
 import { localKeyring } from '../../../shared/adapters/crypto/keyrings.js';
@@ -9,10 +12,14 @@ import {
   patientKeyTableName,
 } from '../../../shared/adapters/dynamodb/patient-key-table.js';
 import { FileSecretSource } from '../../../shared/adapters/fs/file-secret-source.js';
-import { certificateBytes, type SignedErasureCertificate } from '../../../shared/domain/erasure/erasure.js';
+import {
+  certificateSignatureValid,
+  type SignedErasureCertificate,
+} from '../../../shared/domain/erasure/erasure.js';
 import { type FixturePatient, fixturePatients, noteEvent } from '../../fixtures/notes.js';
 import { scanAll, testEncryptor } from '../../helpers/dynamo.js';
 import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
+import { pdfText } from '../../helpers/pdf-text.js';
 import { signedHeaders } from '../../helpers/signing.js';
 import { cellTable, himClient } from '../him/helpers.js';
 
@@ -28,6 +35,8 @@ const officer = { roles: ['privacy-officer' as const] };
 describe('erasure by crypto-shredding (local stack, DynamoDB Local)', () => {
   let stack: TestStack;
   let him: ReturnType<typeof himClient>;
+  /** The erasure the first test executes, for the CLI test. */
+  let executedId = '';
 
   const post = async (patient: FixturePatient, noteId: string, version = 1) => {
     const body = JSON.stringify(noteEvent({ patient, noteId, version }));
@@ -75,6 +84,7 @@ describe('erasure by crypto-shredding (local stack, DynamoDB Local)', () => {
     );
     expect(preview.ehrActions).toHaveLength(3);
     const executed = await json(await him('uk', 'POST', `erasures/${erasureId}/execute`, officer));
+    executedId = erasureId;
 
     // Assess: the certificate, signed with the digest key, lists what went and what the EHR holds.
     expect(executed.status).toBe(200);
@@ -85,15 +95,11 @@ describe('erasure by crypto-shredding (local stack, DynamoDB Local)', () => {
       preview.ehrActions.map((a: { documentReference: string }) => a.documentReference),
     );
     const publicKey = await json(await him('uk', 'GET', 'integrity/public-key', officer));
-    expect(
-      verify(
-        'sha256',
-        // Parsed again in this realm: fetch's objects come from Node's own.
-        certificateBytes(JSON.parse(JSON.stringify(signed.certificate))),
-        createPublicKey(publicKey.body.publicKeyPem),
-        Buffer.from(signed.signature.signature, 'base64'),
-      ),
-    ).toBe(true);
+    // Parsed again in this realm: fetch's objects come from Node's own.
+    const local = JSON.parse(JSON.stringify(signed)) as SignedErasureCertificate;
+    expect(certificateSignatureValid(local, publicKey.body.publicKeyPem)).toBe(true);
+    const forged = { ...local, certificate: { ...local.certificate, ehrActions: [] } };
+    expect(certificateSignatureValid(forged, publicKey.body.publicKeyPem)).toBe(false);
 
     // The dump taken before the erasure: the patient's ciphertexts do not decrypt, the other patient's do.
     const cell = stack.cells.find((c) => c.id === 'uk');
@@ -154,6 +160,21 @@ describe('erasure by crypto-shredding (local stack, DynamoDB Local)', () => {
     expect(again.body.type).toMatch(/erasure-executed$/);
     const certificate = await json(await him('uk', 'GET', `erasures/${erasureId}/certificate`, officer));
     expect(certificate.body).toEqual(signed);
+    const pdf = await him('uk', 'GET', `erasures/${erasureId}/certificate?format=pdf`, officer);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const text = await pdfText(new Uint8Array(await pdf.arrayBuffer()));
+    for (const section of [
+      'Erasure certificate',
+      'Destroyed',
+      'To action on the EHR side',
+      'Retained',
+      'Signature',
+    ])
+      expect(text).toContain(section);
+    expect(text).toContain(preview.patientKeyId);
+    expect(text).toContain(preview.ehrActions[0].documentReference);
+    expect(text).toContain('erase-a2');
+    expect(text).not.toContain(fixturePatients.uk.identifiers[0]?.value);
   });
 
   it('refuses an execution when a note arrived after the preview, until previewed again', async () => {
@@ -220,6 +241,50 @@ describe('erasure by crypto-shredding (local stack, DynamoDB Local)', () => {
     expect(
       ledger.body.entries.filter((e: { transferId: string }) => e.transferId === `erasure-${erasureId}`),
     ).toHaveLength(1);
+  });
+
+  it('downloads the certificate with the CLI and verifies it offline; a changed certificate fails', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vb-erasure-cli-'));
+    const cli = async (...argv: string[]) => {
+      const out = { stdout: '', stderr: '' };
+      const code = await main(
+        argv,
+        {
+          stdout: { write: (s: string) => (out.stdout += s) },
+          stderr: { write: (s: string) => (out.stderr += s) },
+        },
+        { PORT: new URL(stack.url).port, HOST: '127.0.0.1' },
+      );
+      return { code, ...out };
+    };
+    const key = join(dir, 'uk.pem');
+    const file = join(dir, 'certificate.json');
+    const publicKey = await json(await him('uk', 'GET', 'integrity/public-key', officer));
+    await writeFile(key, publicKey.body.publicKeyPem);
+
+    expect((await cli('erasure', 'certificate', executedId, '--cell', 'uk', '--out', file)).code).toBe(0);
+    const ok = await cli('erasure', 'verify', '--file', file, '--public-key', key);
+    const pdf = await cli(
+      'erasure',
+      'certificate',
+      executedId,
+      '--cell',
+      'uk',
+      '--format',
+      'pdf',
+      '--out',
+      `${file}.pdf`,
+    );
+    const signed = JSON.parse(await readFile(file, 'utf8'));
+    signed.certificate.destroyed.notes.pop();
+    await writeFile(file, JSON.stringify(signed));
+    const changed = await cli('erasure', 'verify', '--file', file, '--public-key', key);
+
+    expect(ok).toMatchObject({ code: 0, stdout: expect.stringMatching(/^OK: erasure /) });
+    expect(pdf.code).toBe(0);
+    expect((await readFile(`${file}.pdf`)).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(changed).toMatchObject({ code: 1, stdout: expect.stringMatching(/^FAILED: /) });
+    expect((await cli('erasure', 'verify', '--file', file)).code).toBe(2);
   });
 
   it('audits every erasure call by the patient reference, never the identifier', async () => {

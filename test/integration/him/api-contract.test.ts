@@ -28,6 +28,12 @@ const BODIES: Record<string, () => unknown> = {
   resolveReview: () => ({ comment: 'resolved in the contract check' }),
   // A patient whose one note is delivered: nothing blocks the erasure the later operations execute.
   fileErasure: () => ({ patient: `${ERASED.identifiers[0]?.system}|${ERASED.identifiers[0]?.value}` }),
+  reportDisclosures: () => ({
+    ...fixturePatients.uk.identifiers[0],
+    from: '2026-01-01',
+    to: new Date().toISOString().slice(0, 10),
+    purpose: 'patient-request',
+  }),
 };
 /** The patient the erasure operations act on, and the request they share (set by fileErasure). */
 const ERASED = {
@@ -36,7 +42,10 @@ const ERASED = {
 };
 let erasureId = '';
 /** Required query strings of HIM operations. */
-const QUERIES: Record<string, string> = { viewNote: '?purpose=treatment' };
+const QUERIES: Record<string, string> = {
+  viewNote: '?purpose=treatment',
+  downloadEvidencePack: '?from=2026-11-01&to=2026-11-30',
+};
 
 let stack: TestStack;
 let served: Served;

@@ -2,7 +2,7 @@ import type { HimRole } from '../../../infra/local/dev-issuer.js';
 import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
 import { DynamoLedgerStore } from '../../../shared/adapters/dynamodb/ledger-store.js';
 import { DynamoOutbox } from '../../../shared/adapters/dynamodb/outbox-store.js';
-import { type FixtureCell, fixturePatients, noteEvent } from '../../fixtures/notes.js';
+import { type FixtureCell, type FixturePatient, fixturePatients, noteEvent } from '../../fixtures/notes.js';
 import type { TestStack } from '../../helpers/local-stack.js';
 import { signedHeaders } from '../../helpers/signing.js';
 
@@ -26,9 +26,14 @@ export function himClient(stack: TestStack) {
   };
 }
 
-/** Posts a signed note of the cell's fixture patient to that cell (its home); returns the event. */
-export async function postNote(stack: TestStack, cell: FixtureCell, noteId: string) {
-  const event = noteEvent({ patient: fixturePatients[cell], noteId });
+/** Posts a signed note of the cell's fixture patient (or `patient`) to that cell (its home); returns the event. */
+export async function postNote(
+  stack: TestStack,
+  cell: FixtureCell,
+  noteId: string,
+  patient: FixturePatient = fixturePatients[cell],
+) {
+  const event = noteEvent({ patient, noteId });
   const body = JSON.stringify(event);
   const res = await stack.post(
     cell,

@@ -33,14 +33,23 @@ describe('the HIM API keeps PHI out of its logs', () => {
       him('uk', 'GET', `ledger/export?format=ndjson&patient=${patient}`, { roles: ['him-reviewer'] }),
       him('uk', 'GET', `notes/${DEMO_SENDER_ID}/phi-him-uk/1?purpose=treatment`, { roles: ['him-reviewer'] }),
       him('uk', 'GET', 'audit', { roles: ['privacy-officer'] }),
+      him('uk', 'POST', 'disclosures', {
+        roles: ['privacy-officer'],
+        body: { ...id, from: '2026-01-01', to: '2026-12-31', purpose: 'patient-request', format: 'pdf' },
+      }),
+      him('uk', 'POST', 'disclosures', {
+        roles: ['privacy-officer'],
+        body: { system: 'no uri', value: id?.value, from: '2026-01-01', to: '2026-12-31', purpose: 'legal' },
+      }),
     ];
     const statuses = [];
     for (const call of calls) statuses.push((await call).status);
     // Assess
-    expect(statuses).toEqual([200, 200, 451, 200, 200, 403, 200]);
+    expect(statuses).toEqual([200, 200, 451, 200, 200, 403, 200, 200, 400]);
     const logs = suite.logs();
     expect(logs).toContain('"action":"notes.view"');
     expect(logs).toContain('"code":"transfer-denied"');
+    expect(logs).toContain('"action":"disclosures.report"');
     expect(findPhi(logs, [...phiStrings(uk), ...phiStrings(au)])).toEqual([]);
   });
 });

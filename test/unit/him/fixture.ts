@@ -10,6 +10,7 @@ import type { HimDeps } from '../../../functions/him-api/use-cases/context.js';
 import { localContext } from '../../../infra/local/api-gateway.js';
 import { DEFAULT_POLICY_FILE } from '../../../infra/local/settings.js';
 import { LocalDigestSigner } from '../../../shared/adapters/crypto/digest-local.js';
+import { DigestKeyDocumentSigner } from '../../../shared/adapters/crypto/document-signer.js';
 import { HmacPseudonymizer } from '../../../shared/adapters/crypto/hmac-pseudonymizer.js';
 import { localKeyring } from '../../../shared/adapters/crypto/keyrings.js';
 import { DynamoAuditLog } from '../../../shared/adapters/dynamodb/audit-log-store.js';
@@ -20,6 +21,7 @@ import { patientKeyTableName } from '../../../shared/adapters/dynamodb/patient-k
 import { DynamoReviewStore } from '../../../shared/adapters/dynamodb/review-store.js';
 import { FileDigestAnchor } from '../../../shared/adapters/fs/file-digest-anchor.js';
 import { FileSecretSource } from '../../../shared/adapters/fs/file-secret-source.js';
+import { inProcessReports } from '../../../shared/adapters/pdf/report-pdf.js';
 import { loadPolicy } from '../../../shared/config/load-policy.js';
 import { jurisdictionById } from '../../../shared/domain/policy/parse.js';
 import { inProcessSealer } from '../../../shared/domain/seal/seal.js';
@@ -95,14 +97,16 @@ export async function himFixture(logLevel: 'SILENT' | 'INFO' = 'SILENT') {
     patientKeyStore: { name: patientKeyTableName(tableName), backupWindowDays: 0 },
     erasures: new DynamoErasureStore(client, tableName),
     holds: fixtureHolds,
-    documents: {
-      sign: (_kind, bytes) => signer.sign(bytes),
-      publicKeyPem: () => signer.publicKeyPem(),
-    },
     keyId,
     keyRegion: 'eu-west-2',
     pseudonymizer: new HmacPseudonymizer(Buffer.alloc(32, 9)),
     clock,
+    documents: new DigestKeyDocumentSigner(signer),
+    reports: inProcessReports,
+    keys: {
+      note: { id: keyId, region: 'eu-west-2', kind: 'local AES-256 key file', rotation: 'none' },
+      digest: { id: signer.keyId, region: 'eu-west-2', kind: 'local EC P-256 key file', rotation: 'none' },
+    },
   };
   const handler = makeHimHandler({
     him: deps,

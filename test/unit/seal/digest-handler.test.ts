@@ -6,10 +6,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { makeDigestHandler } from '../../../functions/digest/handler-factory.js';
 import { localContext } from '../../../infra/local/api-gateway.js';
 import { LocalDigestSigner } from '../../../shared/adapters/crypto/digest-local.js';
+import { DigestKeyDocumentSigner } from '../../../shared/adapters/crypto/document-signer.js';
 import { FileDigestAnchor } from '../../../shared/adapters/fs/file-digest-anchor.js';
 import { AppError } from '../../../shared/domain/errors.js';
+import { documentSignatureValid } from '../../../shared/domain/seal/signed-document.js';
 import { verifyDigestChain } from '../../../shared/domain/seal/verify-digests.js';
-import type { DigestSigner } from '../../../shared/ports/digest-signer.js';
+import type { DigestSignature, DigestSigner } from '../../../shared/ports/digest-signer.js';
 import { MemoryChain } from './memory-chain.js';
 
 const NOW = new Date('2026-11-30T14:05:00.000Z');
@@ -31,6 +33,7 @@ function fixture(signer?: DigestSigner) {
     cell: 'uk',
     chains: { ledger, audit },
     signer: signer ?? localSigner,
+    documents: new DigestKeyDocumentSigner(signer ?? localSigner),
     anchor,
     clock: { now: () => NOW },
     logger: new Logger({ serviceName: 'visitbridge-digest', logLevel: 'INFO' }),
@@ -112,7 +115,9 @@ describe('digest function', () => {
     // Act
     const response = await fx.invoke({ source: 'visitbridge.digest', chains: ['audit'] });
     // Assess
-    expect(response.results).toEqual([expect.objectContaining({ chain: 'audit', seq: 2, newlySealed: 2 })]);
+    expect(response).toEqual({
+      results: [expect.objectContaining({ chain: 'audit', seq: 2, newlySealed: 2 })],
+    });
     expect((await fx.anchor.list('ledger')).map((o) => o.name)).toEqual(['000000000001.json']);
   });
 
@@ -171,6 +176,14 @@ describe('digest function', () => {
     ['an unknown chain', { source: 'visitbridge.digest', chains: ['notes'] }],
     ['a repeated chain', { source: 'visitbridge.digest', chains: ['ledger', 'ledger'] }],
     ['no chain at all', { source: 'visitbridge.digest', chains: [] }],
+    [
+      'a sign request of an unknown kind',
+      { source: 'visitbridge.digest', sign: { kind: 'digest', bytes: 'e30=' } },
+    ],
+    [
+      'a sign request that is not base64',
+      { source: 'visitbridge.digest', sign: { kind: 'evidence-manifest', bytes: '{}' } },
+    ],
   ])('refuses %s without sealing anything', async (_what, event) => {
     // Prepare
     const fx = fixture();
@@ -183,6 +196,30 @@ describe('digest function', () => {
     // Assess
     expect(error).toMatchObject({ code: 'invalid-event' });
     expect(logs).toContainEqual(expect.objectContaining({ level: 'ERROR', outcome: 'invalid-event' }));
+    expect(await fx.anchor.list('ledger')).toEqual([]);
+  });
+
+  it('signs a document on request, with the digest key, over the kind and bytes, sealing nothing', async () => {
+    // Prepare
+    const fx = fixture();
+    fx.ledger.append(0, 1);
+    const manifest = new TextEncoder().encode('{"format":"visitbridge-evidence-manifest/1"}');
+    // Act
+    const response = await fx.invoke({
+      source: 'visitbridge.digest',
+      sign: { kind: 'evidence-manifest', bytes: Buffer.from(manifest).toString('base64') },
+    });
+    // Assess
+    const { signature } = response as { signature: DigestSignature };
+    const sig = {
+      format: 'visitbridge-document-signature/1',
+      kind: 'evidence-manifest',
+      ...signature,
+    } as const;
+    const pem = await fx.signer.publicKeyPem();
+    expect(signature.keyId).toBe(fx.signer.keyId);
+    expect(documentSignatureValid(sig, manifest, pem)).toBe(true);
+    expect(documentSignatureValid({ ...sig, kind: 'erasure-certificate' }, manifest, pem)).toBe(false);
     expect(await fx.anchor.list('ledger')).toEqual([]);
   });
 });
