@@ -1,7 +1,9 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createRemoteJWKSet } from 'jose';
 import { LambdaSealer } from '../../shared/adapters/aws/lambda-sealer.js';
+import { DynamoLegalHolds } from '../../shared/adapters/dynamodb/legal-hold-store.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
+import { DynamoPatientIndex } from '../../shared/adapters/dynamodb/patient-index.js';
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { integrityAdapters } from '../../shared/adapters/integrity.js';
 import { type Env, parseEnv } from '../../shared/config/env.js';
@@ -52,6 +54,8 @@ export async function buildHimHandler(raw: Env): Promise<HimHandler> {
       },
       outbox: new DynamoOutbox(cell.dynamo, cell.tableName),
       reviews: new DynamoReviewStore(cell.dynamo, cell.tableName),
+      holds: new DynamoLegalHolds(cell.dynamo, cell.tableName),
+      patients: new DynamoPatientIndex(cell.dynamo, cell.tableName),
       encryptor: cell.encryptor,
       keyId: cell.key.id,
       keyRegion: cell.region,

@@ -2,6 +2,7 @@ import * as Body from './responses.js';
 import { A, type HimRoute, json, P, R } from './route-kit.js';
 import { AUDIT_ROUTES } from './routes/audit.js';
 import { DELIVERY_ROUTES } from './routes/deliveries.js';
+import { HOLD_ROUTES } from './routes/holds.js';
 import { INTEGRITY_ROUTES } from './routes/integrity.js';
 import { LEDGER_ROUTES } from './routes/ledger.js';
 import { NOTE_ROUTES } from './routes/notes.js';
@@ -28,4 +29,5 @@ export const ROUTES: readonly HimRoute[] = [
   ...NOTE_ROUTES,
   ...REVIEW_ROUTES,
   ...AUDIT_ROUTES,
+  ...HOLD_ROUTES,
 ];

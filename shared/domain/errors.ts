@@ -34,6 +34,8 @@ export type ErrorCode =
   | 'viewer-country-unknown'
   | 'not-parked'
   | 'review-conflict'
+  | 'unknown-patient'
+  | 'hold-already-released'
   | 'export-too-large'
   | 'seal-refused'
   | 'ciphertext-mismatch'

@@ -71,7 +71,7 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
   'unknown-organization': {
     status: 422,
     title: 'Organization is not configured in the residency policy',
-    when: '`organization.id` has no EHR target in the residency policy',
+    when: "a webhook's `organization.id`, or a legal hold's organization, is not an organization of the residency policy",
   },
   'unknown-country': {
     status: 422,
@@ -157,6 +157,16 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
     status: 409,
     title: 'Review does not apply',
     when: 'a review change does not apply to the movement as it stands (already reviewed, a flag not open, or changed by someone else meanwhile); carries `ref` and its current `state`',
+  },
+  'unknown-patient': {
+    status: 422,
+    title: 'Patient unknown to this cell',
+    when: 'a legal hold names a patient identifier of whom this cell holds no note (the identifier is never stored)',
+  },
+  'hold-already-released': {
+    status: 409,
+    title: 'Legal hold already released',
+    when: 'a release of a legal hold that was released before; carries `holdId` and `releasedAt`',
   },
   'not-parked': {
     status: 409,

@@ -4,8 +4,10 @@ import type { Clock } from '../../../shared/ports/clock.js';
 import type { DigestAnchor } from '../../../shared/ports/digest-anchor.js';
 import type { IdGenerator } from '../../../shared/ports/ids.js';
 import type { LedgerStore } from '../../../shared/ports/ledger.js';
+import type { LegalHoldRegistry } from '../../../shared/ports/legal-holds.js';
 import type { NoteEncryptor } from '../../../shared/ports/note-encryptor.js';
 import type { Outbox } from '../../../shared/ports/outbox.js';
+import type { PatientIndex } from '../../../shared/ports/patient-index.js';
 import type { Pseudonymizer } from '../../../shared/ports/pseudonymizer.js';
 import type { ReviewStore } from '../../../shared/ports/reviews.js';
 import type { Sealer } from '../../../shared/ports/sealer.js';
@@ -32,6 +34,10 @@ export interface HimDeps {
   /** Review state and history of ledger entries. */
   reviews: ReviewStore;
   outbox: Outbox;
+  /** Legal holds a privacy officer places and releases. */
+  holds: LegalHoldRegistry;
+  /** Whether the cell holds notes of a patient (a hold must name a patient it knows). */
+  patients: PatientIndex;
   encryptor: NoteEncryptor;
   /** Wrapping key id and region, recorded as safeguards on ledger entries. */
   keyId: string;

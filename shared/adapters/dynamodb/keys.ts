@@ -37,3 +37,11 @@ export const messageKey = (senderId: string, webhookId: string) => ({
   pk: `MSG#${senderId}#${webhookId}`,
   sk: 'MSG',
 });
+
+/** The partition of a cell's legal holds: one `HOLD#<holdId>` item per hold and the set's `VERSION`. */
+export const HOLDS_PARTITION = 'HOLDS';
+export const holdKey = (holdId: string) => ({ pk: HOLDS_PARTITION, sk: `HOLD#${holdId}` });
+export const HOLDS_VERSION_KEY = { pk: HOLDS_PARTITION, sk: 'VERSION' } as const;
+
+/** gsi2 partition of a patient's note versions (`pt_…` is the keyed hash, never an identifier). */
+export const patientIndexKey = (patientRef: string): string => `PATIENT#${patientRef}`;

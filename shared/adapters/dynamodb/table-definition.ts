@@ -6,7 +6,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *
  * Single-table layout (all keys strings):
  * - `NOTE#<sender>#<noteId>`, one partition per note, read whole by the delivery worker in one query:
- *   - `V#<version>[#R]`                  encrypted note version (TTL once delivered)
+ *   - `V#<version>[#R]`                  encrypted note version (gsi2 `PATIENT#<pt_ref>` / `<receivedAt>#…`)
  *   - `OUTBOX#V#<version>[#R]`           delivery outbox item + status (stream feeds the worker;
  *                                        gsi1 `DELIVERY#<state>` / `<receivedAt>#…`)
  *   - `CALLBACK#V#<version>[#R]#<seq>`   sender callback row (stream feeds the callback lane;
@@ -14,6 +14,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * - `MSG#<sender>#<webhook-id>` / `MSG`            webhook-id idempotency record (TTL)
  * - `LEDGER#<shard>` / `SEQ#<seq>` and `HEAD`       transfers ledger hash chain
  * - `AUDIT#<shard>` / `SEQ#<seq>` and `HEAD`        HIM audit chain
+ * - `HOLDS` / `HOLD#<holdId>` and `VERSION`         legal holds and the version of their set
  */
 export const CELL_TABLE = {
   partitionKey: 'pk',

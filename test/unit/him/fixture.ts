@@ -15,7 +15,9 @@ import { localKeyring } from '../../../shared/adapters/crypto/keyrings.js';
 import { EsdkNoteEncryptor } from '../../../shared/adapters/crypto/note-encryptor.js';
 import { DynamoAuditLog } from '../../../shared/adapters/dynamodb/audit-log-store.js';
 import { DynamoLedgerStore } from '../../../shared/adapters/dynamodb/ledger-store.js';
+import { DynamoLegalHolds } from '../../../shared/adapters/dynamodb/legal-hold-store.js';
 import { DynamoOutbox } from '../../../shared/adapters/dynamodb/outbox-store.js';
+import { DynamoPatientIndex } from '../../../shared/adapters/dynamodb/patient-index.js';
 import { DynamoReviewStore } from '../../../shared/adapters/dynamodb/review-store.js';
 import { FileDigestAnchor } from '../../../shared/adapters/fs/file-digest-anchor.js';
 import { FileSecretSource } from '../../../shared/adapters/fs/file-secret-source.js';
@@ -82,6 +84,8 @@ export async function himFixture(logLevel: 'SILENT' | 'INFO' = 'SILENT') {
       intervalMs: 5 * 60_000,
     },
     outbox: new DynamoOutbox(client, tableName),
+    holds: new DynamoLegalHolds(client, tableName),
+    patients: new DynamoPatientIndex(client, tableName),
     encryptor: new EsdkNoteEncryptor(keyring, keyId),
     keyId,
     keyRegion: 'eu-west-2',
