@@ -31,6 +31,8 @@ export interface AwsCellStore {
   digestBucketName: string;
   /** The digest function, which the HIM API invokes to seal on demand (unset while it is being defined). */
   digestFunctionName?: string;
+  /** The retention function, which the HIM API starts on a privacy officer's request (unset while it is being defined). */
+  retentionFunctionName?: string;
   pseudonymKeySecretArn: string;
   /** Secret holding `{"ES384": "<PKCS8 PEM>", "RS384": "<PKCS8 PEM>"}`. */
   smartPrivateKeySecretArn: string;
@@ -144,6 +146,8 @@ export function functionEnvironment(kind: FunctionKind, cell: CellResources): Re
   switch (kind) {
     case 'digest':
       return { ...base, ...digests };
+    case 'retention':
+      return base;
     case 'ingest':
       return {
         ...notes,
@@ -176,8 +180,12 @@ export function functionEnvironment(kind: FunctionKind, cell: CellResources): Re
         ...pick(
           () => ({}),
           (s) => {
-            if (!s.digestFunctionName) throw new Error('the HIM API needs the digest function defined first');
-            return { DIGEST_FUNCTION_NAME: s.digestFunctionName };
+            if (!s.digestFunctionName || !s.retentionFunctionName)
+              throw new Error('the HIM API needs the digest and retention functions defined first');
+            return {
+              DIGEST_FUNCTION_NAME: s.digestFunctionName,
+              RETENTION_FUNCTION_NAME: s.retentionFunctionName,
+            };
           },
         ),
         HIM_ISSUER: cell.him.issuer,

@@ -1,5 +1,6 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createRemoteJWKSet } from 'jose';
+import { LambdaRetentionRunner } from '../../shared/adapters/aws/lambda-retention-runner.js';
 import { LambdaSealer } from '../../shared/adapters/aws/lambda-sealer.js';
 import { DynamoLegalHolds } from '../../shared/adapters/dynamodb/legal-hold-store.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
@@ -7,9 +8,12 @@ import { DynamoPatientIndex } from '../../shared/adapters/dynamodb/patient-index
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { integrityAdapters } from '../../shared/adapters/integrity.js';
 import { type Env, parseEnv } from '../../shared/config/env.js';
+import { inProcessRetention } from '../../shared/domain/retention/run.js';
 import { inProcessSealer } from '../../shared/domain/seal/seal.js';
+import type { RetentionRunner } from '../../shared/ports/retention-runner.js';
 import type { Sealer } from '../../shared/ports/sealer.js';
 import { buildCellServices } from '../cell-services.js';
+import { retentionDeps } from '../retention/deps.js';
 import { tokenVerifier } from './auth.js';
 import { HimEnv } from './env.js';
 import { type HimHandler, makeHimHandler } from './handler-factory.js';
@@ -31,6 +35,10 @@ export async function buildHimHandler(raw: Env): Promise<HimHandler> {
   const sealer: Sealer = env.DIGEST_FUNCTION_NAME
     ? new LambdaSealer(new LambdaClient({ region: cell.region }), env.DIGEST_FUNCTION_NAME)
     : inProcessSealer({ signer, anchor, clock, chains: { ledger, audit } });
+  // Only the retention function may delete in AWS: the API starts it; locally the sweep runs here.
+  const retention: RetentionRunner = env.RETENTION_FUNCTION_NAME
+    ? new LambdaRetentionRunner(new LambdaClient({ region: cell.region }), env.RETENTION_FUNCTION_NAME)
+    : inProcessRetention(retentionDeps(cell));
   return makeHimHandler({
     logger: cell.logger,
     corsOrigins: env.HIM_CORS_ORIGINS,
@@ -56,6 +64,7 @@ export async function buildHimHandler(raw: Env): Promise<HimHandler> {
       reviews: new DynamoReviewStore(cell.dynamo, cell.tableName),
       holds: new DynamoLegalHolds(cell.dynamo, cell.tableName),
       patients: new DynamoPatientIndex(cell.dynamo, cell.tableName),
+      retention,
       encryptor: cell.encryptor,
       keyId: cell.key.id,
       keyRegion: cell.region,

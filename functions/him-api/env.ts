@@ -15,6 +15,8 @@ export const HimEnv = z
     ...IntegrityFields,
     /** The digest function the API invokes to seal on demand (AWS; locally sealing runs in process). */
     DIGEST_FUNCTION_NAME: z.string().min(1).optional(),
+    /** The retention function the API starts on request (AWS; locally the sweep runs in process). */
+    RETENTION_FUNCTION_NAME: z.string().min(1).optional(),
     /** OIDC issuer of HIM tokens (`iss`). */
     HIM_ISSUER: Url,
     /** Expected `aud` (or Cognito access-token `client_id`). */
@@ -38,5 +40,9 @@ export const HimEnv = z
   .refine((env) => !env.DIGEST_KEY_ARN || Boolean(env.DIGEST_FUNCTION_NAME), {
     message: 'DIGEST_FUNCTION_NAME is required with DIGEST_KEY_ARN',
     path: ['DIGEST_FUNCTION_NAME'],
+  })
+  .refine((env) => !env.DIGEST_KEY_ARN || Boolean(env.RETENTION_FUNCTION_NAME), {
+    message: 'RETENTION_FUNCTION_NAME is required in AWS (with DIGEST_KEY_ARN)',
+    path: ['RETENTION_FUNCTION_NAME'],
   });
 export type HimEnv = z.infer<typeof HimEnv>;

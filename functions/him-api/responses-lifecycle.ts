@@ -21,3 +21,43 @@ export const LegalHold = z
   });
 
 export const HoldList = z.object({ holds: z.array(LegalHold) }).meta({ id: 'HoldList' });
+
+const Counts = z.object({
+  deleted: z.int().min(0).describe('past their period and deleted'),
+  held: z.int().min(0).describe('past their period, kept under a legal hold'),
+  eligibleNotDeleted: z
+    .int()
+    .min(0)
+    .describe(
+      'past their period, kept on purpose (chained and sealed records; a note’s newest delivery record)',
+    ),
+});
+
+export const RetentionReport = z
+  .object({
+    cell: z.string(),
+    at: instant,
+    trigger: z.string().describe('`schedule`, or `him:<user>` for a run a privacy officer started'),
+    classes: z.object({
+      noteAfterDelivery: Counts,
+      parkedNote: Counts,
+      outboxHistory: Counts,
+      ledger: Counts,
+      audit: Counts,
+      digests: Counts,
+    }),
+    uncounted: z
+      .array(z.string())
+      .describe('classes the run does not count (digests live outside the table)'),
+    skippedNotes: z.int().min(0).describe('notes left for the next run: their delivery moved on meanwhile'),
+  })
+  .meta({
+    id: 'RetentionReport',
+    description: 'What one retention run did, by record class: no patient data',
+  });
+
+export const RetentionRuns = z.object({ runs: z.array(RetentionReport) }).meta({ id: 'RetentionRuns' });
+
+export const RetentionRequested = z
+  .object({ requestedBy: z.string(), requestedAt: instant })
+  .meta({ id: 'RetentionRequested' });

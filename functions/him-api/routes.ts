@@ -6,6 +6,7 @@ import { HOLD_ROUTES } from './routes/holds.js';
 import { INTEGRITY_ROUTES } from './routes/integrity.js';
 import { LEDGER_ROUTES } from './routes/ledger.js';
 import { NOTE_ROUTES } from './routes/notes.js';
+import { RETENTION_ROUTES } from './routes/retention.js';
 import { REVIEW_ROUTES } from './routes/reviews.js';
 
 /** Every HIM API route (contract: the HIM API table), by feature; literal paths before parameterised ones. */
@@ -30,4 +31,5 @@ export const ROUTES: readonly HimRoute[] = [
   ...REVIEW_ROUTES,
   ...AUDIT_ROUTES,
   ...HOLD_ROUTES,
+  ...RETENTION_ROUTES,
 ];

@@ -11,6 +11,7 @@ import { senderSecretsPrefix } from '../cell-environment.js';
 import { digestBucketName } from './constructs/digest-bucket.js';
 import { grantDigestAccess } from './digest-grants.js';
 import { nagArn } from './nag.js';
+import { grantRetentionAccess } from './retention-grants.js';
 import type { StatefulStack } from './stateful-stack.js';
 
 /**
@@ -72,6 +73,7 @@ export interface CellFunctions {
   deliver: IFunction;
   himApi: IFunction;
   digest: IFunction;
+  retention: IFunction;
 }
 
 /**
@@ -91,6 +93,7 @@ export function grantCellAccess(cell: CellView, fns: CellFunctions): void {
   cell.smartPrivateKeySecret.grantRead(fns.deliver);
   cell.forwardingSecret.grantRead(fns.ingest);
   grantDigestAccess(cell, fns);
+  grantRetentionAccess(cell, fns);
 
   const senderSecrets = Stack.of(fns.ingest).formatArn({
     service: 'secretsmanager',
@@ -112,7 +115,7 @@ export function grantCellAccess(cell: CellView, fns: CellFunctions): void {
         'Sender secrets are created per sender by the operator under the cell’s prefix; the wildcard stays inside this cell’s sender namespace.',
     });
   }
-  const all = [fns.ingest, fns.deliver, fns.himApi, fns.digest];
+  const all = [fns.ingest, fns.deliver, fns.himApi, fns.digest, fns.retention];
   confineToRegion(fns.ingest, all);
   for (const fn of all) acknowledgeGrantWildcards(fn, cell.cellId);
 }

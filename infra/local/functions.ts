@@ -6,6 +6,8 @@ import { buildHimHandler } from '../../functions/him-api/deps.js';
 import { HIM_ROUTES } from '../../functions/him-api/handler-factory.js';
 import { buildIngestHandler } from '../../functions/ingest/deps.js';
 import { INGEST_ROUTES } from '../../functions/ingest/handler-factory.js';
+import { buildRetentionHandler } from '../../functions/retention/deps.js';
+import { RETENTION_EVENT } from '../../functions/retention/handler-factory.js';
 import type { Env } from '../../shared/config/env.js';
 import type { FunctionKind } from '../cell-environment.js';
 import { type LambdaHttpHandler, localContext, type Route } from './api-gateway.js';
@@ -30,6 +32,8 @@ export interface LocalScheduledFunction {
   /** What the start-up banner says while the first run goes. */
   startMessage: string;
   event: unknown;
+  /** Its own interval; the stack's schedule interval (the digests') when absent. */
+  everyMs?: number;
   build(env: Env): Promise<(event: never, context: ReturnType<typeof localContext>) => Promise<unknown>>;
 }
 
@@ -40,6 +44,14 @@ export const SCHEDULED_FUNCTIONS: readonly LocalScheduledFunction[] = [
     startMessage: 'sealing ledger and audit log',
     event: DIGEST_EVENT,
     build: buildDigestHandler,
+  },
+  {
+    name: 'retention',
+    startMessage: 'applying the retention schedule',
+    event: RETENTION_EVENT,
+    // Daily in AWS; hourly here, so a stack left running sees its schedule applied.
+    everyMs: 60 * 60_000,
+    build: buildRetentionHandler,
   },
 ];
 
@@ -73,7 +85,7 @@ export async function startCellFunctions(
   try {
     for (const fn of SCHEDULED_FUNCTIONS) {
       progress(`cell ${cell.id}: ${fn.startMessage}`);
-      stops.push(await startSchedule(fn, cell, scheduleEveryMs));
+      stops.push(await startSchedule(fn, cell, fn.everyMs ?? scheduleEveryMs));
     }
     return { routes, deliver: await buildDeliverHandler(cell.env('deliver')), stop };
   } catch (error) {

@@ -126,7 +126,8 @@ test('function roles may not touch data services outside the cell region', () =>
       Action: expect.arrayContaining(['dynamodb:*', 'kms:*', 'secretsmanager:*', 's3:*', 'lambda:*']),
       Condition: { StringNotEquals: { 'aws:RequestedRegion': region } },
     });
-    expect(prop<unknown[]>(policy, 'Roles').length).toBe(4);
+    // ingest, deliver, HIM API, digest and retention
+    expect(prop<unknown[]>(policy, 'Roles').length).toBe(5);
   }
 });
 

@@ -9,6 +9,7 @@ import type { NoteEncryptor } from '../../../shared/ports/note-encryptor.js';
 import type { Outbox } from '../../../shared/ports/outbox.js';
 import type { PatientIndex } from '../../../shared/ports/patient-index.js';
 import type { Pseudonymizer } from '../../../shared/ports/pseudonymizer.js';
+import type { RetentionRunner } from '../../../shared/ports/retention-runner.js';
 import type { ReviewStore } from '../../../shared/ports/reviews.js';
 import type { Sealer } from '../../../shared/ports/sealer.js';
 
@@ -38,6 +39,8 @@ export interface HimDeps {
   holds: LegalHoldRegistry;
   /** Whether the cell holds notes of a patient (a hold must name a patient it knows). */
   patients: PatientIndex;
+  /** Starts a retention run (the retention function in AWS, in process locally). */
+  retention: RetentionRunner;
   encryptor: NoteEncryptor;
   /** Wrapping key id and region, recorded as safeguards on ledger entries. */
   keyId: string;

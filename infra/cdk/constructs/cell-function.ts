@@ -91,6 +91,7 @@ const PUBLIC_PEERS: Record<BundleKind, string> = {
   deliver: 'EHR FHIR and SMART token endpoints and senders’ signed callback URLs',
   'him-api': 'its HIM issuer’s JWKS',
   digest: 'nothing outside AWS',
+  retention: 'nothing outside AWS',
   'sign-in-claims': 'nothing (it only reshapes the event Cognito sends)',
 };
 

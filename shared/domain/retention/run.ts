@@ -1,6 +1,7 @@
 import type { AuditLog } from '../../ports/audit-log.js';
 import type { Clock } from '../../ports/clock.js';
 import type { LegalHold, LegalHoldRegistry } from '../../ports/legal-holds.js';
+import type { RetentionRunner } from '../../ports/retention-runner.js';
 import type { RetentionStore } from '../../ports/retention-store.js';
 import type { AuditEntry } from '../audit/entry.js';
 import { isActive } from '../holds/hold.js';
@@ -138,4 +139,9 @@ export function reportOf(entry: AuditEntry, cell: string): RetentionReport | und
   } catch {
     return undefined;
   }
+}
+
+/** The runner the local HIM API uses: the same sweep, in process, awaited. */
+export function inProcessRetention(deps: RetentionDeps): RetentionRunner {
+  return { start: async (requestedBy) => void (await runRetention(deps, requestedBy)) };
 }

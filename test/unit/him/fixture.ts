@@ -18,11 +18,13 @@ import { DynamoLedgerStore } from '../../../shared/adapters/dynamodb/ledger-stor
 import { DynamoLegalHolds } from '../../../shared/adapters/dynamodb/legal-hold-store.js';
 import { DynamoOutbox } from '../../../shared/adapters/dynamodb/outbox-store.js';
 import { DynamoPatientIndex } from '../../../shared/adapters/dynamodb/patient-index.js';
+import { DynamoRetentionStore } from '../../../shared/adapters/dynamodb/retention-store.js';
 import { DynamoReviewStore } from '../../../shared/adapters/dynamodb/review-store.js';
 import { FileDigestAnchor } from '../../../shared/adapters/fs/file-digest-anchor.js';
 import { FileSecretSource } from '../../../shared/adapters/fs/file-secret-source.js';
 import { loadPolicy } from '../../../shared/config/load-policy.js';
 import { jurisdictionById } from '../../../shared/domain/policy/parse.js';
+import { inProcessRetention } from '../../../shared/domain/retention/run.js';
 import { inProcessSealer } from '../../../shared/domain/seal/seal.js';
 import type { HttpEvent } from '../../../shared/http/apigw.js';
 import { randomIds } from '../../../shared/ports/ids.js';
@@ -69,11 +71,13 @@ export async function himFixture(logLevel: 'SILENT' | 'INFO' = 'SILENT') {
   const signer = await LocalDigestSigner.fromKeyFile(join(dir, 'uk.digest.pem'));
   const anchor = new FileDigestAnchor(join(dir, 'anchor'), 'uk');
   const clock = { now: () => new Date() };
+  const holds = new DynamoLegalHolds(client, tableName);
+  const jurisdiction = jurisdictionById(policy, 'uk') as NonNullable<ReturnType<typeof jurisdictionById>>;
   const deps: HimDeps = {
     reviews: new DynamoReviewStore(client, tableName),
     ids: randomIds,
     cell: 'uk',
-    jurisdiction: jurisdictionById(policy, 'uk') as NonNullable<ReturnType<typeof jurisdictionById>>,
+    jurisdiction,
     policy,
     ledger,
     audit,
@@ -84,8 +88,16 @@ export async function himFixture(logLevel: 'SILENT' | 'INFO' = 'SILENT') {
       intervalMs: 5 * 60_000,
     },
     outbox: new DynamoOutbox(client, tableName),
-    holds: new DynamoLegalHolds(client, tableName),
+    holds,
     patients: new DynamoPatientIndex(client, tableName),
+    retention: inProcessRetention({
+      cell: 'uk',
+      days: jurisdiction.retention.days,
+      store: new DynamoRetentionStore(client, tableName),
+      holds,
+      audit,
+      clock,
+    }),
     encryptor: new EsdkNoteEncryptor(keyring, keyId),
     keyId,
     keyRegion: 'eu-west-2',
