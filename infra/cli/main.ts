@@ -1,9 +1,11 @@
 import { escapeControl } from '../../shared/domain/text/escape-control.js';
 import { auditCommand } from './audit.js';
 import { deliveriesCommand } from './deliveries.js';
+import { holdsCommand } from './holds.js';
 import { EXIT_CODES } from './http.js';
 import { ledgerCommand } from './ledger.js';
 import { type CliIo, policyCommand } from './policy.js';
+import { retentionCommand } from './retention.js';
 import { reviewCommand } from './review.js';
 import { tokenCommand } from './token.js';
 import { verifyBundleCommand } from './verify-bundle.js';
@@ -14,6 +16,8 @@ const USAGE = `usage: visitbridge <command> … (--help on any command)
   audit list|verify|digest|bundle            the HIM audit log
   deliveries list|replay                     deliveries, parked ones and their replay
   review queue|mark|resolve|history          HIM review of cross-border movements
+  holds place|release|list                   legal holds on a patient or an organisation
+  retention runs|run                         retention reports, and a run on request
   verify-bundle --dir DIR --public-key FILE  verify a ledger or audit bundle offline
   token --role R --user U                    a development token from the local stack
 cell: --cell ID (local stack) or --url CELL-BASE-URL --token JWT (a deployed cell); every cell
@@ -30,6 +34,8 @@ const COMMANDS: Record<string, Command> = {
   audit: auditCommand,
   deliveries: deliveriesCommand,
   review: reviewCommand,
+  holds: holdsCommand,
+  retention: retentionCommand,
   'verify-bundle': (argv, io) => verifyBundleCommand(argv, io),
   token: tokenCommand,
 };
