@@ -4,6 +4,7 @@ import { h } from '../vnode.js';
 import { auditView } from './audit.js';
 import { corridorsView } from './corridors.js';
 import { deliveriesView } from './deliveries.js';
+import { holdsView } from './holds.js';
 import { integrityView } from './integrity.js';
 import { ledgerView } from './ledger.js';
 import { phiAccessView } from './phi-access.js';
@@ -18,6 +19,8 @@ const TABS = [
   { id: 'audit', label: 'Audit log', view: auditView },
   // Who read the audit log may see it (GET audit: him-reviewer, privacy-officer).
   { id: 'phi-access', label: 'PHI access', view: phiAccessView, roles: ['him-reviewer', 'privacy-officer'] },
+  // Holds are placed, listed and released by privacy officers only (every holds route).
+  { id: 'holds', label: 'Holds', view: holdsView, roles: ['privacy-officer'] },
 ];
 
 /**
