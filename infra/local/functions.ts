@@ -26,11 +26,11 @@ export const HTTP_FUNCTIONS: readonly LocalHttpFunction[] = [
   { name: 'him-api', routes: HIM_ROUTES, build: buildHimHandler },
 ];
 
-/** A function an EventBridge schedule invokes in AWS; locally a timer does, and once at start-up. */
+/** A function an EventBridge schedule invokes in AWS; locally a timer does (and, for some, once at start-up). */
 export interface LocalScheduledFunction {
   name: FunctionKind;
-  /** What the start-up banner says while the first run goes. */
-  startMessage: string;
+  /** What the start-up banner says while a first run goes at start-up; absent: the first run is a tick away. */
+  startMessage?: string;
   event: unknown;
   /** Its own interval; the stack's schedule interval (the digests') when absent. */
   everyMs?: number;
@@ -47,9 +47,8 @@ export const SCHEDULED_FUNCTIONS: readonly LocalScheduledFunction[] = [
   },
   {
     name: 'retention',
-    startMessage: 'applying the retention schedule',
     event: RETENTION_EVENT,
-    // Daily in AWS; hourly here, so a stack left running sees its schedule applied.
+    // Daily in AWS; hourly here (not at start-up), so a stack left running sees its schedule applied.
     everyMs: 60 * 60_000,
     build: buildRetentionHandler,
   },
@@ -84,7 +83,7 @@ export async function startCellFunctions(
   const stop = async () => void (await Promise.all(stops.map((s) => s())));
   try {
     for (const fn of SCHEDULED_FUNCTIONS) {
-      progress(`cell ${cell.id}: ${fn.startMessage}`);
+      if (fn.startMessage) progress(`cell ${cell.id}: ${fn.startMessage}`);
       stops.push(await startSchedule(fn, cell, fn.everyMs ?? scheduleEveryMs));
     }
     return { routes, deliver: await buildDeliverHandler(cell.env('deliver')), stop };
@@ -95,12 +94,13 @@ export async function startCellFunctions(
 }
 
 /**
- * Runs a scheduled function of a cell now (its first digest at start-up), then every
- * `everyMs`, as EventBridge would: the same handler, the same event. A failed run is
- * reported on stderr and retried at the next tick, as the schedule would.
+ * Runs a scheduled function of a cell now when it has a `startMessage` (its first
+ * digest at start-up), then every `everyMs`, as EventBridge would: the same handler,
+ * the same event. A failed run is reported on stderr and retried at the next tick, as
+ * the schedule would.
  *
  * @returns its stop.
- * @throws when the first run fails (a cell that cannot seal should not start).
+ * @throws when the first run at start-up fails (a cell that cannot seal should not start).
  */
 export async function startSchedule(
   fn: LocalScheduledFunction,
@@ -113,7 +113,7 @@ export async function startSchedule(
   ) => Promise<unknown>;
   const functionName = `visitbridge-${cell.id}-${fn.name}`;
   const run = () => handler(fn.event, localContext(functionName));
-  await run();
+  if (fn.startMessage) await run();
   const timer = setInterval(() => {
     run().catch((error: unknown) =>
       process.stderr.write(`scheduled ${functionName}: ${(error as Error).message}\n`),

@@ -21,11 +21,18 @@ interface Served {
 /** Request bodies for the operations that need one; every other operation is called without. */
 /** A ledger entry's position, for the review operations (set once the stack holds one). */
 let ref = '';
+/** The legal hold `placeHold` placed, which `releaseHold` (later in the document) releases. */
+let holdId = '';
 const BODIES: Record<string, () => unknown> = {
   replayParkedDeliveries: () => ({ from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z', dryRun: true }),
   // Flagged first, so that resolving it (a later operation in the document) applies.
   markReviews: () => ({ refs: [ref], state: 'flagged', comment: 'contract check' }),
   resolveReview: () => ({ comment: 'resolved in the contract check' }),
+  placeHold: () => ({
+    scope: 'patient',
+    patient: fixturePatients.uk.identifiers[0],
+    reason: 'Matter contract',
+  }),
 };
 /** Required query strings of HIM operations. */
 const QUERIES: Record<string, string> = { viewNote: '?purpose=treatment' };
@@ -72,7 +79,8 @@ async function call(method: string, path: string, op: Operation): Promise<Respon
     .replace('{senderId}', DEMO_SENDER_ID)
     .replace('{noteId}', noteId)
     .replace('{version}', '1')
-    .replace('{ref}', ref);
+    .replace('{ref}', ref)
+    .replace('{holdId}', holdId);
   const url = `${served.servers[0]?.url}${concrete}${QUERIES[op.operationId] ?? ''}`;
   if (path.startsWith('/v1/him/')) {
     const make = BODIES[op.operationId];
@@ -82,7 +90,9 @@ async function call(method: string, path: string, op: Operation): Promise<Respon
     const roles = ['him-reviewer', 'privacy-officer', 'integration-admin'] as const;
     const token = await stack.devIssuer.mint({ user: 'cora', roles: [...roles], country: 'GB' });
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    return fetch(url, { method, headers, ...(body ? { body } : {}) });
+    const res = await fetch(url, { method, headers, ...(body ? { body } : {}) });
+    if (op.operationId === 'placeHold' && res.status === 201) holdId = (await res.clone().json()).holdId;
+    return res;
   }
   if (op.operationId === 'getDeliveryStatus') return fetch(statusUrl);
   if (method !== 'POST') return fetch(url);
