@@ -36,6 +36,7 @@ export type ErrorCode =
   | 'review-conflict'
   | 'unknown-patient'
   | 'hold-already-released'
+  | 'note-expired'
   | 'export-too-large'
   | 'seal-refused'
   | 'ciphertext-mismatch'

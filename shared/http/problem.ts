@@ -168,6 +168,11 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
     title: 'Legal hold already released',
     when: 'a release of a legal hold that was released before; carries `holdId` and `releasedAt`',
   },
+  'note-expired': {
+    status: 410,
+    title: 'Note removed under the retention schedule',
+    when: 'a replay of a parked delivery whose note ciphertext the retention sweeper has removed: it can no longer be delivered',
+  },
   'not-parked': {
     status: 409,
     title: 'Delivery is not parked',

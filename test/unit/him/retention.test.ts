@@ -54,4 +54,25 @@ describe('HIM retention', () => {
     const res = await fx.call('POST', 'retention/run', { token: await reviewer() });
     expect(res.statusCode).toBe(403);
   });
+
+  it('refuses to replay a parked delivery whose note retention removed, with 410, and requeues nothing', async () => {
+    // Prepare
+    const key = await storeNote(fx.client, fx.tableName, {
+      noteId: 'parked-long-ago',
+      patientRef: 'pt_parked',
+      tenant: 'st-marys-trust',
+      receivedAt: longAgo(500),
+      settledAt: longAgo(499),
+      state: 'parked',
+    });
+    await fx.call('POST', 'retention/run', { token: await officer() });
+    // Act
+    const res = await fx.call('POST', `deliveries/${key.senderId}/${key.noteId}/1/replay`, {
+      token: await fx.tokens.forRoles(['integration-admin'], 'GB'),
+    });
+    // Assess
+    expect(res.statusCode).toBe(410);
+    expect(body(res).type).toBe('https://visitbridge.dev/problems/note-expired');
+    expect((await fx.deps.outbox.get(key))?.state).toBe('parked');
+  });
 });
