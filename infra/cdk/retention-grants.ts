@@ -4,18 +4,23 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 
-/** What the sweep does on the table: query settled deliveries and notes, read chain heads, delete, append its audit entry. */
+/**
+ * What the sweep does on the table: query settled deliveries and notes, read chain heads, delete,
+ * append its audit entry, and take an older release's TTL off held notes.
+ */
 export const RETENTION_TABLE_ACTIONS = [
   'dynamodb:Query',
   'dynamodb:GetItem',
   'dynamodb:ConditionCheckItem',
   'dynamodb:DeleteItem',
   'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
 ] as const;
 
 /**
  * The retention sweep's grants. The retention function may query and read the cell
- * table, delete items and put items (its one audit entry and its shard's head), and
+ * table, delete items, put items (its one audit entry and its shard's head), update
+ * items (to remove a TTL from held notes), and
  * use the cell key only through DynamoDB (`kms:ViaService`): it holds no secret and
  * cannot decrypt a note's envelope itself. The HIM API may start a run
  * (`lambda:InvokeFunction`) and nothing more.

@@ -22,6 +22,11 @@ export interface RetentionStore {
   readNote(note: NoteRef): Promise<NotePartition | undefined>;
   /** Deletes what `due` names of one event, in one transaction, unless the event or the holds changed. */
   remove(due: EventSweep, holdsVersion: number): Promise<RemoveOutcome>;
+  /**
+   * Removes any DynamoDB TTL from the note's versions (releases before the sweeper set one on
+   * delivery): a held note must not expire on its own. Returns how many versions had one.
+   */
+  clearTtl(note: NoteRef): Promise<number>;
   /** How many records of a chain are older than `before` (they are never deleted: docs/retention.md). */
   countChained(chain: 'ledger' | 'audit', before: string): Promise<number>;
 }

@@ -53,6 +53,7 @@ test.each(CELLS)(
         'dynamodb:ConditionCheckItem',
         'dynamodb:DeleteItem',
         'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
       ]),
     );
     expect(all.filter((a) => a.startsWith('dynamodb:'))).not.toEqual(

@@ -1,18 +1,21 @@
 import {
+  ConditionalCheckFailedException,
   type DynamoDBClient,
   QueryCommand,
   type QueryCommandOutput,
   TransactionCanceledException,
   type TransactWriteItem,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError } from '../../domain/errors.js';
 import type { EventSweep, NotePartition } from '../../domain/retention/decide.js';
 import type { NoteRef, RemoveOutcome, RetentionStore } from '../../ports/retention-store.js';
-import { HOLDS_VERSION_KEY } from './keys.js';
+import { HOLDS_VERSION_KEY, notePartition } from './keys.js';
 import { callbackItemKey, itemKey, versionKeyOf } from './outbox-items.js';
 import { DynamoOutbox } from './outbox-store.js';
+import { CELL_TABLE } from './table-definition.js';
 
 const storageError = (what: string, cause: unknown) =>
   new AppError('storage-unavailable', `retention ${what} failed`, {}, { cause });
@@ -94,6 +97,44 @@ export class DynamoRetentionStore implements RetentionStore {
         return 'moved-on';
       throw storageError('delete', error);
     }
+  }
+
+  async clearTtl(note: NoteRef): Promise<number> {
+    const out = await this.client
+      .send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :versions)',
+          FilterExpression: 'attribute_exists(#ttl)',
+          ExpressionAttributeNames: { '#ttl': CELL_TABLE.ttlAttribute },
+          ExpressionAttributeValues: marshall({
+            ':pk': notePartition(note.senderId, note.noteId),
+            ':versions': 'V#',
+          }),
+          ProjectionExpression: 'pk, sk',
+          ConsistentRead: true,
+        }),
+      )
+      .catch((error: unknown) => {
+        throw storageError('read', error);
+      });
+    for (const key of out.Items ?? []) {
+      await this.client
+        .send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'REMOVE #ttl',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#ttl': CELL_TABLE.ttlAttribute },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (error instanceof ConditionalCheckFailedException) return;
+          throw storageError('update', error);
+        });
+    }
+    return out.Items?.length ?? 0;
   }
 
   async countChained(chain: 'ledger' | 'audit', before: string): Promise<number> {

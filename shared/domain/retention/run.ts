@@ -50,7 +50,7 @@ const TRIES_PER_NOTE = 3;
 /**
  * One retention run of a cell: every note record past its class's period and not
  * covered by an active legal hold is deleted, one conditional transaction per note
- * event; ledger and audit entries past theirs are counted, never deleted (they are
+ * event; a held note loses any TTL an older release set, so it cannot expire on its own; ledger and audit entries past theirs are counted, never deleted (they are
  * hash-chained and sealed). Writes one audit entry (`retention.run` by
  * `system:retention`) whose target is the report, and returns it.
  *
@@ -65,14 +65,15 @@ export async function runRetention(deps: RetentionDeps, trigger: RetentionTrigge
   let holdSet = await deps.holds.all();
   let active: LegalHold[] = holdSet.holds.filter(isActive);
   let skippedNotes = 0;
-  for await (const noteId of deps.store.settledNotes(receivedCutoff(deps.days, now))) {
+  for await (const ref of deps.store.settledNotes(receivedCutoff(deps.days, now))) {
     for (let attempt = 1; ; attempt++) {
-      const note = await deps.store.readNote(noteId);
+      const note = await deps.store.readNote(ref);
       if (!note) break;
       const sweep = decidePartition(note, deps.days, active, now);
       classes.outboxHistory.eligibleNotDeleted += sweep.newestKept;
       if (sweep.held) {
         for (const due of sweep.due) countEvent(classes, due, 'held');
+        await deps.store.clearTtl(ref);
         break;
       }
       const outcome = await removeAll(deps.store, sweep.due, holdSet.version, classes);

@@ -1,7 +1,8 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { DynamoAuditLog } from '../../../shared/adapters/dynamodb/audit-log-store.js';
 import { DynamoLegalHolds } from '../../../shared/adapters/dynamodb/legal-hold-store.js';
+import { versionKeyOf } from '../../../shared/adapters/dynamodb/outbox-items.js';
 import { DynamoRetentionStore } from '../../../shared/adapters/dynamodb/retention-store.js';
 import type { RetentionDays } from '../../../shared/domain/policy/retention.js';
 import { RETENTION_ACTION, reportOf, runRetention } from '../../../shared/domain/retention/run.js';
@@ -123,6 +124,28 @@ describe('retention sweeper (DynamoDB Local)', () => {
     expect(await c.noteRecords()).not.toContain('patient-held V#0000000001');
   });
 
+  it('takes off a held note the TTL an older release set on delivery, so it cannot expire on its own', async () => {
+    // Prepare
+    const c = await cell();
+    const key = await storeNote(client, c.tableName, settled('legacy', 'delivered', 200));
+    const version = versionKeyOf(key);
+    await client.send(
+      new UpdateItemCommand({
+        TableName: c.tableName,
+        Key: marshall(version),
+        UpdateExpression: 'SET expiresAt = :at',
+        ExpressionAttributeValues: marshall({ ':at': Math.floor(NOW.getTime() / 1000) + 86_400 }),
+      }),
+    );
+    await c.holds.place(hold('patient', 'pt_legacy', '0b7c5a6e-0000-4000-8000-000000000004'));
+    // Act
+    await c.run();
+    // Assess
+    const item = await client.send(new GetItemCommand({ TableName: c.tableName, Key: marshall(version) }));
+    expect(item.Item).toBeDefined();
+    expect(item.Item?.expiresAt).toBeUndefined();
+  });
+
   it('lets a hold placed during a run win: the deletion decided before it is cancelled', async () => {
     // Prepare
     const c = await cell();
@@ -132,6 +155,7 @@ describe('retention sweeper (DynamoDB Local)', () => {
       settledNotes: (before) => c.store.settledNotes(before),
       readNote: (note) => c.store.readNote(note),
       countChained: (chain, before) => c.store.countChained(chain, before),
+      clearTtl: (note) => c.store.clearTtl(note),
       remove: async (due, version) => {
         if (!placed) {
           placed = true;
