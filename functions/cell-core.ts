@@ -11,7 +11,7 @@ import { type Clock, systemClock } from '../shared/ports/clock.js';
 import { type IdGenerator, randomIds } from '../shared/ports/ids.js';
 
 /** The functions of a cell (their Lambda names are `visitbridge-<cell>-<function>`). */
-export type FunctionKind = 'ingest' | 'deliver' | 'him-api' | 'digest' | 'documents';
+export type FunctionKind = 'ingest' | 'deliver' | 'him-api' | 'digest' | 'documents' | 'retention';
 
 /** What every function of a cell works with: its policy, table, chains and logger. */
 export interface CellCore {

@@ -33,6 +33,8 @@ export interface AwsCellStore {
   digestFunctionName?: string;
   /** The documents function, which the HIM API invokes to render PDFs (unset while it is being defined). */
   documentsFunctionName?: string;
+  /** The retention function, which the HIM API starts on a privacy officer's request (unset while it is being defined). */
+  retentionFunctionName?: string;
   pseudonymKeySecretArn: string;
   /** Secret holding `{"ES384": "<PKCS8 PEM>", "RS384": "<PKCS8 PEM>"}`. */
   smartPrivateKeySecretArn: string;
@@ -150,6 +152,7 @@ export function functionEnvironment(kind: FunctionKind, cell: CellResources): Re
     case 'digest':
       return { ...base, ...digests };
     case 'documents':
+    case 'retention':
       return base;
     case 'ingest':
       return {
@@ -183,11 +186,14 @@ export function functionEnvironment(kind: FunctionKind, cell: CellResources): Re
         ...pick(
           () => ({}),
           (s) => {
-            if (!s.digestFunctionName || !s.documentsFunctionName)
-              throw new Error('the HIM API needs the digest and documents functions defined first');
+            if (!s.digestFunctionName || !s.documentsFunctionName || !s.retentionFunctionName)
+              throw new Error(
+                'the HIM API needs the digest, documents and retention functions defined first',
+              );
             return {
               DIGEST_FUNCTION_NAME: s.digestFunctionName,
               DOCUMENTS_FUNCTION_NAME: s.documentsFunctionName,
+              RETENTION_FUNCTION_NAME: s.retentionFunctionName,
             };
           },
         ),

@@ -85,7 +85,6 @@ export async function buildDeliverHandler(raw: Env, crash?: CrashHook): Promise<
       baseMs: env.DELIVERY_BASE_BACKOFF_MS,
       maxMs: env.DELIVERY_MAX_BACKOFF_MS,
     },
-    retentionDays: cell.jurisdiction.retentionDays,
     egress: policyEgress({
       cell: cell.cell,
       region: cell.region,

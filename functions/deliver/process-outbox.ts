@@ -40,8 +40,6 @@ export interface DeliverDeps {
   logger: Logger;
   targets: Map<string, TargetRuntime>;
   retry: RetryPolicy;
-  /** Days a delivered note's ciphertext is kept (the cell's retention). */
-  retentionDays: number;
   egress: EgressCheck;
   senders: SenderRegistry;
   callbacks: CallbackSender;
@@ -63,7 +61,7 @@ const MAX_RACES = 5;
  * still describes the item (same state, attempt and deferral count): replays and
  * stale records do nothing. One read of the note's partition; the egress decision
  * and the EHR attempt; then the pure transition, committed in one conditional
- * transaction (item, successors, retention, callback row, ledger entries).
+ * transaction (item, successors, callback row, ledger entries).
  *
  * @throws only for storage or key failures (the stream retries the record then).
  */
@@ -93,7 +91,6 @@ export async function processOutboxRecord(deps: DeliverDeps, image: OutboxItem):
       ...(egress ? { egress } : {}),
       verdict,
       now: deps.clock.now(),
-      retentionDays: deps.retentionDays,
       notifySender,
       cell: deps.cell,
     });

@@ -2,20 +2,26 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createRemoteJWKSet } from 'jose';
 import { LambdaDocumentSigner } from '../../shared/adapters/aws/lambda-document-signer.js';
 import { LambdaReportRenderer } from '../../shared/adapters/aws/lambda-report-renderer.js';
+import { LambdaRetentionRunner } from '../../shared/adapters/aws/lambda-retention-runner.js';
 import { LambdaSealer } from '../../shared/adapters/aws/lambda-sealer.js';
 import { DigestKeyDocumentSigner } from '../../shared/adapters/crypto/document-signer.js';
 import { DynamoErasureStore } from '../../shared/adapters/dynamodb/erasure-store.js';
+import { DynamoLegalHolds } from '../../shared/adapters/dynamodb/legal-hold-store.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
+import { DynamoPatientIndex } from '../../shared/adapters/dynamodb/patient-index.js';
 import { PATIENT_KEY_TABLE } from '../../shared/adapters/dynamodb/patient-key-table.js';
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { integrityAdapters } from '../../shared/adapters/integrity.js';
 import { type Env, parseEnv } from '../../shared/config/env.js';
 import { AppError } from '../../shared/domain/errors.js';
+import { inProcessRetention } from '../../shared/domain/retention/run.js';
 import { inProcessSealer } from '../../shared/domain/seal/seal.js';
 import type { DocumentSigner } from '../../shared/ports/document-signer.js';
 import type { ReportRenderer } from '../../shared/ports/report-renderer.js';
+import type { RetentionRunner } from '../../shared/ports/retention-runner.js';
 import type { Sealer } from '../../shared/ports/sealer.js';
 import { buildCellServices } from '../cell-services.js';
+import { retentionDeps } from '../retention/deps.js';
 import { tokenVerifier } from './auth.js';
 import { HimEnv } from './env.js';
 import { type HimHandler, makeHimHandler } from './handler-factory.js';
@@ -55,6 +61,10 @@ export async function buildHimHandler(raw: Env, local: LocalParts = {}): Promise
   const documents: DocumentSigner = env.DIGEST_FUNCTION_NAME
     ? new LambdaDocumentSigner(lambda, env.DIGEST_FUNCTION_NAME, () => signer.publicKeyPem())
     : new DigestKeyDocumentSigner(signer);
+  // Only the retention function may delete in AWS: the API starts it; locally the sweep runs here.
+  const retention: RetentionRunner = env.RETENTION_FUNCTION_NAME
+    ? new LambdaRetentionRunner(lambda, env.RETENTION_FUNCTION_NAME)
+    : inProcessRetention(retentionDeps(cell));
   return makeHimHandler({
     logger: cell.logger,
     corsOrigins: env.HIM_CORS_ORIGINS,
@@ -78,6 +88,9 @@ export async function buildHimHandler(raw: Env, local: LocalParts = {}): Promise
       },
       outbox: new DynamoOutbox(cell.dynamo, cell.tableName),
       reviews: new DynamoReviewStore(cell.dynamo, cell.tableName),
+      holds: new DynamoLegalHolds(cell.dynamo, cell.tableName),
+      patients: new DynamoPatientIndex(cell.dynamo, cell.tableName),
+      retention,
       encryptor: cell.encryptor,
       patientKeys: cell.patientKeys,
       patientKeyStore: {
@@ -86,7 +99,6 @@ export async function buildHimHandler(raw: Env, local: LocalParts = {}): Promise
         backupWindowDays: env.KMS_KEY_ARN ? PATIENT_KEY_TABLE.recoveryDays : 0,
       },
       erasures: new DynamoErasureStore(cell.dynamo, cell.tableName),
-      holds: { activeFor: async () => [] }, // MERGE: legal holds adapter
       keyId: cell.key.id,
       keyRegion: cell.region,
       pseudonymizer: cell.pseudonymizer,

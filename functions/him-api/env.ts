@@ -17,6 +17,8 @@ export const HimEnv = z
     DIGEST_FUNCTION_NAME: z.string().min(1).optional(),
     /** The documents function the API invokes to render PDFs (AWS; locally pdf-lib runs in process). */
     DOCUMENTS_FUNCTION_NAME: z.string().min(1).optional(),
+    /** The retention function the API starts on request (AWS; locally the sweep runs in process). */
+    RETENTION_FUNCTION_NAME: z.string().min(1).optional(),
     /** OIDC issuer of HIM tokens (`iss`). */
     HIM_ISSUER: Url,
     /** Expected `aud` (or Cognito access-token `client_id`). */
@@ -44,5 +46,9 @@ export const HimEnv = z
   .refine((env) => !env.DIGEST_KEY_ARN || Boolean(env.DOCUMENTS_FUNCTION_NAME), {
     message: 'DOCUMENTS_FUNCTION_NAME is required with DIGEST_KEY_ARN',
     path: ['DOCUMENTS_FUNCTION_NAME'],
+  })
+  .refine((env) => !env.DIGEST_KEY_ARN || Boolean(env.RETENTION_FUNCTION_NAME), {
+    message: 'RETENTION_FUNCTION_NAME is required in AWS (with DIGEST_KEY_ARN)',
+    path: ['RETENTION_FUNCTION_NAME'],
   });
 export type HimEnv = z.infer<typeof HimEnv>;

@@ -13,6 +13,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Deliveries: 'Deliveries to EHRs: states, attempt history, replay of parked ones',
   Notes: 'Decrypted note views; every view writes a PHI-access audit entry',
   Audit: 'The audit log of every HIM action',
+  Retention: 'Retention runs: their PHI-free reports, and a run on request (privacy officers)',
+  Holds: 'Legal holds on a patient or an organisation (privacy officers): nothing held is deleted or erased',
 };
 
 const tagOf = (path: string): string => {
@@ -75,7 +77,7 @@ export function himOperations(routes: readonly HimRoute[] = ROUTES): OperationSp
       success: [
         {
           status,
-          description: status === 202 ? 'Accepted' : 'OK',
+          description: status === 202 ? 'Accepted' : status === 201 ? 'Created' : 'OK',
           ...(doc.response?.schema ? { schema: doc.response.schema } : {}),
           ...(doc.response?.media ? { media: doc.response.media } : {}),
         },

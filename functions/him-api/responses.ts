@@ -244,7 +244,14 @@ export const DeliveryDetail = DeliverySummary.extend({ history: z.array(StepReco
 export const ReplayRangeResult = z
   .union([
     z.object({ count: z.int().min(0).describe('Dry run: parked deliveries in the range') }),
-    z.object({ requeued: z.int().min(0), denied: z.int().min(0) }),
+    z.object({
+      requeued: z.int().min(0),
+      denied: z.int().min(0),
+      expired: z
+        .int()
+        .min(0)
+        .describe('parked deliveries whose note the retention schedule has removed: not replayed'),
+    }),
   ])
   .meta({ id: 'ReplayRangeResult' });
 export const Requeued = z.object({ requeued: z.literal(true) }).meta({ id: 'Requeued' });

@@ -4,10 +4,12 @@ import { AUDIT_ROUTES } from './routes/audit.js';
 import { DELIVERY_ROUTES } from './routes/deliveries.js';
 import { ERASURE_ROUTES } from './routes/erasures.js';
 import { EVIDENCE_ROUTES } from './routes/evidence.js';
+import { HOLD_ROUTES } from './routes/holds.js';
 import { INTEGRITY_ROUTES } from './routes/integrity.js';
 import { LEDGER_ROUTES } from './routes/ledger.js';
 import { NOTE_ROUTES } from './routes/notes.js';
 import { PATIENT_ROUTES } from './routes/patients.js';
+import { RETENTION_ROUTES } from './routes/retention.js';
 import { REVIEW_ROUTES } from './routes/reviews.js';
 
 /** Every HIM API route (contract: the HIM API table), by feature; literal paths before parameterised ones. */
@@ -34,4 +36,6 @@ export const ROUTES: readonly HimRoute[] = [
   ...AUDIT_ROUTES,
   ...ERASURE_ROUTES,
   ...EVIDENCE_ROUTES,
+  ...HOLD_ROUTES,
+  ...RETENTION_ROUTES,
 ];

@@ -44,6 +44,15 @@ export const FUNCTION_SPECS: Record<
     concurrency: 2,
     what: 'PDF report renderer',
   },
+  retention: {
+    entry: 'functions/retention/handler.ts',
+    memory: 512,
+    // Reads the settled notes of the period and deletes what is due, one transaction per note event.
+    timeout: 900,
+    // One run at a time: the schedule's and a privacy officer's; a second waits or is throttled.
+    concurrency: 1,
+    what: 'retention sweeper',
+  },
 };
 
 /** The JWKS URL of an OIDC issuer that publishes its keys at the conventional path (Cognito does). */

@@ -12,6 +12,7 @@ import { senderSecretsPrefix } from '../cell-environment.js';
 import { digestBucketName } from './constructs/digest-bucket.js';
 import { grantDigestAccess } from './digest-grants.js';
 import { nagArn } from './nag.js';
+import { grantRetentionAccess } from './retention-grants.js';
 import type { StatefulStack } from './stateful-stack.js';
 
 /**
@@ -80,6 +81,7 @@ export interface CellFunctions {
   digest: IFunction;
   /** Renders PDFs for the HIM API: no grant on any cell resource, only the API may invoke it. */
   documents: IFunction;
+  retention: IFunction;
 }
 
 /**
@@ -110,6 +112,7 @@ export function grantCellAccess(cell: CellView, fns: CellFunctions): void {
       resources: [fns.documents.functionArn],
     }),
   );
+  grantRetentionAccess(cell, fns);
 
   const senderSecrets = Stack.of(fns.ingest).formatArn({
     service: 'secretsmanager',
@@ -131,7 +134,7 @@ export function grantCellAccess(cell: CellView, fns: CellFunctions): void {
         'Sender secrets are created per sender by the operator under the cell’s prefix; the wildcard stays inside this cell’s sender namespace.',
     });
   }
-  const all = [fns.ingest, fns.deliver, fns.himApi, fns.digest, fns.documents];
+  const all = [fns.ingest, fns.deliver, fns.himApi, fns.digest, fns.documents, fns.retention];
   confineToRegion(fns.ingest, all);
   for (const fn of all) acknowledgeGrantWildcards(fn, cell.cellId);
 }

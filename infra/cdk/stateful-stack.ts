@@ -7,7 +7,7 @@ import type { Construct } from 'constructs';
 import { PATIENT_KEY_TABLE, patientKeyTableName } from '../../shared/adapters/dynamodb/patient-key-table.js';
 import { CELL_TABLE, cellTableName } from '../../shared/adapters/dynamodb/table-definition.js';
 import type { Jurisdiction } from '../../shared/domain/policy/model.js';
-import { DigestBucket, digestBucketName } from './constructs/digest-bucket.js';
+import { DigestBucket, digestBucketName, digestLockYears } from './constructs/digest-bucket.js';
 import { HimUserPool } from './constructs/him-user-pool.js';
 
 export interface StatefulStackProps extends StackProps {
@@ -63,7 +63,7 @@ export class StatefulStack extends Stack {
     this.digestBucket = new DigestBucket(this, 'Digests', {
       cellId: cell,
       bucketName: digestBucketName(cell, this.account, this.region),
-      retentionYears: props.digestRetentionYears,
+      retentionYears: digestLockYears(props.digestRetentionYears, props.jurisdiction.retention.days.digests),
     });
 
     const [gsi1, gsi2] = CELL_TABLE.globalIndexes;

@@ -6,6 +6,7 @@ import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { DIGEST_EVENT } from '../../functions/digest/handler-factory.js';
+import { RETENTION_EVENT } from '../../functions/retention/handler-factory.js';
 import type { Jurisdiction } from '../../shared/domain/policy/model.js';
 import {
   type AwsCellStore,
@@ -148,10 +149,12 @@ export class StatelessStack extends Stack {
       logLevel: props.logLevel,
     };
     const digestDlq = deadLetterQueue(this, 'DigestDlq', opsKey);
-    const make = (
-      kind: FunctionKind,
-      peers: Pick<AwsCellStore, 'digestFunctionName' | 'documentsFunctionName'> = {},
-    ): CellFunction => {
+    const retentionDlq = deadLetterQueue(this, 'RetentionDlq', opsKey);
+    const scheduledDlq: Partial<Record<FunctionKind, typeof digestDlq>> = {
+      digest: digestDlq,
+      retention: retentionDlq,
+    };
+    const make = (kind: FunctionKind, invoked: Partial<AwsCellStore> = {}): CellFunction => {
       const spec = FUNCTION_SPECS[kind];
       return new CellFunction(this, `Fn-${kind}`, {
         kind,
@@ -159,25 +162,28 @@ export class StatelessStack extends Stack {
         entry: resolve(props.projectRoot, spec.entry),
         projectRoot: props.projectRoot,
         policyFile: props.policyFile,
-        environment: functionEnvironment(kind, { ...resources, store: { ...store, ...peers } }),
+        environment: functionEnvironment(kind, { ...resources, store: { ...store, ...invoked } }),
         logKey: opsKey,
         memorySize: spec.memory,
         timeout: Duration.seconds(spec.timeout),
         reservedConcurrency: spec.concurrency,
-        deadLetterQueue: kind === 'digest' ? digestDlq : undefined,
+        deadLetterQueue: scheduledDlq[kind],
       });
     };
     const digest = make('digest');
     const documents = make('documents');
+    const retention = make('retention');
     this.functions = {
       ingest: make('ingest'),
       deliver: make('deliver'),
       'him-api': make('him-api', {
         digestFunctionName: digest.fn.functionName,
         documentsFunctionName: documents.fn.functionName,
+        retentionFunctionName: retention.fn.functionName,
       }),
       digest,
       documents,
+      retention,
     };
     const { ingest, deliver } = this.functions;
     const himApi = this.functions['him-api'];
@@ -187,6 +193,7 @@ export class StatelessStack extends Stack {
       himApi: himApi.fn,
       digest: digest.fn,
       documents: documents.fn,
+      retention: retention.fn,
     });
     this.api.route(ingest.fn, himApi.fn);
 
@@ -208,6 +215,18 @@ export class StatelessStack extends Stack {
       ],
     });
 
+    retention.fn.configureAsyncInvoke({ retryAttempts: 2 });
+    new Rule(this, 'RetentionSchedule', {
+      description: `visitbridge ${cell}: delete what the retention schedule lets go, once a day`,
+      schedule: Schedule.rate(Duration.days(1)),
+      targets: [
+        new LambdaFunction(retention.fn, {
+          event: RuleTargetInput.fromObject(RETENTION_EVENT),
+          retryAttempts: 2,
+        }),
+      ],
+    });
+
     new CellAlarms(this, 'Alarms', {
       cellId: cell,
       functions: [
@@ -216,6 +235,7 @@ export class StatelessStack extends Stack {
         { name: 'HimApi', fn: himApi.fn },
         { name: 'Digest', fn: digest.fn },
         { name: 'Documents', fn: documents.fn },
+        { name: 'Retention', fn: retention.fn },
       ],
       deliverLogs: deliver.logGroup,
       verificationLogs: [
@@ -225,6 +245,7 @@ export class StatelessStack extends Stack {
       deadLetterQueues: [
         { name: 'DeliveryDlq', queue: delivery.deadLetterQueue },
         { name: 'DigestDlq', queue: digestDlq },
+        { name: 'RetentionDlq', queue: retentionDlq },
       ],
       streamConsumer: deliver.fn,
       topicKey: opsKey,

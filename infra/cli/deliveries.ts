@@ -103,8 +103,9 @@ export async function deliveriesCommand(
 }
 
 function replayText(result: unknown): string {
-  const r = result as { requeued?: boolean | number; denied?: number; count?: number };
+  const r = result as { requeued?: boolean | number; denied?: number; expired?: number; count?: number };
   if (typeof r.count === 'number') return `dry run: ${r.count} parked deliveries would be replayed`;
   if (r.requeued === true) return 'requeued';
-  return `requeued ${r.requeued ?? 0}, denied by the residency policy ${r.denied ?? 0}`;
+  const expired = r.expired ? `, removed under the retention schedule ${r.expired}` : '';
+  return `requeued ${r.requeued ?? 0}, denied by the residency policy ${r.denied ?? 0}${expired}`;
 }

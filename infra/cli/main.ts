@@ -4,9 +4,11 @@ import { deliveriesCommand } from './deliveries.js';
 import { disclosuresCommand } from './disclosures.js';
 import { erasureCommand } from './erasure.js';
 import { evidenceCommand } from './evidence.js';
+import { holdsCommand } from './holds.js';
 import { EXIT_CODES } from './http.js';
 import { ledgerCommand } from './ledger.js';
 import { type CliIo, policyCommand } from './policy.js';
+import { retentionCommand } from './retention.js';
 import { reviewCommand } from './review.js';
 import { tokenCommand } from './token.js';
 import { verifyBundleCommand } from './verify-bundle.js';
@@ -22,6 +24,8 @@ const USAGE = `usage: visitbridge <command> … (--help on any command)
   disclosures --system S --value V …         a patient's disclosure accounting (JSON, CSV, PDF)
   evidence --from D --to D --out DIR         an auditor's evidence pack (zip and folder)
   verify-evidence --dir DIR --public-key F   verify an evidence pack offline
+  holds place|release|list                   legal holds on a patient or an organisation
+  retention runs|run                         retention reports, and a run on request
   verify-bundle --dir DIR --public-key FILE  verify a ledger or audit bundle offline
   token --role R --user U                    a development token from the local stack
 cell: --cell ID (local stack) or --url CELL-BASE-URL --token JWT (a deployed cell); every cell
@@ -39,6 +43,8 @@ const COMMANDS: Record<string, Command> = {
   deliveries: deliveriesCommand,
   review: reviewCommand,
   erasure: erasureCommand,
+  holds: holdsCommand,
+  retention: retentionCommand,
   'verify-bundle': (argv, io) => verifyBundleCommand(argv, io),
   disclosures: disclosuresCommand,
   evidence: evidenceCommand,

@@ -6,6 +6,8 @@ import { buildHimHandler } from '../../functions/him-api/deps.js';
 import { HIM_ROUTES } from '../../functions/him-api/handler-factory.js';
 import { buildIngestHandler } from '../../functions/ingest/deps.js';
 import { INGEST_ROUTES } from '../../functions/ingest/handler-factory.js';
+import { buildRetentionHandler } from '../../functions/retention/deps.js';
+import { RETENTION_EVENT } from '../../functions/retention/handler-factory.js';
 import { inProcessReports } from '../../shared/adapters/pdf/report-pdf.js';
 import type { Env } from '../../shared/config/env.js';
 import type { FunctionKind } from '../cell-environment.js';
@@ -30,12 +32,14 @@ export const HTTP_FUNCTIONS: readonly LocalHttpFunction[] = [
   },
 ];
 
-/** A function an EventBridge schedule invokes in AWS; locally a timer does, and once at start-up. */
+/** A function an EventBridge schedule invokes in AWS; locally a timer does (and, for some, once at start-up). */
 export interface LocalScheduledFunction {
   name: FunctionKind;
-  /** What the start-up banner says while the first run goes. */
-  startMessage: string;
+  /** What the start-up banner says while a first run goes at start-up; absent: the first run is a tick away. */
+  startMessage?: string;
   event: unknown;
+  /** Its own interval; the stack's schedule interval (the digests') when absent. */
+  everyMs?: number;
   build(env: Env): Promise<(event: never, context: ReturnType<typeof localContext>) => Promise<unknown>>;
 }
 
@@ -46,6 +50,13 @@ export const SCHEDULED_FUNCTIONS: readonly LocalScheduledFunction[] = [
     startMessage: 'sealing ledger and audit log',
     event: DIGEST_EVENT,
     build: buildDigestHandler,
+  },
+  {
+    name: 'retention',
+    event: RETENTION_EVENT,
+    // Daily in AWS; hourly here (not at start-up), so a stack left running sees its schedule applied.
+    everyMs: 60 * 60_000,
+    build: buildRetentionHandler,
   },
 ];
 
@@ -78,8 +89,8 @@ export async function startCellFunctions(
   const stop = async () => void (await Promise.all(stops.map((s) => s())));
   try {
     for (const fn of SCHEDULED_FUNCTIONS) {
-      progress(`cell ${cell.id}: ${fn.startMessage}`);
-      stops.push(await startSchedule(fn, cell, scheduleEveryMs));
+      if (fn.startMessage) progress(`cell ${cell.id}: ${fn.startMessage}`);
+      stops.push(await startSchedule(fn, cell, fn.everyMs ?? scheduleEveryMs));
     }
     return { routes, deliver: await buildDeliverHandler(cell.env('deliver')), stop };
   } catch (error) {
@@ -89,12 +100,13 @@ export async function startCellFunctions(
 }
 
 /**
- * Runs a scheduled function of a cell now (its first digest at start-up), then every
- * `everyMs`, as EventBridge would: the same handler, the same event. A failed run is
- * reported on stderr and retried at the next tick, as the schedule would.
+ * Runs a scheduled function of a cell now when it has a `startMessage` (its first
+ * digest at start-up), then every `everyMs`, as EventBridge would: the same handler,
+ * the same event. A failed run is reported on stderr and retried at the next tick, as
+ * the schedule would.
  *
  * @returns its stop.
- * @throws when the first run fails (a cell that cannot seal should not start).
+ * @throws when the first run at start-up fails (a cell that cannot seal should not start).
  */
 export async function startSchedule(
   fn: LocalScheduledFunction,
@@ -107,7 +119,7 @@ export async function startSchedule(
   ) => Promise<unknown>;
   const functionName = `visitbridge-${cell.id}-${fn.name}`;
   const run = () => handler(fn.event, localContext(functionName));
-  await run();
+  if (fn.startMessage) await run();
   const timer = setInterval(() => {
     run().catch((error: unknown) =>
       process.stderr.write(`scheduled ${functionName}: ${(error as Error).message}\n`),

@@ -71,7 +71,7 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
   'unknown-organization': {
     status: 422,
     title: 'Organization is not configured in the residency policy',
-    when: '`organization.id` has no EHR target in the residency policy',
+    when: "a webhook's `organization.id`, or a legal hold's organization, is not an organization of the residency policy",
   },
   'unknown-country': {
     status: 422,
@@ -158,6 +158,21 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
     title: 'Review does not apply',
     when: 'a review change does not apply to the movement as it stands (already reviewed, a flag not open, or changed by someone else meanwhile); carries `ref` and its current `state`',
   },
+  'unknown-patient': {
+    status: 422,
+    title: 'Patient unknown to this cell',
+    when: 'a legal hold or an erasure request names a patient identifier of whom this cell holds no note (or, for an erasure, no key): check the identifier system and value (the identifier is never stored)',
+  },
+  'hold-already-released': {
+    status: 409,
+    title: 'Legal hold already released',
+    when: 'a release of a legal hold that was released before; carries `holdId` and `releasedAt`',
+  },
+  'note-expired': {
+    status: 410,
+    title: 'Note removed under the retention schedule',
+    when: 'a replay of a parked delivery whose note ciphertext the retention sweeper has removed: it can no longer be delivered',
+  },
   'not-parked': {
     status: 409,
     title: 'Delivery is not parked',
@@ -192,11 +207,6 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
     status: 410,
     title: 'Note erased',
     when: "a note of a patient whose notes were erased (crypto-shredded): the patient's key is destroyed and the note cannot be read by anyone; carries `erasureId` when known",
-  },
-  'unknown-patient': {
-    status: 404,
-    title: 'No records of this patient',
-    when: 'an erasure request names a patient identifier this cell holds no notes or key for: check the identifier system and value',
   },
   'erasure-blocked': {
     status: 409,

@@ -23,3 +23,28 @@ export interface LegalHolds {
   /** Active holds that cover this patient, directly or through one of the organisations. */
   activeFor(patientRef: string, organizations: readonly string[]): Promise<LegalHold[]>;
 }
+
+/** Every hold of a cell, and the version of the set: it changes whenever a hold is placed. */
+export interface HoldSet {
+  holds: LegalHold[];
+  /**
+   * Deletions decided on this set commit only while the version is unchanged, so a
+   * hold placed during a retention run stops the rest of that run's deletions.
+   */
+  version: number;
+}
+
+/** What a privacy officer does with holds, and what the retention sweeper reads. */
+export interface LegalHoldRegistry extends LegalHolds {
+  /** Records a new hold and moves the set's version, in one transaction. */
+  place(hold: LegalHold): Promise<void>;
+  /**
+   * Releases an active hold.
+   *
+   * @throws AppError('not-found') for a hold the cell does not have;
+   *   AppError('hold-already-released') when it was released before (by anyone).
+   */
+  release(holdId: string, by: string, at: string): Promise<LegalHold>;
+  /** Every hold, active and released, newest first, with the set's version. */
+  all(): Promise<HoldSet>;
+}

@@ -160,8 +160,8 @@ test('function roles may not touch data services outside the cell region', () =>
       Action: expect.arrayContaining(['dynamodb:*', 'kms:*', 'secretsmanager:*', 's3:*', 'lambda:*']),
       Condition: { StringNotEquals: { 'aws:RequestedRegion': region } },
     });
-    // ingest, deliver, HIM API, digest and documents.
-    expect(prop<unknown[]>(policy, 'Roles').length).toBe(5);
+    // ingest, deliver, HIM API, digest, documents and retention
+    expect(prop<unknown[]>(policy, 'Roles').length).toBe(6);
   }
 });
 

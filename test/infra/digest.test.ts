@@ -84,8 +84,10 @@ const digestBucket = (cell: string): CfnResource | undefined =>
   )?.[1];
 
 test.each(CELLS)(
-  '%s: the digest bucket is versioned, Object Lock COMPLIANCE for 6 years, encrypted, private, TLS only, retained, in the cell region',
+  '%s: the digest bucket is versioned, Object Lock COMPLIANCE for the longer of 6 years and the policy’s digests schedule, encrypted, private, TLS only, retained, in the cell region',
   (cell) => {
+    // Prepare
+    const days = synth.settings.policy.jurisdictions.find((j) => j.id === cell)?.retention.days.digests ?? 0;
     // Act
     const bucket = digestBucket(cell);
     // Assess
@@ -94,7 +96,7 @@ test.each(CELLS)(
       ObjectLockEnabled: true,
       ObjectLockConfiguration: {
         ObjectLockEnabled: 'Enabled',
-        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Years: 6 } },
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Years: Math.max(6, Math.ceil(days / 365)) } },
       },
       VersioningConfiguration: { Status: 'Enabled' },
       BucketEncryption: {
@@ -243,7 +245,7 @@ test.each(CELLS)(
         r.Properties as { ScheduleExpression: string; Targets: Array<{ Arn: unknown; Input: string }> },
     );
     // Assess
-    expect(rules).toEqual([
+    expect(rules).toContainEqual(
       expect.objectContaining({
         ScheduleExpression: 'rate(5 minutes)',
         Targets: [
@@ -253,7 +255,7 @@ test.each(CELLS)(
           }),
         ],
       }),
-    ]);
+    );
     expect(JSON.stringify(rules)).not.toContain(String(fnId('FnhimapiFunction')));
   },
 );
@@ -270,7 +272,7 @@ test('context sets the digest interval and a longer retention; a retention under
   // Assess
   expect(
     resourcesOfType(template, 'AWS::Events::Rule').map(([, r]) => r.Properties?.ScheduleExpression),
-  ).toEqual(['rate(15 minutes)']);
+  ).toEqual(expect.arrayContaining(['rate(15 minutes)']));
   expect(bucket?.Properties?.ObjectLockConfiguration).toMatchObject({
     Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Years: 10 } },
   });

@@ -3,6 +3,7 @@ import { DeliverEnv } from '../../functions/deliver/env.js';
 import { DigestEnv } from '../../functions/digest/env.js';
 import { HimEnv } from '../../functions/him-api/env.js';
 import { IngestEnv } from '../../functions/ingest/env.js';
+import { RetentionEnv } from '../../functions/retention/env.js';
 import { prop, resourcesOfType, type SynthesisedCells, synthCells } from './synth-cells.js';
 
 let synth: SynthesisedCells;
@@ -11,7 +12,13 @@ beforeAll(() => {
   synth = synthCells();
 });
 
-const SCHEMAS = { ingest: IngestEnv, deliver: DeliverEnv, himapi: HimEnv, digest: DigestEnv } as const;
+const SCHEMAS = {
+  ingest: IngestEnv,
+  deliver: DeliverEnv,
+  himapi: HimEnv,
+  digest: DigestEnv,
+  retention: RetentionEnv,
+} as const;
 
 /** Read by Node, Powertools or the composition roots from the raw environment, not by the zod schemas. */
 const RUNTIME_VARIABLES = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL'];
@@ -38,7 +45,7 @@ function resourcesAllowed(cellId: string, kind: string, action: string): string[
     .flatMap((s) => [s.Resource].flat().map((r) => synth.render(r, region)));
 }
 
-test.each(['ingest', 'deliver', 'himapi', 'digest'] as const)(
+test.each(['ingest', 'deliver', 'himapi', 'digest', 'retention'] as const)(
   'the %s environment of every cell parses with its own schema once deployed values are filled in',
   (kind) => {
     for (const { cellId } of synth.cells) {
@@ -53,7 +60,7 @@ test.each(['ingest', 'deliver', 'himapi', 'digest'] as const)(
   },
 );
 
-test.each(['ingest', 'deliver', 'himapi', 'digest'] as const)(
+test.each(['ingest', 'deliver', 'himapi', 'digest', 'retention'] as const)(
   'every variable the %s function gets is one its schema or runtime reads (no typos)',
   (kind) => {
     // Prepare

@@ -18,7 +18,10 @@ export interface SynthesisedCells {
   /** A template value as the deployed stack in `region` sees it (renderIntrinsic with the stateful exports resolved). */
   render(value: unknown, region: string): string;
   /** The rendered environment of the cell function whose logical id starts with `Fn<kind>`, plus Lambda's AWS_REGION. */
-  environment(cellId: string, kind: 'ingest' | 'deliver' | 'himapi' | 'digest'): Record<string, string>;
+  environment(
+    cellId: string,
+    kind: 'ingest' | 'deliver' | 'himapi' | 'digest' | 'retention',
+  ): Record<string, string>;
 }
 
 export type CfnResource = {

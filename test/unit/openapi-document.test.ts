@@ -66,6 +66,7 @@ describe('the cell OpenAPI document', () => {
       '403',
       '404',
       '409',
+      '410',
       '451',
       '503',
     ]);

@@ -120,6 +120,7 @@ export function bulkReplay(root, ctx, onDone) {
     );
     const requeued = ok.reduce((sum, { value }) => sum + (value.requeued ?? 0), 0);
     const denied = ok.reduce((sum, { value }) => sum + (value.denied ?? 0), 0);
+    const expired = ok.reduce((sum, { value }) => sum + (value.expired ?? 0), 0);
     mount(
       statusEl,
       failures(failed),
@@ -128,6 +129,7 @@ export function bulkReplay(root, ctx, onDone) {
         { class: 'notice success', role: 'status' },
         `${plural(requeued, 'delivery', 'deliveries')} requeued`,
         denied ? `; ${denied} denied by the residency policy` : '',
+        expired ? `; ${expired} no longer stored (retention)` : '',
         '.',
       ),
     );

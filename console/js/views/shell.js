@@ -7,6 +7,7 @@ import { deliveriesView } from './deliveries.js';
 import { disclosuresView } from './disclosures.js';
 import { erasureView } from './erasure.js';
 import { evidenceView } from './evidence.js';
+import { holdsView } from './holds.js';
 import { integrityView } from './integrity.js';
 import { ledgerView } from './ledger.js';
 import { phiAccessView } from './phi-access.js';
@@ -25,6 +26,8 @@ const TABS = [
   // POST disclosures: privacy officers; GET evidence: reviewers and privacy officers.
   { id: 'disclosures', label: 'Disclosures', view: disclosuresView, roles: ['privacy-officer'] },
   { id: 'evidence', label: 'Evidence', view: evidenceView, roles: ['him-reviewer', 'privacy-officer'] },
+  // Holds are placed, listed and released by privacy officers only (every holds route).
+  { id: 'holds', label: 'Holds', view: holdsView, roles: ['privacy-officer'] },
 ];
 
 /**

@@ -80,7 +80,7 @@ export const DELIVERY_ROUTES: readonly HimRoute[] = [
       path: NotePath,
       body: NoteEvent,
       response: { status: 202, schema: Body.Requeued },
-      errors: ['not-found', 'not-parked', 'transfer-denied'],
+      errors: ['not-found', 'not-parked', 'transfer-denied', 'note-expired'],
     },
     roles: [A],
     action: 'deliveries.replay',

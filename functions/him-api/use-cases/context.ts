@@ -6,12 +6,14 @@ import type { DocumentSigner } from '../../../shared/ports/document-signer.js';
 import type { ErasureStore } from '../../../shared/ports/erasures.js';
 import type { IdGenerator } from '../../../shared/ports/ids.js';
 import type { LedgerStore } from '../../../shared/ports/ledger.js';
-import type { LegalHolds } from '../../../shared/ports/legal-holds.js';
+import type { LegalHoldRegistry } from '../../../shared/ports/legal-holds.js';
 import type { NoteEncryptor } from '../../../shared/ports/note-encryptor.js';
 import type { Outbox } from '../../../shared/ports/outbox.js';
+import type { PatientIndex } from '../../../shared/ports/patient-index.js';
 import type { PatientKeys } from '../../../shared/ports/patient-keys.js';
 import type { Pseudonymizer } from '../../../shared/ports/pseudonymizer.js';
 import type { ReportRenderer } from '../../../shared/ports/report-renderer.js';
+import type { RetentionRunner } from '../../../shared/ports/retention-runner.js';
 import type { ReviewStore } from '../../../shared/ports/reviews.js';
 import type { Sealer } from '../../../shared/ports/sealer.js';
 
@@ -49,13 +51,18 @@ export interface HimDeps {
   /** Review state and history of ledger entries. */
   reviews: ReviewStore;
   outbox: Outbox;
+  /** Legal holds a privacy officer places and releases. */
+  holds: LegalHoldRegistry;
+  /** Whether the cell holds notes of a patient (a hold must name a patient it knows). */
+  patients: PatientIndex;
+  /** Starts a retention run (the retention function in AWS, in process locally). */
+  retention: RetentionRunner;
   encryptor: NoteEncryptor;
   /** Per-patient keys: erasure destroys one. */
   patientKeys: PatientKeys;
   /** Where patient keys live and how long its own backups keep a destroyed key (stated on certificates). */
   patientKeyStore: { name: string; backupWindowDays: number };
   erasures: ErasureStore;
-  holds: LegalHolds;
   /** Wrapping key id and region, recorded as safeguards on ledger entries. */
   keyId: string;
   keyRegion: string;

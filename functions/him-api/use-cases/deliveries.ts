@@ -130,12 +130,18 @@ async function recordDenied(
  * Puts a parked delivery back in the queue after re-checking the residency policy.
  *
  * @throws AppError('not-found'), AppError('not-parked') (409) when it is not parked,
+ *   AppError('note-expired') (410) when retention has removed its note,
  *   AppError('transfer-denied') (451) when the policy now denies the egress (a denied ledger entry is written).
  */
 export async function replayDelivery(deps: HimDeps, principal: Principal, key: OutboxKey) {
   const item = await deps.outbox.get(key);
   if (!item) throw new AppError('not-found', 'this cell has no such delivery');
   if (item.state !== 'parked') throw new AppError('not-parked', `the delivery is ${item.state}, not parked`);
+  if (!(await deps.outbox.ciphertext(key)))
+    throw new AppError(
+      'note-expired',
+      'the note was removed under the retention schedule; it cannot be delivered',
+    );
   const now = deps.clock.now();
   const decision = egressDecision(deps, item, now);
   if (decision.decision === 'denied') {
@@ -147,7 +153,10 @@ export async function replayDelivery(deps: HimDeps, principal: Principal, key: O
   return { requeued: true as const };
 }
 
-/** Replays every parked item whose `parkedAt` is in `[from, to)`; a dry run only counts them. */
+/**
+ * Replays every parked item whose `parkedAt` is in `[from, to)` and whose note is still stored
+ * (those retention removed are counted as `expired`); a dry run only counts them.
+ */
 export async function replayRange(deps: HimDeps, principal: Principal, body: unknown) {
   const b = parseInput(RangeBody, body, 'body');
   const [from, to] = [b.from.toISOString(), b.to.toISOString()];
@@ -163,7 +172,12 @@ export async function replayRange(deps: HimDeps, principal: Principal, body: unk
   if (b.dryRun) return { count: parked.length };
   let requeued = 0;
   let denied = 0;
+  let expired = 0;
   for (const item of parked) {
+    if (!(await deps.outbox.ciphertext(item))) {
+      expired += 1;
+      continue;
+    }
     const now = deps.clock.now();
     const decision = egressDecision(deps, item, now);
     if (decision.decision === 'denied') {
@@ -171,5 +185,5 @@ export async function replayRange(deps: HimDeps, principal: Principal, body: unk
       denied += 1;
     } else if (await deps.outbox.requeue(item, now.toISOString())) requeued += 1;
   }
-  return { requeued, denied };
+  return { requeued, denied, expired };
 }

@@ -92,6 +92,7 @@ const PUBLIC_PEERS: Record<BundleKind, string> = {
   'him-api': 'its HIM issuer’s JWKS',
   digest: 'nothing outside AWS',
   documents: 'nothing at all (it renders the reports it is sent)',
+  retention: 'nothing outside AWS',
   'sign-in-claims': 'nothing (it only reshapes the event Cognito sends)',
 };
 

@@ -16,6 +16,15 @@ import { Construct, type IConstruct } from 'constructs';
 export const digestBucketName = (cellId: string, account: string, region: string): string =>
   `visitbridge-${cellId}-digests-${account}-${region}`;
 
+/**
+ * Whole years every digest is locked: the deployment's `digestRetentionYears`, or the
+ * policy's `digests` schedule rounded up to whole years when that is longer. Digests
+ * are never expired: the ledger and audit log they seal are kept, and verification
+ * needs every digest from the first (docs/retention.md).
+ */
+export const digestLockYears = (contextYears: number, digestDays: number): number =>
+  Math.max(contextYears, Math.ceil(digestDays / 365));
+
 export interface DigestBucketProps {
   cellId: string;
   bucketName: string;

@@ -38,7 +38,12 @@ export const messageKey = (senderId: string, webhookId: string) => ({
   sk: 'MSG',
 });
 
-/** gsi2 finds a patient's note versions (`PATIENT#<patientRef>`), for erasure. */
+/** The partition of a cell's legal holds: one `HOLD#<holdId>` item per hold and the set's `VERSION`. */
+export const HOLDS_PARTITION = 'HOLDS';
+export const holdKey = (holdId: string) => ({ pk: HOLDS_PARTITION, sk: `HOLD#${holdId}` });
+export const HOLDS_VERSION_KEY = { pk: HOLDS_PARTITION, sk: 'VERSION' } as const;
+
+/** gsi2 finds a patient's note versions (`PATIENT#<pt_ref>`: the keyed hash, never an identifier), for holds and erasure. */
 export const PATIENT_INDEX = 'gsi2';
 export const patientIndexKey = (patientRef: string): string => `PATIENT#${patientRef}`;
 

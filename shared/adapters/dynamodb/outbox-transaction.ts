@@ -10,7 +10,7 @@ import { AppError } from '../../domain/errors.js';
 import type { CommitOutcome } from '../../ports/outbox.js';
 import { ShardLocks } from './ledger-lock.js';
 import type { TransactionalLedger } from './note-store.js';
-import { callbackItem, itemKey, itemUpdate, versionKeyOf } from './outbox-items.js';
+import { callbackItem, itemKey, itemUpdate } from './outbox-items.js';
 
 /** Tries of one commit while ledger heads or items are contended; back-off is jittered and capped. */
 const MAX_TRIES = 30;
@@ -25,8 +25,8 @@ interface Prepared {
 
 /**
  * Commits delivery transitions in one TransactWriteItems each: the item's
- * conditional update first, then successor wake-ups and guards, the note's
- * retention, callback rows, and ledger entries through the ledger's own append
+ * conditional update first, then successor wake-ups and guards, callback rows,
+ * and ledger entries through the ledger's own append
  * path (heads re-read and the whole transaction retried when another writer
  * moved a head first; writers in this process take turns per shard).
  */
@@ -110,17 +110,6 @@ export class OutboxTransactions {
       });
     for (const key of t.notWaiting) check(key, 'waiting');
     if (t.predecessor) check(t.predecessor, 'delivered');
-    if (t.noteExpiresAt !== undefined) {
-      items.push({
-        Update: {
-          TableName: table,
-          Key: marshall(versionKeyOf(t.key)),
-          UpdateExpression: 'SET expiresAt = :exp',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: marshall({ ':exp': t.noteExpiresAt }),
-        },
-      });
-    }
     for (const row of t.callbacks) {
       items.push({
         Put: {

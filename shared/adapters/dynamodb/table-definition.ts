@@ -6,8 +6,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *
  * Single-table layout (all keys strings):
  * - `NOTE#<sender>#<noteId>`, one partition per note, read whole by the delivery worker in one query:
- *   - `V#<version>[#R]`                  encrypted note version (TTL once delivered;
- *                                        gsi2 `PATIENT#<patientRef>` / `<receivedAt>#…`, for erasure)
+ *   - `V#<version>[#R]`                  encrypted note version (gsi2 `PATIENT#<pt_ref>` / `<receivedAt>#…`:
+ *                                        a patient's notes, for holds and erasure)
  *   - `OUTBOX#V#<version>[#R]`           delivery outbox item + status (stream feeds the worker;
  *                                        gsi1 `DELIVERY#<state>` / `<receivedAt>#…`)
  *   - `CALLBACK#V#<version>[#R]#<seq>`   sender callback row (stream feeds the callback lane;
@@ -16,6 +16,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * - `LEDGER#<shard>` / `SEQ#<seq>` and `HEAD`       transfers ledger hash chain
  * - `AUDIT#<shard>` / `SEQ#<seq>` and `HEAD`        HIM audit chain
  * - `ERASURE#<erasureId>` / `ERASURE`              an erasure request (preview, execution, certificate)
+ * - `HOLDS` / `HOLD#<holdId>` and `VERSION`         legal holds and the version of their set
  */
 export const CELL_TABLE = {
   partitionKey: 'pk',

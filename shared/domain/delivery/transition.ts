@@ -50,8 +50,6 @@ export interface Transition {
   predecessor?: OutboxKey;
   ledgerEntries: UnsealedEntry[];
   callbacks: CallbackRow[];
-  /** Epoch seconds when the delivered note's ciphertext expires (the cell's retention). */
-  noteExpiresAt?: number;
 }
 
 export interface TransitionInput {
@@ -62,13 +60,11 @@ export interface TransitionInput {
   egress?: EgressDecision;
   verdict: StepVerdict;
   now: Date;
-  retentionDays: number;
   /** Whether the sender registered a callback: a delivered or parked event then gets a callback row. */
   notifySender: boolean;
   cell: string;
 }
 
-const DAY_SECONDS = 86_400;
 const keyOf = (k: OutboxKey): OutboxKey => ({
   senderId: k.senderId,
   noteId: k.noteId,
@@ -80,7 +76,7 @@ const keyOf = (k: OutboxKey): OutboxKey => ({
  * Decides the whole transition of one delivery step, without I/O: the attempt
  * record and new state, the successors to wake, the ledger entries (an allowed
  * egress only once the note is delivered, a denied one always), the callback
- * row for the sender and the retention expiry of a delivered note. A `waiting`
+ * row for the sender. (The ciphertext's retention is the sweeper's: docs/retention.md.) A `waiting`
  * verdict whose predecessor is already delivered in `items` becomes `pending`:
  * it landed while the attempt ran.
  */
@@ -120,7 +116,6 @@ export function decideTransition(input: TransitionInput): Transition {
       if (found?.state === 'waiting') transition.wake.push(keyOf(found));
       else transition.notWaiting.push(successor);
     }
-    transition.noteExpiresAt = Math.floor(now.getTime() / 1000) + input.retentionDays * DAY_SECONDS;
   }
   if (input.notifySender && (change.state === 'delivered' || change.state === 'parked')) {
     transition.callbacks.push(

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { CountryCode } from '../event/schema.js';
 import { regionCountry } from './regions.js';
+import { RetentionSchedule } from './retention.js';
 
 /** Kinds of cross-border movement the ledger records (docs/ledger.md). */
 export const MOVEMENT_KINDS = ['inbound', 'forward', 'egress', 'remote-access'] as const;
@@ -28,8 +29,8 @@ export const Jurisdiction = z.object({
       (region) => regionCountry(region) !== undefined,
       'must be an AWS region visitbridge knows the country of',
     ),
-  /** Days a delivered note is kept before TTL removes it. */
-  retentionDays: z.int().min(1).max(36_500),
+  /** How long each record class is kept, and the floors the law sets (docs/retention.md). */
+  retention: RetentionSchedule,
   /** When true, no movement out of this jurisdiction is ever allowed, whatever the rules say. */
   strictLocalisation: z.boolean().default(false),
   /** What a cell does with a note whose patient lives in another cell. */

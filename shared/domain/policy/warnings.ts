@@ -1,5 +1,6 @@
 import { daysUntilExpiry, EXPIRY_WARNING_DAYS, expiryOf } from './expiry.js';
 import type { MovementKind, ResidencyPolicy, TransferRule } from './model.js';
+import { floorBreaches } from './retention.js';
 
 export type PolicyWarningCode =
   | 'mechanism-expired'
@@ -8,7 +9,8 @@ export type PolicyWarningCode =
   | 'no-intra-rule'
   | 'unreachable-cell'
   | 'organization-country-unknown'
-  | 'egress-without-rule';
+  | 'egress-without-rule'
+  | 'retention-below-floor';
 
 /** Something a valid policy does that will deny movements its authors probably expect to work. */
 export interface PolicyWarning {
@@ -128,10 +130,21 @@ function egressWarnings(policy: ResidencyPolicy): PolicyWarning[] {
   return warnings;
 }
 
+function retentionWarnings(policy: ResidencyPolicy): PolicyWarning[] {
+  return policy.jurisdictions.flatMap((j, i) =>
+    floorBreaches(j.retention).map(({ recordClass, days, floor }) => ({
+      code: 'retention-below-floor' as const,
+      path: `jurisdictions[${i}].retention.days.${recordClass}`,
+      message: `"${j.id}" keeps ${recordClass} ${days} days, shorter than the ${floor.minimumDays} days of ${floor.basis}`,
+    })),
+  );
+}
+
 /**
  * Checks a schema-valid policy for traps: mechanisms that lapsed or lapse within
  * EXPIRY_WARNING_DAYS of `now`, jurisdiction pairs without any rule, cells no note
- * can reach, and organizations whose EHR sits abroad without an egress rule. Pure.
+ * can reach, organizations whose EHR sits abroad without an egress rule, and
+ * retention schedules shorter than a floor the policy states. Pure.
  */
 export function policyWarnings(policy: ResidencyPolicy, now: Date): PolicyWarning[] {
   return [
@@ -139,5 +152,6 @@ export function policyWarnings(policy: ResidencyPolicy, now: Date): PolicyWarnin
     ...coverageWarnings(policy),
     ...reachabilityWarnings(policy),
     ...egressWarnings(policy),
+    ...retentionWarnings(policy),
   ];
 }

@@ -21,6 +21,8 @@ interface Served {
 /** Request bodies for the operations that need one; every other operation is called without. */
 /** A ledger entry's position, for the review operations (set once the stack holds one). */
 let ref = '';
+/** The legal hold `placeHold` placed, which `releaseHold` (later in the document) releases. */
+let holdId = '';
 const BODIES: Record<string, () => unknown> = {
   replayParkedDeliveries: () => ({ from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z', dryRun: true }),
   // Flagged first, so that resolving it (a later operation in the document) applies.
@@ -33,6 +35,11 @@ const BODIES: Record<string, () => unknown> = {
     from: '2026-01-01',
     to: new Date().toISOString().slice(0, 10),
     purpose: 'patient-request',
+  }),
+  placeHold: () => ({
+    scope: 'patient',
+    patient: fixturePatients.uk.identifiers[0],
+    reason: 'Matter contract',
   }),
 };
 /** The patient the erasure operations act on, and the request they share (set by fileErasure). */
@@ -98,7 +105,8 @@ async function call(method: string, path: string, op: Operation): Promise<Respon
     .replace('{noteId}', noteId)
     .replace('{version}', '1')
     .replace('{ref}', ref)
-    .replace('{erasureId}', erasureId);
+    .replace('{erasureId}', erasureId)
+    .replace('{holdId}', holdId);
   const url = `${served.servers[0]?.url}${concrete}${QUERIES[op.operationId] ?? ''}`;
   if (path.startsWith('/v1/him/')) {
     const make = BODIES[op.operationId];
@@ -111,6 +119,7 @@ async function call(method: string, path: string, op: Operation): Promise<Respon
     const res = await fetch(url, { method, headers, ...(body ? { body } : {}) });
     if (op.operationId === 'fileErasure' && res.status === 201)
       erasureId = (await res.clone().json()).erasureId;
+    if (op.operationId === 'placeHold' && res.status === 201) holdId = (await res.clone().json()).holdId;
     return res;
   }
   if (op.operationId === 'getDeliveryStatus') return fetch(statusUrl);

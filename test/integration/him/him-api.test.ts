@@ -289,7 +289,7 @@ describe('HIM API deliveries', () => {
       roles: [...A],
       body: { ...range, dryRun: false },
     });
-    expect(await wet.json()).toEqual({ requeued: 1, denied: 0 });
+    expect(await wet.json()).toEqual({ requeued: 1, denied: 0, expired: 0 });
   });
 
   it('refuses replay to a reviewer with 403', async () => {

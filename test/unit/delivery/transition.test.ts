@@ -61,7 +61,6 @@ const input = (overrides: Partial<TransitionInput>): TransitionInput => {
     egress: { kind: 'domestic' },
     verdict: { kind: 'attempted', result: result('delivered') },
     now: NOW,
-    retentionDays: 10,
     notifySender: true,
     cell: 'us',
     ...overrides,
@@ -79,16 +78,6 @@ describe('decideTransition: the attempt and the new state', () => {
       deliveredAt: AT,
       resourceIds: { documentReference: 'd1' },
     });
-  });
-
-  it('sets the ciphertext retention only when the note is delivered', () => {
-    const delivered = decideTransition(input({}));
-    const retrying = decideTransition(
-      input({ verdict: { kind: 'attempted', result: result('retry', { retryAfterMs: 5 }) } }),
-    );
-
-    expect(delivered.noteExpiresAt).toBe(Math.floor(NOW.getTime() / 1000) + 10 * 86_400);
-    expect(retrying.noteExpiresAt).toBeUndefined();
   });
 
   it('schedules a retry after the backoff the attempt chose', () => {

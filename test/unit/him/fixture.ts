@@ -16,18 +16,21 @@ import { localKeyring } from '../../../shared/adapters/crypto/keyrings.js';
 import { DynamoAuditLog } from '../../../shared/adapters/dynamodb/audit-log-store.js';
 import { DynamoErasureStore } from '../../../shared/adapters/dynamodb/erasure-store.js';
 import { DynamoLedgerStore } from '../../../shared/adapters/dynamodb/ledger-store.js';
+import { DynamoLegalHolds } from '../../../shared/adapters/dynamodb/legal-hold-store.js';
 import { DynamoOutbox } from '../../../shared/adapters/dynamodb/outbox-store.js';
+import { DynamoPatientIndex } from '../../../shared/adapters/dynamodb/patient-index.js';
 import { patientKeyTableName } from '../../../shared/adapters/dynamodb/patient-key-table.js';
+import { DynamoRetentionStore } from '../../../shared/adapters/dynamodb/retention-store.js';
 import { DynamoReviewStore } from '../../../shared/adapters/dynamodb/review-store.js';
 import { FileDigestAnchor } from '../../../shared/adapters/fs/file-digest-anchor.js';
 import { FileSecretSource } from '../../../shared/adapters/fs/file-secret-source.js';
 import { inProcessReports } from '../../../shared/adapters/pdf/report-pdf.js';
 import { loadPolicy } from '../../../shared/config/load-policy.js';
 import { jurisdictionById } from '../../../shared/domain/policy/parse.js';
+import { inProcessRetention } from '../../../shared/domain/retention/run.js';
 import { inProcessSealer } from '../../../shared/domain/seal/seal.js';
 import type { HttpEvent } from '../../../shared/http/apigw.js';
 import { randomIds } from '../../../shared/ports/ids.js';
-import type { LegalHold } from '../../../shared/ports/legal-holds.js';
 import { createTestTable, testDynamoClient, testEncryptor } from '../../helpers/dynamo.js';
 
 export const ISSUER = 'https://issuer.test/pool';
@@ -71,17 +74,18 @@ export async function himFixture(logLevel: 'SILENT' | 'INFO' = 'SILENT') {
   const signer = await LocalDigestSigner.fromKeyFile(join(dir, 'uk.digest.pem'));
   const anchor = new FileDigestAnchor(join(dir, 'anchor'), 'uk');
   const clock = { now: () => new Date() };
-  const fixtureHolds = { held: [] as LegalHold[], activeFor: async () => fixtureHolds.held };
   const { encryptor, patientKeys, patientKeyTable } = await testEncryptor(client, tableName, {
     id: 'uk',
     keyring,
     keyId,
   });
+  const holds = new DynamoLegalHolds(client, tableName);
+  const jurisdiction = jurisdictionById(policy, 'uk') as NonNullable<ReturnType<typeof jurisdictionById>>;
   const deps: HimDeps = {
     reviews: new DynamoReviewStore(client, tableName),
     ids: randomIds,
     cell: 'uk',
-    jurisdiction: jurisdictionById(policy, 'uk') as NonNullable<ReturnType<typeof jurisdictionById>>,
+    jurisdiction,
     policy,
     ledger,
     audit,
@@ -96,7 +100,16 @@ export async function himFixture(logLevel: 'SILENT' | 'INFO' = 'SILENT') {
     patientKeys,
     patientKeyStore: { name: patientKeyTableName(tableName), backupWindowDays: 0 },
     erasures: new DynamoErasureStore(client, tableName),
-    holds: fixtureHolds,
+    holds,
+    patients: new DynamoPatientIndex(client, tableName),
+    retention: inProcessRetention({
+      cell: 'uk',
+      days: jurisdiction.retention.days,
+      store: new DynamoRetentionStore(client, tableName),
+      holds,
+      audit,
+      clock,
+    }),
     keyId,
     keyRegion: 'eu-west-2',
     pseudonymizer: new HmacPseudonymizer(Buffer.alloc(32, 9)),
@@ -134,7 +147,6 @@ export async function himFixture(logLevel: 'SILENT' | 'INFO' = 'SILENT') {
     call,
     patientKeys,
     patientKeyTable,
-    fixtureHolds,
     signer,
   };
 }

@@ -6,6 +6,8 @@ import { parsePolicy } from '../../../shared/domain/policy/parse.js';
 const policy = loadPolicy('policy/default-policy.json');
 const AT = new Date('2026-11-25T10:00:00Z');
 const certified = { organizationId: 'mercy-health', dpfCertified: true };
+/** A jurisdiction's retention, as this file's hand-written policies need one. */
+const RETENTION = (policy.jurisdictions[0] as (typeof policy.jurisdictions)[number]).retention;
 
 const move = (kind: MovementKind, from: string, to: string, extra: Partial<MovementRequest> = {}) =>
   decideMovement(policy, { kind, from: { country: from }, to: { country: to }, at: AT, ...extra });
@@ -183,8 +185,8 @@ describe('decideMovement: rule selection', () => {
     {
       policyVersion: 't',
       jurisdictions: [
-        { id: 'uk', name: 'UK', countries: ['GB'], region: 'eu-west-2', retentionDays: 10 },
-        { id: 'us', name: 'US', countries: ['US'], region: 'us-east-1', retentionDays: 10 },
+        { id: 'uk', name: 'UK', countries: ['GB'], region: 'eu-west-2', retention: RETENTION },
+        { id: 'us', name: 'US', countries: ['US'], region: 'us-east-1', retention: RETENTION },
       ],
       transfers: [
         { id: 'all', from: 'uk', to: 'us', decision: 'allow', mechanism: { type: 'scc', reference: 'x' } },

@@ -80,7 +80,7 @@ describe('loadPolicy', () => {
 
   it('allows a top-level $schema reference', () => {
     expect(parsePolicy({ $schema: './policy.schema.json', ...defaultJson() }, 'p.json').policyVersion).toBe(
-      '2026-11-25.1',
+      '2026-11-30.1',
     );
   });
 

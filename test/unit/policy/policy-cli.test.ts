@@ -31,7 +31,7 @@ describe('visitbridge policy check', () => {
     );
     expect(code).toBe(0);
     expect(out.stdout).toBe(
-      'policy/default-policy.json: OK (policy 2026-11-25.1, 5 jurisdictions, 22 rules)\n',
+      'policy/default-policy.json: OK (policy 2026-11-30.1, 5 jurisdictions, 22 rules)\n',
     );
   });
 

@@ -86,4 +86,35 @@ describe('policyWarnings', () => {
     json.organizations.push({ id: 'tokyo', name: 'Tokyo', country: 'JP', ehrTarget: 'us-ehr' });
     expect(codes(json)).toEqual(['organization-country-unknown']);
   });
+
+  it('warns once per record class kept shorter than a floor the policy states', () => {
+    const json = defaultJson();
+    const us = json.jurisdictions.find((j: { id: string }) => j.id === 'us');
+    us.retention.days.audit = 365;
+    us.retention.days.ledger = 2189;
+    const warnings = policyWarnings(parsePolicy(json, 't'), NOW);
+    expect(warnings).toEqual([
+      {
+        code: 'retention-below-floor',
+        path: 'jurisdictions[2].retention.days.ledger',
+        message:
+          '"us" keeps ledger 2189 days, shorter than the 2190 days of HIPAA 45 CFR 164.316(b)(2)(i): documentation kept six years',
+      },
+      expect.objectContaining({
+        code: 'retention-below-floor',
+        path: 'jurisdictions[2].retention.days.audit',
+      }),
+    ]);
+  });
+
+  it('accepts a schedule exactly at its floor', () => {
+    const json = defaultJson();
+    const us = json.jurisdictions.find((j: { id: string }) => j.id === 'us');
+    us.retention.floors.push({
+      classes: ['parkedNote'],
+      minimumDays: us.retention.days.parkedNote,
+      basis: 'x',
+    });
+    expect(codes(json)).toEqual([]);
+  });
 });

@@ -1,0 +1,203 @@
+import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { DynamoAuditLog } from '../../../shared/adapters/dynamodb/audit-log-store.js';
+import { DynamoLegalHolds } from '../../../shared/adapters/dynamodb/legal-hold-store.js';
+import { versionKeyOf } from '../../../shared/adapters/dynamodb/outbox-items.js';
+import { DynamoRetentionStore } from '../../../shared/adapters/dynamodb/retention-store.js';
+import type { RetentionDays } from '../../../shared/domain/policy/retention.js';
+import { RETENTION_ACTION, reportOf, runRetention } from '../../../shared/domain/retention/run.js';
+import type { LegalHold } from '../../../shared/ports/legal-holds.js';
+import type { RetentionStore } from '../../../shared/ports/retention-store.js';
+import { createTestTable, scanAll, testDynamoClient } from '../../helpers/dynamo.js';
+import { type StoredNote, storeNote } from '../../helpers/stored-notes.js';
+
+const NOW = new Date('2026-11-30T12:00:00.000Z');
+const DAYS: RetentionDays = {
+  noteAfterDelivery: 90,
+  parkedNote: 365,
+  outboxHistory: 730,
+  ledger: 2190,
+  audit: 2190,
+  digests: 2190,
+};
+const daysAgo = (n: number) => new Date(NOW.getTime() - n * 86_400_000).toISOString();
+/** A note received a day before it settled, `n` days ago. */
+const settled = (noteId: string, state: StoredNote['state'], n: number, extra: Partial<StoredNote> = {}) => ({
+  noteId,
+  patientRef: `pt_${noteId}`,
+  tenant: 'st-marys-trust',
+  receivedAt: daysAgo(n + 1),
+  settledAt: daysAgo(n),
+  state,
+  ...extra,
+});
+
+let client: DynamoDBClient;
+beforeAll(() => {
+  client = testDynamoClient();
+});
+afterAll(() => client.destroy());
+
+async function cell() {
+  const tableName = await createTestTable(client, 'retention');
+  const holds = new DynamoLegalHolds(client, tableName);
+  const audit = new DynamoAuditLog({ client, tableName, cellId: 'uk' });
+  const store = new DynamoRetentionStore(client, tableName);
+  const run = (over: { store?: RetentionStore } = {}) =>
+    runRetention(
+      { cell: 'uk', days: DAYS, store: over.store ?? store, holds, audit, clock: { now: () => NOW } },
+      'schedule',
+    );
+  /** The note records left in the table, as `<noteId> <sk>`. */
+  const noteRecords = async () =>
+    (await scanAll(client, tableName))
+      .map((item) => unmarshall(item))
+      .filter((item) => String(item.pk).startsWith('NOTE#'))
+      .map((item) => `${item.noteId} ${item.sk}`)
+      .sort();
+  return { tableName, holds, audit, store, run, noteRecords };
+}
+
+const hold = (scope: LegalHold['scope'], subject: string, id: string): LegalHold => ({
+  holdId: id,
+  scope,
+  subject,
+  reason: 'Matter LIT-2026-14',
+  placedBy: 'him:hana',
+  placedAt: daysAgo(1),
+});
+
+describe('retention sweeper (DynamoDB Local)', () => {
+  it('deletes exactly the records past their period, and reports counts by class', async () => {
+    // Prepare
+    const c = await cell();
+    await storeNote(client, c.tableName, settled('old-delivered', 'delivered', 91));
+    await storeNote(client, c.tableName, settled('new-delivered', 'delivered', 89));
+    await storeNote(client, c.tableName, settled('old-parked', 'parked', 366));
+    await storeNote(client, c.tableName, settled('new-parked', 'parked', 100));
+    await storeNote(client, c.tableName, settled('in-flight', 'pending', 1000));
+    await storeNote(client, c.tableName, settled('amended', 'delivered', 800));
+    await storeNote(client, c.tableName, settled('amended', 'delivered', 800, { version: 2 }));
+    // Act
+    const report = await c.run();
+    // Assess
+    expect(await c.noteRecords()).toEqual([
+      'amended OUTBOX#V#0000000002',
+      'in-flight OUTBOX#V#0000000001',
+      'in-flight V#0000000001',
+      'new-delivered OUTBOX#V#0000000001',
+      'new-delivered V#0000000001',
+      'new-parked OUTBOX#V#0000000001',
+      'new-parked V#0000000001',
+      'old-delivered OUTBOX#V#0000000001',
+      'old-parked OUTBOX#V#0000000001',
+    ]);
+    expect(report.classes).toMatchObject({
+      noteAfterDelivery: { deleted: 3, held: 0 },
+      parkedNote: { deleted: 1, held: 0 },
+      outboxHistory: { deleted: 1, held: 0, eligibleNotDeleted: 1 },
+    });
+    expect(report.skippedNotes).toBe(0);
+  });
+
+  it('keeps everything a patient or organisation hold covers, counts it as held, and deletes it once released', async () => {
+    // Prepare
+    const c = await cell();
+    await storeNote(client, c.tableName, settled('patient-held', 'delivered', 200));
+    await storeNote(client, c.tableName, settled('org-held', 'delivered', 200, { tenant: 'mercy-health' }));
+    await storeNote(client, c.tableName, settled('free', 'delivered', 200));
+    await c.holds.place(hold('patient', 'pt_patient-held', '0b7c5a6e-0000-4000-8000-000000000001'));
+    await c.holds.place(hold('organization', 'mercy-health', '0b7c5a6e-0000-4000-8000-000000000002'));
+    // Act
+    const whileHeld = await c.run();
+    const keptWhileHeld = await c.noteRecords();
+    await c.holds.release('0b7c5a6e-0000-4000-8000-000000000001', 'him:hana', NOW.toISOString());
+    const afterRelease = await c.run();
+    // Assess
+    expect(keptWhileHeld).toEqual(
+      expect.arrayContaining(['patient-held V#0000000001', 'org-held V#0000000001']),
+    );
+    expect(keptWhileHeld).not.toContain('free V#0000000001');
+    expect(whileHeld.classes.noteAfterDelivery).toEqual({ deleted: 1, held: 2, eligibleNotDeleted: 0 });
+    expect(afterRelease.classes.noteAfterDelivery).toEqual({ deleted: 1, held: 1, eligibleNotDeleted: 0 });
+    expect(await c.noteRecords()).toContain('org-held V#0000000001');
+    expect(await c.noteRecords()).not.toContain('patient-held V#0000000001');
+  });
+
+  it('takes off a held note the TTL an older release set on delivery, so it cannot expire on its own', async () => {
+    // Prepare
+    const c = await cell();
+    const key = await storeNote(client, c.tableName, settled('legacy', 'delivered', 200));
+    const version = versionKeyOf(key);
+    await client.send(
+      new UpdateItemCommand({
+        TableName: c.tableName,
+        Key: marshall(version),
+        UpdateExpression: 'SET expiresAt = :at',
+        ExpressionAttributeValues: marshall({ ':at': Math.floor(NOW.getTime() / 1000) + 86_400 }),
+      }),
+    );
+    await c.holds.place(hold('patient', 'pt_legacy', '0b7c5a6e-0000-4000-8000-000000000004'));
+    // Act
+    await c.run();
+    // Assess
+    const item = await client.send(new GetItemCommand({ TableName: c.tableName, Key: marshall(version) }));
+    expect(item.Item).toBeDefined();
+    expect(item.Item?.expiresAt).toBeUndefined();
+  });
+
+  it('lets a hold placed during a run win: the deletion decided before it is cancelled', async () => {
+    // Prepare
+    const c = await cell();
+    await storeNote(client, c.tableName, settled('raced', 'delivered', 200));
+    let placed = false;
+    const placingStore: RetentionStore = {
+      settledNotes: (before) => c.store.settledNotes(before),
+      readNote: (note) => c.store.readNote(note),
+      countChained: (chain, before) => c.store.countChained(chain, before),
+      clearTtl: (note) => c.store.clearTtl(note),
+      remove: async (due, version) => {
+        if (!placed) {
+          placed = true;
+          await c.holds.place(hold('patient', 'pt_raced', '0b7c5a6e-0000-4000-8000-000000000003'));
+        }
+        return c.store.remove(due, version);
+      },
+    };
+    // Act
+    const report = await c.run({ store: placingStore });
+    // Assess
+    expect(await c.noteRecords()).toContain('raced V#0000000001');
+    expect(report.classes.noteAfterDelivery).toEqual({ deleted: 0, held: 1, eligibleNotDeleted: 0 });
+  });
+
+  it('counts ledger and audit entries past their period without deleting any, and audits the run without ids', async () => {
+    // Prepare
+    const c = await cell();
+    const entry = (at: string) => ({
+      at,
+      actor: 'him:hana',
+      role: 'him-reviewer',
+      action: 'ledger.list',
+      target: 'ledger',
+      sourceIp: '198.51.100.7',
+      outcome: 'ok',
+    });
+    await c.audit.append(entry(daysAgo(2200)));
+    await c.audit.append(entry(daysAgo(10)));
+    await storeNote(client, c.tableName, settled('gone', 'delivered', 100));
+    // Act
+    const report = await c.run();
+    // Assess
+    expect(report.classes.audit).toEqual({ deleted: 0, held: 0, eligibleNotDeleted: 1 });
+    expect(report.classes.ledger).toEqual({ deleted: 0, held: 0, eligibleNotDeleted: 0 });
+    expect(report.uncounted).toEqual(['digests']);
+    const { entries } = await c.audit.query({ action: RETENTION_ACTION }, { limit: 10 });
+    expect(entries).toHaveLength(1);
+    const [run] = entries;
+    expect(run).toMatchObject({ actor: 'system:retention', action: 'retention.run', outcome: 'ok' });
+    expect(run?.target).not.toMatch(/gone|pt_|st-marys/);
+    expect(reportOf(run as NonNullable<typeof run>, 'uk')).toEqual(report);
+    expect((await c.audit.query({ action: 'ledger.list' }, { limit: 10 })).entries).toHaveLength(2);
+  });
+});
