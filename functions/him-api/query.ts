@@ -77,3 +77,11 @@ export function jsonBody(event: Pick<HttpEvent, 'body' | 'isBase64Encoded'>): un
     throw new AppError('invalid-json', 'the body is not valid JSON');
   }
 }
+
+/** A patient identifier in a request body (legal holds, erasure): pseudonymised on arrival, never stored. */
+export const PatientIdentifier = z
+  .object({
+    system: z.string().min(1).max(256).describe('identifier system URI'),
+    value: z.string().min(1).max(256).describe('pseudonymised on arrival; never stored'),
+  })
+  .describe('a patient identifier the cell has received notes under');

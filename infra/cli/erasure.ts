@@ -56,7 +56,10 @@ export async function erasureCommand(
     if (command === 'preview') {
       if (!v.patient || id) throw new UsageError('preview needs --patient SYSTEM|VALUE and no ID');
       const target = await resolveTarget(v, env, [...ROLE]);
-      const view = await himJson<ErasureView>(target, 'POST', 'erasures', { patient: v.patient });
+      const bar = v.patient.indexOf('|');
+      if (bar < 1 || bar === v.patient.length - 1) throw new UsageError('--patient must be SYSTEM|VALUE');
+      const patient = { system: v.patient.slice(0, bar), value: v.patient.slice(bar + 1) };
+      const view = await himJson<ErasureView>(target, 'POST', 'erasures', { patient });
       writeView(io, view, formatOf(v, ['table', 'json'] as const));
       return EXIT_CODES.ok;
     }

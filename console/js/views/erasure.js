@@ -61,12 +61,12 @@ export function erasureView(root, ctx) {
     const cell = cellOf(field(formEl, 'cell'));
     const system = field(formEl, 'system');
     const value = field(formEl, 'value');
-    if (!cell || !system || !value || system.includes('|')) {
+    if (!cell || !system || !value) {
       mount(
         resultEl,
         problemBox({
           title: 'Check the request',
-          detail: !cell ? 'choose a cell' : 'give the identifier system (without "|") and its value',
+          detail: !cell ? 'choose a cell' : 'give the identifier system and its value',
         }),
       );
       return;
@@ -75,7 +75,7 @@ export function erasureView(root, ctx) {
     try {
       const filed = await ctx.api.json(cell, 'erasures', {
         method: 'POST',
-        body: { patient: `${system}|${value}` },
+        body: { patient: { system, value } },
         identifier: true,
         action: PREVIEW,
       });

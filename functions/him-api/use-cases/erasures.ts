@@ -13,26 +13,18 @@ import {
 import { AppError } from '../../../shared/domain/errors.js';
 import type { UnsealedEntry } from '../../../shared/domain/ledger/entry.js';
 import type { Principal } from '../auth.js';
-import { parseInput } from '../query.js';
+import { PatientIdentifier, parseInput } from '../query.js';
 import type { HimDeps } from './context.js';
-
-/** A real patient identifier `<system>|<value>`: pseudonymised at once, never kept. */
-export const PatientIdentifier = z
-  .string()
-  .max(512)
-  .regex(/^[^|\s]+\|\S.*$/, 'must be <system>|<value>, e.g. https://fhir.nhs.uk/Id/nhs-number|9434765919');
 
 export const ErasureBody = z.strictObject({ patient: PatientIdentifier });
 export const ErasurePath = z.object({ erasureId: z.uuid({ error: 'must be an erasure id (a UUID)' }) });
 export const CertificateQuery = z.object({ format: z.enum(['json', 'pdf']).default('json') });
 
-/** The `pt_…` reference of `<system>|<value>`. */
-export function patientRefOf(deps: Pick<HimDeps, 'pseudonymizer'>, identifier: string): string {
-  const bar = identifier.indexOf('|');
-  return deps.pseudonymizer.patientRef([
-    { system: identifier.slice(0, bar), value: identifier.slice(bar + 1) },
-  ]);
-}
+/** The `pt_…` reference of a patient identifier. */
+export const patientRefOf = (
+  deps: Pick<HimDeps, 'pseudonymizer'>,
+  identifier: { system: string; value: string },
+): string => deps.pseudonymizer.patientRef([identifier]);
 
 /**
  * What the cell holds of a patient now, as a preview; with `resuming`, the notes that

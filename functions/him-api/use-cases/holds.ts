@@ -3,7 +3,7 @@ import { AppError } from '../../../shared/domain/errors.js';
 import { HOLD_REASON_MAX, holdReasonProblem, isActive } from '../../../shared/domain/holds/hold.js';
 import type { LegalHold } from '../../../shared/ports/legal-holds.js';
 import type { Principal } from '../auth.js';
-import { parseInput } from '../query.js';
+import { PatientIdentifier, parseInput } from '../query.js';
 import type { HimDeps } from './context.js';
 
 const Reason = z
@@ -15,15 +15,8 @@ const Reason = z
   })
   .describe('a matter or case reference, e.g. `Matter LIT-2026-14`: no PHI, no control characters');
 
-const Identifier = z
-  .object({
-    system: z.string().min(1).max(256).describe('identifier system URI'),
-    value: z.string().min(1).max(256).describe('pseudonymised on arrival; never stored'),
-  })
-  .describe('a patient identifier the cell has received notes under');
-
 export const PlaceHoldBody = z.discriminatedUnion('scope', [
-  z.object({ scope: z.literal('patient'), patient: Identifier, reason: Reason }),
+  z.object({ scope: z.literal('patient'), patient: PatientIdentifier, reason: Reason }),
   z.object({
     scope: z.literal('organization'),
     organization: z.string().min(1).max(128).describe('an organization id of the residency policy'),

@@ -29,7 +29,7 @@ const other: FixturePatient = {
   identifiers: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9434765873' }],
   name: { given: ['Oswin'], family: 'Otherby' },
 };
-const identifier = (p: FixturePatient) => `${p.identifiers[0]?.system}|${p.identifiers[0]?.value}`;
+const identifier = (p: FixturePatient) => p.identifiers[0];
 const officer = { roles: ['privacy-officer' as const] };
 
 describe('erasure by crypto-shredding (local stack, DynamoDB Local)', () => {
@@ -243,6 +243,50 @@ describe('erasure by crypto-shredding (local stack, DynamoDB Local)', () => {
     ).toHaveLength(1);
   });
 
+  it('is blocked by a legal hold, erases nothing while held, and goes ahead once the hold is released', async () => {
+    // Prepare: a delivered note of a patient under a legal hold.
+    const patient: FixturePatient = {
+      ...other,
+      identifiers: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9434765911' }],
+    };
+    await post(patient, 'held-1');
+    await stack.idle();
+    const hold = await json(
+      await him('uk', 'POST', 'holds', {
+        ...officer,
+        body: { scope: 'patient', patient: identifier(patient), reason: 'Matter LIT-2026-14' },
+      }),
+    );
+    expect(hold.status).toBe(201);
+
+    // Act: preview and execute while held.
+    const filed = await json(
+      await him('uk', 'POST', 'erasures', { ...officer, body: { patient: identifier(patient) } }),
+    );
+    const blocked = await json(await him('uk', 'POST', `erasures/${filed.body.erasureId}/execute`, officer));
+
+    // Assess: refused with the hold named, and nothing erased.
+    expect(filed.body.preview.blocked).toBe(true);
+    expect(filed.body.preview.holds.map((h: { holdId: string }) => h.holdId)).toEqual([hold.body.holdId]);
+    expect(blocked.status).toBe(409);
+    expect(blocked.body).toMatchObject({ holds: [hold.body.holdId], undelivered: [] });
+    expect(blocked.body.type).toMatch(/erasure-blocked$/);
+    const view = () =>
+      him('uk', 'GET', `notes/${DEMO_SENDER_ID}/held-1/1?purpose=legal`, { ...officer, country: 'GB' });
+    expect((await view()).status).toBe(200);
+
+    // Released: the old preview no longer stands; a new one executes.
+    expect((await him('uk', 'POST', `holds/${hold.body.holdId}/release`, officer)).status).toBe(200);
+    const stale = await json(await him('uk', 'POST', `erasures/${filed.body.erasureId}/execute`, officer));
+    expect(stale.body.type).toMatch(/erasure-not-previewed$/);
+    const again = await json(
+      await him('uk', 'POST', 'erasures', { ...officer, body: { patient: identifier(patient) } }),
+    );
+    expect(again.body.preview.blocked).toBe(false);
+    expect((await him('uk', 'POST', `erasures/${again.body.erasureId}/execute`, officer)).status).toBe(200);
+    expect((await view()).status).toBe(410);
+  });
+
   it('downloads the certificate with the CLI and verifies it offline; a changed certificate fails', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vb-erasure-cli-'));
     const cli = async (...argv: string[]) => {
@@ -303,11 +347,16 @@ describe('erasure by crypto-shredding (local stack, DynamoDB Local)', () => {
   });
 
   it.each([
-    ['a malformed identifier', { patient: 'no-bar-here' }, 400, /invalid-query$/],
+    [
+      'a malformed identifier',
+      { patient: 'https://fhir.nhs.uk/Id/nhs-number|9000000009' },
+      400,
+      /invalid-query$/,
+    ],
     [
       'an unknown patient',
-      { patient: 'https://fhir.nhs.uk/Id/nhs-number|9000000009' },
-      404,
+      { patient: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9000000009' } },
+      422,
       /unknown-patient$/,
     ],
     ['a body without a patient', {}, 400, /invalid-query$/],

@@ -29,7 +29,7 @@ const BODIES: Record<string, () => unknown> = {
   markReviews: () => ({ refs: [ref], state: 'flagged', comment: 'contract check' }),
   resolveReview: () => ({ comment: 'resolved in the contract check' }),
   // A patient whose one note is delivered: nothing blocks the erasure the later operations execute.
-  fileErasure: () => ({ patient: `${ERASED.identifiers[0]?.system}|${ERASED.identifiers[0]?.value}` }),
+  fileErasure: () => ({ patient: ERASED.identifiers[0] }),
   reportDisclosures: () => ({
     ...fixturePatients.uk.identifiers[0],
     from: '2026-01-01',
