@@ -13,11 +13,36 @@ export interface DynamoDbLocal {
 }
 
 /** Finds a free loopback TCP port. */
-export async function freePort(): Promise<number> {
+export async function freePort(avoid: readonly number[] = []): Promise<number> {
+  for (;;) {
+    const port = await anyFreePort();
+    if (!avoid.includes(port)) return port;
+  }
+}
+
+/**
+ * A free loopback port below the kernel's ephemeral range (Linux: 32768 and up), for a
+ * process started later: no `listen(0)` elsewhere can take it in between, as it could an
+ * ephemeral one.
+ */
+export async function freeFixedPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (
+      await anyFreePort(port).then(
+        () => true,
+        () => false,
+      )
+    )
+      return port;
+  }
+}
+
+function anyFreePort(wanted = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(wanted, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       server.close(() => resolve(port));
@@ -94,12 +119,13 @@ async function spawnLoopback(port: number, dataDir: string | undefined): Promise
  * and the database files 0600.
  *
  * @param options.dataDir folder for the database files; in-memory when absent.
+ * @param options.avoidPorts ports a free port must not be (the stack's own, which it binds later).
  * @throws when Java is missing or the server does not come up within 60 s.
  */
 export async function startDynamoDbLocal(
-  options: { dataDir?: string; port?: number } = {},
+  options: { dataDir?: string; port?: number; avoidPorts?: readonly number[] } = {},
 ): Promise<DynamoDbLocal> {
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? (await freePort(options.avoidPorts));
   if (options.dataDir) await privateFolder(options.dataDir);
   const child = await spawnLoopback(port, options.dataDir);
   let stderr = '';

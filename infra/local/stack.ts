@@ -192,5 +192,7 @@ async function startDynamo(options: LocalStackOptions, dataDir: string): Promise
   return startDynamoDbLocal({
     dataDir: options.inMemory ? undefined : resolve(dataDir, 'dynamodb'),
     port: options.settings.VISITBRIDGE_DYNAMODB_PORT || undefined,
+    // The gateway binds its port after DynamoDB Local starts: a free port must not be that one.
+    avoidPorts: [options.settings.PORT],
   });
 }

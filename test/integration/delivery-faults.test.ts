@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DocumentReference } from '@medplum/fhirtypes';
 import { loadSmartKeys } from '../../functions/deliver/smart-keys.js';
-import { freePort } from '../../infra/local/dynamodb-local.js';
+import { freeFixedPort } from '../../infra/local/dynamodb-local.js';
 import { startSandboxEhr } from '../../infra/local/ehr/index.js';
 import type { SandboxEhr } from '../../infra/local/ehr/types.js';
 import { readDemoSecret } from '../../infra/local/senders.js';
@@ -90,7 +90,7 @@ describe('delivery under EHR faults and runtime crashes', () => {
       [...ehrs].map(([id, e]) => [id, { baseUrl: e.baseUrl, tokenUrl: e.tokenUrl }]),
     );
     child = new ChildStack({
-      PORT: String(await freePort()),
+      PORT: String(await freeFixedPort()),
       VISITBRIDGE_DATA_DIR: dataDir,
       VISITBRIDGE_EHR_ENDPOINTS: JSON.stringify(endpoints),
       VISITBRIDGE_EHR_TIMEOUT_MS: '1000',

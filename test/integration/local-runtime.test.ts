@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../infra/local/dynamodb-local.js';
+import { freeFixedPort } from '../../infra/local/dynamodb-local.js';
 import { readDemoSecret } from '../../infra/local/senders.js';
 import { DEMO_SENDER_ID } from '../../infra/local/settings.js';
 import { FileDigestAnchor } from '../../shared/adapters/fs/file-digest-anchor.js';
@@ -29,7 +29,7 @@ describe('the local runtime as npm start runs it', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'vb-runtime-'));
     child = new ChildStack({
-      PORT: String(await freePort()),
+      PORT: String(await freeFixedPort()),
       VISITBRIDGE_DATA_DIR: dataDir,
       LOG_LEVEL: 'ERROR',
     });
