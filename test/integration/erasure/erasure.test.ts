@@ -2,7 +2,6 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { main } from '../../../infra/cli/main.js';
 import { cellKeyFiles } from '../../../infra/local/cells.js';
 import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
 import { localKeyring } from '../../../shared/adapters/crypto/keyrings.js';
@@ -17,6 +16,7 @@ import {
   type SignedErasureCertificate,
 } from '../../../shared/domain/erasure/erasure.js';
 import { type FixturePatient, fixturePatients, noteEvent } from '../../fixtures/notes.js';
+import { cliAgainst } from '../../helpers/cli.js';
 import { scanAll, testEncryptor } from '../../helpers/dynamo.js';
 import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
 import { pdfText } from '../../helpers/pdf-text.js';
@@ -289,18 +289,7 @@ describe('erasure by crypto-shredding (local stack, DynamoDB Local)', () => {
 
   it('downloads the certificate with the CLI and verifies it offline; a changed certificate fails', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vb-erasure-cli-'));
-    const cli = async (...argv: string[]) => {
-      const out = { stdout: '', stderr: '' };
-      const code = await main(
-        argv,
-        {
-          stdout: { write: (s: string) => (out.stdout += s) },
-          stderr: { write: (s: string) => (out.stderr += s) },
-        },
-        { PORT: new URL(stack.url).port, HOST: '127.0.0.1' },
-      );
-      return { code, ...out };
-    };
+    const cli = cliAgainst(() => ({ PORT: new URL(stack.url).port, HOST: '127.0.0.1' }));
     const key = join(dir, 'uk.pem');
     const file = join(dir, 'certificate.json');
     const publicKey = await json(await him('uk', 'GET', 'integrity/public-key', officer));

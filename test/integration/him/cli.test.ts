@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../infra/cli/main.js';
 import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
 import { CSV_COLUMNS } from '../../../shared/domain/ledger/export.js';
+import { cliAgainst } from '../../helpers/cli.js';
 import { syntheticEntry } from '../../helpers/ledger-measure.js';
 import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
 import { ledgerOf, park, postNote } from './helpers.js';
@@ -23,15 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.dispose());
 
-async function cli(...argv: string[]) {
-  const out = { stdout: '', stderr: '' };
-  const io = {
-    stdout: { write: (s: string) => (out.stdout += s) },
-    stderr: { write: (s: string) => (out.stderr += s) },
-  };
-  const code = await main(argv, io, env);
-  return { code, ...out };
-}
+const cli = cliAgainst(() => env);
 
 describe('visitbridge CLI against the HIM API', () => {
   it('mints a dev token that a deployed-style --url call accepts', async () => {

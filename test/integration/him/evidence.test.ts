@@ -1,9 +1,9 @@
 import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../infra/cli/main.js';
 import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
 import { DynamoAuditLog } from '../../../shared/adapters/dynamodb/audit-log-store.js';
+import { cliAgainst } from '../../helpers/cli.js';
 import { syntheticEntry } from '../../helpers/ledger-measure.js';
 import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
 import { pdfText } from '../../helpers/pdf-text.js';
@@ -19,14 +19,7 @@ let publicKey: string;
 let phi: string[];
 const today = new Date().toISOString().slice(0, 10);
 
-async function cli(...argv: string[]) {
-  const o = { stdout: '', stderr: '' };
-  const io = {
-    stdout: { write: (s: string) => (o.stdout += s) },
-    stderr: { write: (s: string) => (o.stderr += s) },
-  };
-  return { code: await main(argv, io, env), ...o };
-}
+const cli = cliAgainst(() => env);
 
 beforeAll(async () => {
   stack = await startTestStack();

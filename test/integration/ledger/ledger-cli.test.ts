@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { main } from '../../../infra/cli/main.js';
+import { cliAgainst } from '../../helpers/cli.js';
 import { syntheticEntry } from '../../helpers/ledger-measure.js';
 import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
 import { cellTable, himClient, ledgerOf } from '../him/helpers.js';
@@ -21,18 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.dispose());
 
-async function cli(...argv: string[]) {
-  const out = { stdout: '', stderr: '' };
-  const code = await main(
-    argv,
-    {
-      stdout: { write: (s: string) => (out.stdout += s) },
-      stderr: { write: (s: string) => (out.stderr += s) },
-    },
-    env,
-  );
-  return { code, ...out };
-}
+const cli = cliAgainst(() => env);
 
 /** The key an auditor obtains apart from the bundle (here: from the cell, before the export). */
 async function trustedKeyFile(cell: string): Promise<string> {

@@ -1,5 +1,5 @@
-import { main } from '../../../infra/cli/main.js';
 import { fixturePatients } from '../../fixtures/notes.js';
+import { cliAgainst } from '../../helpers/cli.js';
 import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
 import { postNote } from '../him/helpers.js';
 
@@ -15,15 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.dispose());
 
-async function cli(...argv: string[]) {
-  const out = { stdout: '', stderr: '' };
-  const io = {
-    stdout: { write: (s: string) => (out.stdout += s) },
-    stderr: { write: (s: string) => (out.stderr += s) },
-  };
-  const code = await main(argv, io, env);
-  return { code, ...out };
-}
+const cli = cliAgainst(() => env);
 
 describe('visitbridge holds and retention against a local stack', () => {
   it('places, lists and releases a patient hold; a second release exits 1 and names the cause', async () => {
