@@ -3,8 +3,7 @@ import { DecryptCommand, GenerateDataKeyCommand, KMS, KMSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_POLICY_FILE } from '../infra/local/settings.js';
 import { kmsKeyring } from '../shared/adapters/crypto/keyrings.js';
-import { EsdkNoteEncryptor } from '../shared/adapters/crypto/note-encryptor.js';
-import { EsdkPatientKeys } from '../shared/adapters/crypto/patient-keys.js';
+import { cellNoteEncryption, type EsdkNoteEncryptor } from '../shared/adapters/crypto/note-encryptor.js';
 import {
   createPatientKeyTableInput,
   DynamoPatientKeyTable,
@@ -78,7 +77,7 @@ export async function measureKms(notes: number, dynamo: DynamoDBClient): Promise
       const table = new DynamoPatientKeyTable(dynamo, keyTable(t.cell));
       byCell.set(
         t.cell,
-        new EsdkNoteEncryptor(new EsdkPatientKeys(table, keyring, t.cell, systemClock), keyId),
+        cellNoteEncryption({ id: t.cell, keyring, keyId, table, clock: systemClock }).encryptor,
       );
     }
     return byCell;

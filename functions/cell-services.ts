@@ -2,8 +2,8 @@ import { KMS } from '@aws-sdk/client-kms';
 import { SecretsManagerSource } from '../shared/adapters/aws/secrets-manager-source.js';
 import { HmacPseudonymizer } from '../shared/adapters/crypto/hmac-pseudonymizer.js';
 import { kmsKeyring, localKeyring } from '../shared/adapters/crypto/keyrings.js';
-import { EsdkNoteEncryptor } from '../shared/adapters/crypto/note-encryptor.js';
-import { EsdkPatientKeys } from '../shared/adapters/crypto/patient-keys.js';
+import { cellNoteEncryption, type EsdkNoteEncryptor } from '../shared/adapters/crypto/note-encryptor.js';
+import type { EsdkPatientKeys } from '../shared/adapters/crypto/patient-keys.js';
 import { loadPseudonymKey } from '../shared/adapters/crypto/pseudonym-key.js';
 import { DynamoPatientKeyTable } from '../shared/adapters/dynamodb/patient-key-table.js';
 import { FileSecretSource } from '../shared/adapters/fs/file-secret-source.js';
@@ -18,8 +18,6 @@ export interface CellServices extends CellCore {
   encryptor: EsdkNoteEncryptor;
   /** Per-patient keys under the cell key: the encryptor's, and what erasure destroys. */
   patientKeys: EsdkPatientKeys;
-  /** The patient key table, for counts in the evidence pack. */
-  patientKeyTable: DynamoPatientKeyTable;
   /** The note key (KMS key ARN, or `local:cell-<id>`) and its region, as ledger entries name it. */
   key: { id: string; region: string };
   pseudonymizer: HmacPseudonymizer;
@@ -45,14 +43,18 @@ export async function buildCellServices(env: CellEnv, fn: FunctionKind): Promise
     secrets,
     secretName(env.PSEUDONYM_KEY_FILE, env.PSEUDONYM_KEY_SECRET_ARN),
   );
-  const patientKeyTable = new DynamoPatientKeyTable(core.dynamo, env.PATIENT_KEY_TABLE);
-  const patientKeys = new EsdkPatientKeys(patientKeyTable, keyring, env.CELL_ID, core.clock);
+  const { patientKeys, encryptor } = cellNoteEncryption({
+    id: env.CELL_ID,
+    keyring,
+    keyId,
+    table: new DynamoPatientKeyTable(core.dynamo, env.PATIENT_KEY_TABLE),
+    clock: core.clock,
+  });
   return {
     ...core,
     secrets,
-    encryptor: new EsdkNoteEncryptor(patientKeys, keyId),
+    encryptor,
     patientKeys,
-    patientKeyTable,
     key: { id: keyId, region: core.region },
     pseudonymizer: new HmacPseudonymizer(pseudonymKey),
   };

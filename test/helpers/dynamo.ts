@@ -7,8 +7,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { localDynamoClient } from '../../infra/local/dynamodb-local.js';
-import { EsdkNoteEncryptor } from '../../shared/adapters/crypto/note-encryptor.js';
-import { EsdkPatientKeys } from '../../shared/adapters/crypto/patient-keys.js';
+import { cellNoteEncryption } from '../../shared/adapters/crypto/note-encryptor.js';
 import {
   createPatientKeyTableInput,
   DynamoPatientKeyTable,
@@ -65,6 +64,5 @@ export async function testEncryptor(
       if (!(error instanceof ResourceInUseException)) throw error;
     });
   const patientKeyTable = new DynamoPatientKeyTable(client, keyTableName);
-  const patientKeys = new EsdkPatientKeys(patientKeyTable, cell.keyring, cell.id, clock);
-  return { encryptor: new EsdkNoteEncryptor(patientKeys, cell.keyId), patientKeys, patientKeyTable };
+  return { ...cellNoteEncryption({ ...cell, table: patientKeyTable, clock }), patientKeyTable };
 }

@@ -1,6 +1,6 @@
 import { escapeControl } from '../../../shared/domain/text/escape-control.js';
-import * as Body from '../erasure-responses.js';
 import { jsonBody, parseInput } from '../query.js';
+import * as Body from '../responses-lifecycle.js';
 import { fileResult, type HimRequest, type HimRoute, json, P } from '../route-kit.js';
 import { certificateReport } from '../use-cases/erasure-formats.js';
 import {

@@ -1,8 +1,10 @@
+import type { KeyringNode } from '@aws-crypto/client-node';
 import { AppError } from '../../domain/errors.js';
 import { VisitNoteEvent } from '../../domain/event/schema.js';
+import type { Clock } from '../../ports/clock.js';
 import type { NoteBinding, NoteEncryptor, SealedNote } from '../../ports/note-encryptor.js';
-import type { PatientKeys } from '../../ports/patient-keys.js';
-import { APP, checkContext, esdk, patientKeyring, SUITE } from './patient-keys.js';
+import type { PatientKeys, PatientKeyTable } from '../../ports/patient-keys.js';
+import { APP, checkContext, EsdkPatientKeys, esdk, patientKeyring, SUITE } from './patient-keys.js';
 
 /** What goes inside the ciphertext: the note plus the identity it must be read back as. */
 interface SealedPayload {
@@ -79,4 +81,19 @@ export class EsdkNoteEncryptor implements NoteEncryptor {
 
 function contextOf(binding: NoteBinding): Record<string, string> {
   return { app: APP, cell: binding.cell, tenant: binding.tenant, patient: binding.patientRef };
+}
+
+/**
+ * A cell's note encryption as every function builds it: per-patient keys stored in
+ * `table`, wrapped under the cell key (`keyring`, named `keyId`), and the encryptor on them.
+ */
+export function cellNoteEncryption(cell: {
+  id: string;
+  keyring: KeyringNode;
+  keyId: string;
+  table: PatientKeyTable;
+  clock: Clock;
+}): { patientKeys: EsdkPatientKeys; encryptor: EsdkNoteEncryptor } {
+  const patientKeys = new EsdkPatientKeys(cell.table, cell.keyring, cell.id, cell.clock);
+  return { patientKeys, encryptor: new EsdkNoteEncryptor(patientKeys, cell.keyId) };
 }

@@ -3,7 +3,6 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -13,6 +12,7 @@ import { AppError } from '../../domain/errors.js';
 import type { ErasureStore } from '../../ports/erasures.js';
 import { erasureKey, noteKey, notePartition, PATIENT_INDEX, patientIndexKey } from './keys.js';
 import { toOutboxItem, versionKeyOf } from './outbox-items.js';
+import { type QueryInput, queryItems } from './query-pages.js';
 
 const unavailable = (what: string, error: unknown) =>
   new AppError('storage-unavailable', `erasure ${what} failed`, {}, { cause: error });
@@ -168,20 +168,9 @@ export class DynamoErasureStore implements ErasureStore {
     }
   }
 
-  private async query(
-    input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'ExclusiveStartKey'>,
-  ): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, never> | undefined;
-    do {
-      const out = await this.client
-        .send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }))
-        .catch((error: unknown) => {
-          throw unavailable('read', error);
-        });
-      items.push(...(out.Items ?? []).map((i) => unmarshall(i)));
-      start = out.LastEvaluatedKey as typeof start;
-    } while (start);
-    return items;
+  private query(input: Omit<QueryInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+    return queryItems(this.client, { ...input, TableName: this.tableName }, (error) =>
+      unavailable('read', error),
+    );
   }
 }

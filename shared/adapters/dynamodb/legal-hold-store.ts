@@ -2,8 +2,6 @@ import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
-  QueryCommand,
-  type QueryCommandOutput,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -12,6 +10,7 @@ import { AppError } from '../../domain/errors.js';
 import { covers } from '../../domain/holds/hold.js';
 import type { HoldSet, LegalHold, LegalHoldRegistry } from '../../ports/legal-holds.js';
 import { HOLDS_PARTITION, HOLDS_VERSION_KEY, holdKey } from './keys.js';
+import { queryItems } from './query-pages.js';
 
 const storageError = (what: string, cause: unknown) =>
   new AppError('storage-unavailable', `legal hold ${what} failed`, {}, { cause });
@@ -88,25 +87,16 @@ export class DynamoLegalHolds implements LegalHoldRegistry {
   }
 
   async all(): Promise<HoldSet> {
-    const items: Record<string, unknown>[] = [];
-    let start: QueryCommandOutput['LastEvaluatedKey'];
-    do {
-      const page: QueryCommandOutput = await this.client
-        .send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: marshall({ ':pk': HOLDS_PARTITION }),
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        )
-        .catch((error: unknown) => {
-          throw storageError('read', error);
-        });
-      items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const items = await queryItems(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: marshall({ ':pk': HOLDS_PARTITION }),
+        ConsistentRead: true,
+      },
+      (error) => storageError('read', error),
+    );
     const version = Number(items.find((item) => item.sk === HOLDS_VERSION_KEY.sk)?.version ?? 0);
     const holds = items
       .filter((item) => item.type === 'legal-hold')

@@ -15,6 +15,7 @@ import type { NoteRef, RemoveOutcome, RetentionStore } from '../../ports/retenti
 import { HOLDS_VERSION_KEY, notePartition } from './keys.js';
 import { callbackItemKey, itemKey, versionKeyOf } from './outbox-items.js';
 import { DynamoOutbox } from './outbox-store.js';
+import { queryPages } from './query-pages.js';
 import { CELL_TABLE } from './table-definition.js';
 
 const storageError = (what: string, cause: unknown) =>
@@ -206,24 +207,16 @@ export class DynamoRetentionStore implements RetentionStore {
     before: string,
     shape: { ProjectionExpression: string } | { Select: 'COUNT' },
   ): AsyncIterable<QueryCommandOutput> {
-    let start: QueryCommandOutput['LastEvaluatedKey'];
-    do {
-      const page: QueryCommandOutput = await this.client
-        .send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
-            ExpressionAttributeValues: marshall({ ':pk': partition, ':before': before }),
-            ...shape,
-            ExclusiveStartKey: start,
-          }),
-        )
-        .catch((error: unknown) => {
-          throw storageError('read', error);
-        });
-      yield page;
-      start = page.LastEvaluatedKey;
-    } while (start);
+    yield* queryPages(
+      this.client,
+      {
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
+        ExpressionAttributeValues: marshall({ ':pk': partition, ':before': before }),
+        ...shape,
+      },
+      (error) => storageError('read', error),
+    );
   }
 }
