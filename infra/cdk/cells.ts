@@ -1,7 +1,7 @@
 import { type App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { allCellEndpoints, type DeploySettings } from './context.js';
 import { ResidencyGuardrails } from './guardrails.js';
+import { nagPacks } from './nag.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
 
@@ -63,10 +63,6 @@ export function addCells(app: App, settings: DeploySettings, projectRoot: string
     });
     return { cellId: j.id, region: j.region, stateful, stateless };
   });
-  Validations.of(app).addPlugins(
-    new AwsSolutionsChecks(app),
-    new HIPAASecurityChecks(app),
-    new ResidencyGuardrails(Object.values(endpoints)),
-  );
+  Validations.of(app).addPlugins(...nagPacks(app), new ResidencyGuardrails(Object.values(endpoints)));
   return stacks;
 }
