@@ -1,10 +1,14 @@
 import { join } from 'node:path';
 import type { FunctionKind } from '../functions/cell-core.js';
+import { NAG_REPORT_FILE } from '../shared/domain/evidence/nag-report.js';
 
 export type { FunctionKind };
 
 /** Where the policy file sits inside every Lambda bundle (copied there by the bundling hook). */
 export const BUNDLED_POLICY_FILE = '/var/task/policy.json';
+
+/** Where the cell's cdk-nag report sits inside the HIM API bundle (copied there by its bundling hook). */
+export const BUNDLED_NAG_REPORT_FILE = `/var/task/${NAG_REPORT_FILE}`;
 
 /** Time ingest waits for the home cell per forwarding attempt; two attempts fit in the ingest timeout. */
 export const FORWARD_TIMEOUT_MS = 6_000;
@@ -194,6 +198,7 @@ export function functionEnvironment(kind: FunctionKind, cell: CellResources): Re
               DIGEST_FUNCTION_NAME: s.digestFunctionName,
               DOCUMENTS_FUNCTION_NAME: s.documentsFunctionName,
               RETENTION_FUNCTION_NAME: s.retentionFunctionName,
+              NAG_REPORT_FILE: BUNDLED_NAG_REPORT_FILE,
             };
           },
         ),

@@ -11,12 +11,14 @@ import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
 import { DynamoPatientIndex } from '../../shared/adapters/dynamodb/patient-index.js';
 import { PATIENT_KEY_TABLE } from '../../shared/adapters/dynamodb/patient-key-table.js';
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
+import { FileNagReport } from '../../shared/adapters/fs/file-nag-report.js';
 import { integrityAdapters } from '../../shared/adapters/integrity.js';
 import { type Env, parseEnv } from '../../shared/config/env.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { inProcessRetention } from '../../shared/domain/retention/run.js';
 import { inProcessSealer } from '../../shared/domain/seal/seal.js';
 import type { DocumentSigner } from '../../shared/ports/document-signer.js';
+import type { InfraCheckReport } from '../../shared/ports/infra-check-report.js';
 import type { ReportRenderer } from '../../shared/ports/report-renderer.js';
 import type { RetentionRunner } from '../../shared/ports/retention-runner.js';
 import type { Sealer } from '../../shared/ports/sealer.js';
@@ -31,6 +33,8 @@ import { keyFacts } from './key-facts.js';
 export interface LocalParts {
   /** The PDF renderer in process (pdf-lib would take the API's Lambda bundle past its size budget). */
   reports?: ReportRenderer;
+  /** The cdk-nag report made by synthesising the cell from the checkout (in AWS it comes from the bundle). */
+  infraChecks?: InfraCheckReport;
 }
 
 /** Where no renderer is wired (a bundle run outside AWS and the local stack): a PDF request answers 503. */
@@ -39,6 +43,9 @@ const NO_PDF_RENDERER: ReportRenderer = {
     throw new AppError('storage-unavailable', 'this HIM API has no PDF renderer configured');
   },
 };
+
+/** Where neither a bundled report nor a local one is wired: a pack answers 500 `nag-report-unavailable`. */
+const NO_NAG_REPORT: InfraCheckReport = { read: async () => undefined };
 
 /**
  * The HIM API's composition root: the cell's services, plus the token verifier,
@@ -111,6 +118,9 @@ export async function buildHimHandler(raw: Env, local: LocalParts = {}): Promise
         (env.DOCUMENTS_FUNCTION_NAME
           ? new LambdaReportRenderer(lambda, env.DOCUMENTS_FUNCTION_NAME)
           : NO_PDF_RENDERER),
+      infraChecks: env.NAG_REPORT_FILE
+        ? new FileNagReport(env.NAG_REPORT_FILE)
+        : (local.infraChecks ?? NO_NAG_REPORT),
     },
   });
 }

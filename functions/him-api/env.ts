@@ -19,6 +19,8 @@ export const HimEnv = z
     DOCUMENTS_FUNCTION_NAME: z.string().min(1).optional(),
     /** The retention function the API starts on request (AWS; locally the sweep runs in process). */
     RETENTION_FUNCTION_NAME: z.string().min(1).optional(),
+    /** The cdk-nag report of the synth that built the deployment, beside the handler (AWS; locally the stack makes one). */
+    NAG_REPORT_FILE: z.string().min(1).optional(),
     /** OIDC issuer of HIM tokens (`iss`). */
     HIM_ISSUER: Url,
     /** Expected `aud` (or Cognito access-token `client_id`). */
@@ -50,5 +52,9 @@ export const HimEnv = z
   .refine((env) => !env.DIGEST_KEY_ARN || Boolean(env.RETENTION_FUNCTION_NAME), {
     message: 'RETENTION_FUNCTION_NAME is required in AWS (with DIGEST_KEY_ARN)',
     path: ['RETENTION_FUNCTION_NAME'],
+  })
+  .refine((env) => !env.DIGEST_KEY_ARN || Boolean(env.NAG_REPORT_FILE), {
+    message: 'NAG_REPORT_FILE is required in AWS (with DIGEST_KEY_ARN)',
+    path: ['NAG_REPORT_FILE'],
   });
 export type HimEnv = z.infer<typeof HimEnv>;

@@ -1,7 +1,7 @@
 import { type App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { allCellEndpoints, type DeploySettings } from './context.js';
 import { ResidencyGuardrails } from './guardrails.js';
+import { nagPacks } from './nag.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
 
@@ -15,12 +15,22 @@ export interface CellStacks {
   stateless: StatelessStack;
 }
 
+export interface AddCellsOptions {
+  /** Each cell's cdk-nag report (cell id to file), bundled with its HIM API; see infra/cdk/synth.ts. */
+  nagReportFiles?: Readonly<Record<string, string>>;
+}
+
 /**
  * Adds a stateful and a stateless stack per cell, each pinned to the cell's
  * region, and registers the checks that run on every synth: cdk-nag's
  * AwsSolutions and HIPAA Security packs and the residency guardrails.
  */
-export function addCells(app: App, settings: DeploySettings, projectRoot: string): CellStacks[] {
+export function addCells(
+  app: App,
+  settings: DeploySettings,
+  projectRoot: string,
+  options: AddCellsOptions = {},
+): CellStacks[] {
   if (app.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined)
     app.node.setContext(CROSS_STACK_REFERENCES, 'strong');
   const endpoints = allCellEndpoints(settings);
@@ -50,6 +60,7 @@ export function addCells(app: App, settings: DeploySettings, projectRoot: string
       stateful,
       projectRoot,
       policyFile: settings.policyFile,
+      nagReportFile: options.nagReportFiles?.[j.id],
       contextEndpoints: settings.cellEndpoints,
       defaultEndpoints: endpoints,
       him,
@@ -63,10 +74,6 @@ export function addCells(app: App, settings: DeploySettings, projectRoot: string
     });
     return { cellId: j.id, region: j.region, stateful, stateless };
   });
-  Validations.of(app).addPlugins(
-    new AwsSolutionsChecks(app),
-    new HIPAASecurityChecks(app),
-    new ResidencyGuardrails(Object.values(endpoints)),
-  );
+  Validations.of(app).addPlugins(...nagPacks(app), new ResidencyGuardrails(Object.values(endpoints)));
   return stacks;
 }

@@ -1,5 +1,15 @@
 import { DefaultStackSynthesizer, Stack, Token } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, type NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+
+/**
+ * The cdk-nag packs every synth runs, new instances each call: `addCells` registers
+ * one set on the app, and the cdk-nag report runs another over each stack.
+ */
+export const nagPacks = (scope?: IConstruct): NagPack[] => [
+  new AwsSolutionsChecks(scope),
+  new HIPAASecurityChecks(scope),
+];
 
 /** The account as cdk-nag prints it in finding ids: the literal id, or `<AWS::AccountId>` when env-agnostic. */
 export function nagAccount(scope: IConstruct): string {

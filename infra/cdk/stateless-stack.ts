@@ -42,6 +42,8 @@ export interface StatelessStackProps extends StackProps {
   stateful: StatefulStack;
   projectRoot: string;
   policyFile: string;
+  /** This cell's cdk-nag report from a first synth (infra/cdk/synth.ts), for the HIM API bundle; absent, packs answer 500. */
+  nagReportFile?: string;
   /** Every cell's public base URL from context; a missing own entry means this API's own endpoint. */
   contextEndpoints: Record<string, string>;
   defaultEndpoints: Record<string, string>;
@@ -162,6 +164,7 @@ export class StatelessStack extends Stack {
         entry: resolve(props.projectRoot, spec.entry),
         projectRoot: props.projectRoot,
         policyFile: props.policyFile,
+        ...(kind === 'him-api' && props.nagReportFile ? { nagReportFile: props.nagReportFile } : {}),
         environment: functionEnvironment(kind, { ...resources, store: { ...store, ...invoked } }),
         logKey: opsKey,
         memorySize: spec.memory,

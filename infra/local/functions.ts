@@ -13,22 +13,28 @@ import type { Env } from '../../shared/config/env.js';
 import type { FunctionKind } from '../cell-environment.js';
 import { type LambdaHttpHandler, localContext, type Route } from './api-gateway.js';
 import type { LocalCell } from './cells.js';
+import { LocalNagReport } from './nag-report.js';
 
 /** A function of a cell behind the HTTP API: its routes and its composition root. */
 export interface LocalHttpFunction {
   name: FunctionKind;
   routes: readonly string[];
-  build(env: Env): Promise<LambdaHttpHandler>;
+  build(env: Env, cell: LocalCell): Promise<LambdaHttpHandler>;
 }
 
 /** Every HTTP function each cell runs, as its HTTP API routes them in AWS (infra/cdk/constructs/cell-api.ts). */
 export const HTTP_FUNCTIONS: readonly LocalHttpFunction[] = [
-  { name: 'ingest', routes: INGEST_ROUTES, build: buildIngestHandler },
+  { name: 'ingest', routes: INGEST_ROUTES, build: (env) => buildIngestHandler(env) },
   // pdf-lib renders in process here; in AWS it would not fit the API's bundle (docs/evidence.md).
+  // The cdk-nag report: a synth of this cell from the checkout, made when a pack first asks.
   {
     name: 'him-api',
     routes: HIM_ROUTES,
-    build: (env) => buildHimHandler(env, { reports: inProcessReports }),
+    build: (env, cell) =>
+      buildHimHandler(env, {
+        reports: inProcessReports,
+        infraChecks: new LocalNagReport(cell.id, cell.resources.store.policyFile),
+      }),
   },
 ];
 
@@ -81,7 +87,7 @@ export async function startCellFunctions(
 ): Promise<StartedCell> {
   const routes: Route[] = [];
   for (const fn of HTTP_FUNCTIONS) {
-    const handler = await fn.build(cell.env(fn.name));
+    const handler = await fn.build(cell.env(fn.name), cell);
     const functionName = `visitbridge-${cell.id}-${fn.name}`;
     routes.push(...fn.routes.map((routeKey) => ({ routeKey, handler, functionName })));
   }

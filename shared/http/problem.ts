@@ -228,6 +228,11 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
     title: 'Service unavailable',
     when: 'DynamoDB, the digest anchor, the signing key or the HIM token keys (JWKS) cannot be reached',
   },
+  'nag-report-unavailable': {
+    status: 500,
+    title: 'cdk-nag report unavailable: no evidence pack made',
+    when: 'an evidence pack when the HIM API cannot read its cell’s cdk-nag report: in AWS no readable `cdk-nag-report.json` beside the handler (deploy with the CDK app); locally the synth of the cell failed (see stderr)',
+  },
   'forward-failed': {
     status: 502,
     title: 'Home cell unreachable',

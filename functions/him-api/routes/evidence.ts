@@ -13,7 +13,7 @@ export const EVIDENCE_ROUTES: readonly HimRoute[] = [
         'The evidence pack of this cell for a period: a zip of one folder with exports, a PDF report and a manifest signed with the digest key',
       query: EvidenceQuery,
       response: { media: ['application/zip'] },
-      errors: ['invalid-period', 'export-too-large'],
+      errors: ['invalid-period', 'export-too-large', 'nag-report-unavailable'],
     },
     roles: [R, P],
     action: 'evidence.pack',

@@ -5,6 +5,7 @@ import type { DigestAnchor } from '../../../shared/ports/digest-anchor.js';
 import type { DocumentSigner } from '../../../shared/ports/document-signer.js';
 import type { ErasureStore } from '../../../shared/ports/erasures.js';
 import type { IdGenerator } from '../../../shared/ports/ids.js';
+import type { InfraCheckReport } from '../../../shared/ports/infra-check-report.js';
 import type { LedgerStore } from '../../../shared/ports/ledger.js';
 import type { LegalHoldRegistry } from '../../../shared/ports/legal-holds.js';
 import type { NoteEncryptor } from '../../../shared/ports/note-encryptor.js';
@@ -76,4 +77,6 @@ export interface HimDeps {
   keys: { note: KeyFacts; digest: KeyFacts };
   /** Renders reports (disclosure letters, evidence reports, erasure certificates) as PDF. */
   reports: ReportRenderer;
+  /** The cdk-nag report of the cell's stacks (evidence packs hold it). */
+  infraChecks: InfraCheckReport;
 }

@@ -3,10 +3,11 @@ import { AppError } from '../../../shared/domain/errors.js';
 import {
   MANIFEST_FILE,
   manifestOf,
+  policyFileBytes,
   SIGNATURE_FILE,
   sha256Hex,
 } from '../../../shared/domain/evidence/manifest.js';
-import { canonicalJson } from '../../../shared/domain/ledger/canonical.js';
+import { NAG_REPORT_FILE, type NagReport } from '../../../shared/domain/evidence/nag-report.js';
 import { csvHeader, csvRow, csvTable, ndjsonLine } from '../../../shared/domain/ledger/export.js';
 import type { DocumentSignature } from '../../../shared/domain/seal/signed-document.js';
 import type { DownloadFile } from '../route-kit.js';
@@ -36,18 +37,12 @@ reviews.csv, flags.csv    review status per corridor; flagged, escalated and res
 retention-runs.csv, holds.csv, erasures.csv   the records lifecycle, from the audit log
 keys.json                 the note, digest and patient keys, how they rotate, how many patients hold a key
 policy.json               the residency policy in force (its SHA-256 is in the manifest)
-cdk-nag.txt               where the infrastructure checks' report comes from
+cdk-nag-report.json       the cdk-nag report of this cell's stacks: packs, resources checked, violations,
+                          every finding acknowledged in code with its reason, and which synth made it
 public-key.pem            the digest public key as the cell reports it (check with one you obtained apart)
 manifest.json             every file above with its SHA-256 and size, signed in manifest.json.sig
 
 verify offline: visitbridge verify-evidence --dir DIR --public-key FILE (docs/evidence.md)
-`;
-
-const CDK_NAG = `The cdk-nag report is not made by the running cell: a cell cannot synthesise its own stacks.
-cdk-nag's AwsSolutions and HIPAA Security checks run on every synth of the infrastructure
-(npm run synth; the checks are added in infra/cdk/cells.ts), and the synth fails on any
-finding that is not acknowledged in code with its reason. Attach the output of the synth
-that deployed this cell from your pipeline; docs/evidence.md says how.
 `;
 
 /** Every file of the pack but the report, the manifest and its signature, by name. */
@@ -56,6 +51,7 @@ function dataFiles(
   tables: ReturnType<typeof tablesOf>,
   policy: Uint8Array,
   keys: Record<string, KeyFacts>,
+  nag: NagReport,
 ) {
   const lifecycle = Object.entries(LIFECYCLE_ACTIONS).map(([name, actions]) => [
     `${name}.csv`,
@@ -76,7 +72,7 @@ function dataFiles(
     ...(lifecycle as Array<[string, Uint8Array]>),
     ['keys.json', json(keys)],
     ['policy.json', policy],
-    ['cdk-nag.txt', utf8(CDK_NAG)],
+    [NAG_REPORT_FILE, json(nag)],
     ['public-key.pem', utf8(data.key.publicKeyPem)],
   ]);
 }
@@ -119,20 +115,28 @@ function tablesOf(deps: HimDeps, data: EvidenceData) {
  * SHA-256, signed with the cell's digest key (`manifest.json.sig`). Read-only.
  *
  * @throws AppError('invalid-query'), AppError('invalid-period') for a bad period;
- *   AppError('export-too-large') when the pack would not fit one response.
+ *   AppError('export-too-large') when the pack would not fit one response;
+ *   AppError('nag-report-unavailable') when the cell's cdk-nag report cannot be had (no pack without it).
  */
 export async function evidencePack(deps: HimDeps, query: unknown): Promise<DownloadFile> {
   const data = await evidenceData(deps, query);
+  const nag = await deps.infraChecks.read();
+  if (!nag)
+    throw new AppError(
+      'nag-report-unavailable',
+      `this deployment holds no ${NAG_REPORT_FILE}: deploy it with the CDK app, whose synth writes one`,
+    );
   const tables = tablesOf(deps, data);
-  const policy = utf8(`${canonicalJson(deps.policy)}\n`);
+  const policy = policyFileBytes(deps.policy);
   const keys = await keyState(deps);
-  const files = dataFiles(data, tables, policy, keys);
+  const files = dataFiles(data, tables, policy, keys, nag);
   const policyInfo = { version: deps.policy.policyVersion, hash: sha256Hex(policy) };
   const report = evidenceReport({
     data,
     policy: policyInfo,
     keys,
     tables,
+    nag,
     files: ['report.pdf', ...files.keys()],
   });
   files.set('report.pdf', await deps.reports.render(report));

@@ -1,3 +1,4 @@
+import { NAG_REPORT_FILE, type NagReport, nagCounts } from '../../../shared/domain/evidence/nag-report.js';
 import { publicKeyFingerprint } from '../../../shared/domain/seal/digest.js';
 import type { SealReport } from '../../../shared/domain/seal/verify-sealed.js';
 import type { ReportDocument } from '../../../shared/ports/report-renderer.js';
@@ -50,16 +51,40 @@ const verdict = (r: SealReport) =>
     ? `verified (${r.digests.count} digests, ${r.unsealed.count} records not yet sealed)`
     : `FAILED: ${r.problems[0] ?? 'see integrity.json'}`;
 
+/** The cdk-nag report in brief: which synth, which packs, and per stack what was checked and found. */
+function infraChecks(nag: NagReport, policy: ReportInputs['policy']) {
+  const { stacks, total } = nagCounts(nag);
+  const packs = nag.packs.map((p) => `${p.name} (${p.tool} ${p.version})`).join(', ');
+  const samePolicy = nag.policy.hash === policy.hash;
+  return {
+    heading: 'Infrastructure checks (cdk-nag)',
+    paragraphs: [
+      `${packs} over the cell's ${total.stacks} stacks in ${nag.region}, from the ${nag.source} at ${nag.generatedAt}: ${total.resourcesChecked} resources checked, ${total.violations} violations, ${total.acknowledged} findings acknowledged in code, each with its reason (${NAG_REPORT_FILE}).`,
+      `Synthesised with residency policy ${nag.policy.version} (SHA-256 ${nag.policy.hash}): ${samePolicy ? 'the policy in force' : 'NOT the policy in force'}.`,
+    ],
+    table: {
+      columns: ['stack', 'resources checked', 'violations', 'acknowledged findings'],
+      rows: stacks.map((s) => [
+        s.stack,
+        String(s.resourcesChecked),
+        String(s.violations),
+        String(s.acknowledged),
+      ]),
+    },
+  };
+}
+
 export interface ReportInputs {
   data: EvidenceData;
   policy: { version: string; hash: string };
   keys: Record<string, KeyFacts>;
   tables: Record<'corridors' | 'mechanisms' | 'phiAccess' | 'reviews' | 'flags' | 'lifecycle', Table>;
+  nag: NagReport;
   files: string[];
 }
 
 /** The evidence pack's PDF report: a summary, the two charts and the tables an auditor reads first. */
-export function evidenceReport({ data, policy, keys, tables, files }: ReportInputs): ReportDocument {
+export function evidenceReport({ data, policy, keys, tables, nag, files }: ReportInputs): ReportDocument {
   const { from, to } = data.period;
   return {
     title: `Evidence pack: cell ${data.cell}`,
@@ -88,6 +113,7 @@ export function evidenceReport({ data, policy, keys, tables, files }: ReportInpu
           rows: Object.entries(keys).map(([name, k]) => [name, k.id, k.kind, k.rotation, k.createdAt ?? '-']),
         },
       },
+      infraChecks(nag, policy),
       { heading: 'Files in this pack', paragraphs: [files.join(', ')] },
     ],
   };

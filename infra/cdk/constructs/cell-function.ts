@@ -5,6 +5,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { NAG_REPORT_FILE } from '../../../shared/domain/evidence/nag-report.js';
 import type { FunctionKind } from '../../cell-environment.js';
 
 /** Defines `require` inside the ESM bundle for CommonJS dependencies that call it. */
@@ -22,6 +23,8 @@ export interface CellFunctionProps {
   projectRoot: string;
   /** Residency policy copied into the bundle as policy.json (functions that read it). */
   policyFile?: string;
+  /** The cell's cdk-nag report, copied into the bundle as cdk-nag-report.json (the HIM API packs it). */
+  nagReportFile?: string;
   environment: Record<string, string>;
   /** Key that encrypts the function's log group. */
   logKey: IKey;
@@ -35,14 +38,21 @@ export interface CellFunctionProps {
 
 /**
  * One visitbridge Lambda function: ESM bundle for Node 22 on ARM64 with the
- * policy file inside and its own encrypted log group.
+ * policy file (and, for the HIM API, the cdk-nag report) inside and its own
+ * encrypted log group.
  */
 export class CellFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly logGroup: LogGroup;
+  /** Data files copied beside the handler after esbuild: name in the bundle to source path. */
+  readonly bundledFiles: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: CellFunctionProps) {
     super(scope, id);
+    this.bundledFiles = {
+      ...(props.policyFile ? { 'policy.json': props.policyFile } : {}),
+      ...(props.nagReportFile ? { [NAG_REPORT_FILE]: props.nagReportFile } : {}),
+    };
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: RetentionDays.ONE_YEAR,
       encryptionKey: props.logKey,
@@ -75,13 +85,17 @@ export class CellFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) =>
-            props.policyFile ? [`cp "${props.policyFile}" "${outputDir}/policy.json"`] : [],
+          afterBundling: (_inputDir: string, outputDir: string) => this.afterBundling(outputDir),
         },
       },
     });
     props.deadLetterQueue?.grantSendMessages(this.fn);
     acknowledgeFunctionFindings(this.fn, props.kind, props.deadLetterQueue !== undefined);
+  }
+
+  /** The commands esbuild's bundling runs once the handler is built: copy `bundledFiles` beside it. */
+  afterBundling(outputDir: string): string[] {
+    return Object.entries(this.bundledFiles).map(([name, source]) => `cp "${source}" "${outputDir}/${name}"`);
   }
 }
 

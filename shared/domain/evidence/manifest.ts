@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { canonicalJson } from '../ledger/canonical.js';
+import type { ResidencyPolicy } from '../policy/model.js';
 import {
   type DocumentSignature,
   DocumentSignatureSchema,
@@ -27,6 +29,10 @@ export const EvidenceManifestSchema = z.strictObject({
 export type EvidenceManifest = z.infer<typeof EvidenceManifestSchema>;
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** A pack's `policy.json`: the residency policy as canonical JSON; its SHA-256 is the manifest's `policyHash`. */
+export const policyFileBytes = (policy: ResidencyPolicy): Uint8Array =>
+  new TextEncoder().encode(`${canonicalJson(policy)}\n`);
 
 /** A manifest listing every file with its SHA-256 and size, in the order given. */
 export function manifestOf(

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
 import { DynamoAuditLog } from '../../../shared/adapters/dynamodb/audit-log-store.js';
+import { sha256Hex } from '../../../shared/domain/evidence/manifest.js';
+import { NagReportSchema } from '../../../shared/domain/evidence/nag-report.js';
 import { cliAgainst } from '../../helpers/cli.js';
 import { syntheticEntry } from '../../helpers/ledger-measure.js';
 import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
@@ -101,7 +103,7 @@ describe('the evidence pack', () => {
         'erasures.csv',
         'keys.json',
         'policy.json',
-        'cdk-nag.txt',
+        'cdk-nag-report.json',
       ]),
     );
     expect(manifest.policyHash).toMatch(/^[0-9a-f]{64}$/);
@@ -124,6 +126,29 @@ describe('the evidence pack', () => {
       expect(findPhi(await read(name), phi)).toEqual([]);
   });
 
+  it('holds the cell’s cdk-nag report from a synth of this checkout, listed and hashed in the manifest', async () => {
+    // Act
+    const bytes = await readFile(join(pack, 'cdk-nag-report.json'));
+    const report = NagReportSchema.parse(JSON.parse(bytes.toString('utf8')));
+    const manifest = JSON.parse(await readFile(join(pack, 'manifest.json'), 'utf8'));
+    const readme = await readFile(join(pack, 'README.txt'), 'utf8');
+    // Assess
+    expect(report).toMatchObject({ cell: 'uk', region: 'eu-west-2', source: 'local synth of this checkout' });
+    expect(report.policy.hash).toBe(manifest.policyHash);
+    expect(report.stacks.map((s) => [s.stack, s.violations.length])).toEqual([
+      ['visitbridge-uk-stateful', 0],
+      ['visitbridge-uk-stateless', 0],
+    ]);
+    expect(report.stacks.every((s) => s.acknowledged.length > 0)).toBe(true);
+    expect(manifest.files).toContainEqual({
+      path: 'cdk-nag-report.json',
+      sha256: sha256Hex(bytes),
+      bytes: bytes.length,
+    });
+    expect(readme).toMatch(/^cdk-nag-report\.json {2,}/m);
+    expect(findPhi(bytes.toString('utf8'), phi)).toEqual([]);
+  });
+
   it('has a PDF report with its sections and charts', async () => {
     // Act
     const text = await pdfText(new Uint8Array(await readFile(join(pack, 'report.pdf'))));
@@ -138,6 +163,8 @@ describe('the evidence pack', () => {
       'PHI access by role',
       'Retention runs, legal holds and erasures',
       'Keys',
+      'Infrastructure checks (cdk-nag)',
+      'visitbridge-uk-stateless',
       'uk:us',
     ])
       expect(text).toContain(s);
