@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
+import { ESM_ALIASES, ESM_REQUIRE_BANNER } from '../infra/bundling.js';
 import { PROJECT_ROOT } from '../infra/local/settings.js';
 
 /** The functions CDK deploys per cell, with their composition roots. */
@@ -12,10 +13,6 @@ export const FUNCTIONS = [
   { name: 'documents', build: 'buildDocumentsHandler' },
 ] as const;
 export type FunctionName = (typeof FUNCTIONS)[number]['name'];
-
-/** Same banner as infra/cdk/constructs/cell-function.ts: `require` for CommonJS dependencies. */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __vbCreateRequire } from 'node:module'; const require = __vbCreateRequire(import.meta.url);";
 
 /** The esbuild options `NodejsFunction` passes for a `CellFunction` (see cell-function.ts). */
 const CDK_OPTIONS: BuildOptions = {
@@ -29,6 +26,7 @@ const CDK_OPTIONS: BuildOptions = {
   sourcemap: 'external',
   sourcesContent: false,
   external: ['@aws-sdk/*'],
+  alias: { ...ESM_ALIASES },
   absWorkingDir: PROJECT_ROOT,
   logLevel: 'error',
 };

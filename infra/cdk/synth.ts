@@ -42,11 +42,26 @@ export function checkedNagReports(
     const settings = readDeploySettings(app.node, projectRoot);
     const cells = addCells(app, settings, projectRoot);
     app.synth();
-    const generatedAt = new Date();
+    const generatedAt = synthesisTime(process.env.SOURCE_DATE_EPOCH);
     return cells.map((cell) => nagReport(cell, { source, generatedAt, policy: settings.policy }));
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/**
+ * When the report was made: `SOURCE_DATE_EPOCH` (seconds, the reproducible-builds
+ * convention; a pipeline sets it to the commit time) makes the bundle, and so a
+ * deploy of an unchanged checkout, the same every time; otherwise now.
+ *
+ * @throws Error when `SOURCE_DATE_EPOCH` is set but not a whole number of seconds.
+ */
+export function synthesisTime(sourceDateEpoch: string | undefined, now = new Date()): Date {
+  if (sourceDateEpoch === undefined || sourceDateEpoch === '') return now;
+  if (!/^\d+$/.test(sourceDateEpoch)) {
+    throw new Error(`SOURCE_DATE_EPOCH must be whole seconds since 1970, not "${sourceDateEpoch}"`);
+  }
+  return new Date(Number(sourceDateEpoch) * 1000);
 }
 
 export interface SynthesisedApp {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { type SynthesisedApp, synthWithNagReports } from '../../infra/cdk/synth.js';
+import { type SynthesisedApp, synthesisTime, synthWithNagReports } from '../../infra/cdk/synth.js';
 import { NAG_REPORT_FILE, NagReportSchema } from '../../shared/domain/evidence/nag-report.js';
 import { type CfnTemplate, PROJECT_ROOT, resourcesOfType, variables } from './synth-cells.js';
 
@@ -62,4 +62,14 @@ test('no other function’s bundle gets the report', () => {
     expect(commands.filter((c) => c.includes(NAG_REPORT_FILE))).toEqual([]);
     expect(commands).toHaveLength(1);
   }
+});
+
+test('SOURCE_DATE_EPOCH fixes the report time, so an unchanged checkout bundles the same report', () => {
+  // Prepare
+  const now = new Date('2026-11-30T12:00:00Z');
+  // Act and assess
+  expect(synthesisTime('1764460800', now).toISOString()).toBe('2025-11-30T00:00:00.000Z');
+  expect(synthesisTime(undefined, now)).toBe(now);
+  expect(synthesisTime('', now)).toBe(now);
+  expect(() => synthesisTime('yesterday', now)).toThrow(/SOURCE_DATE_EPOCH must be whole seconds/);
 });

@@ -6,11 +6,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { NAG_REPORT_FILE } from '../../../shared/domain/evidence/nag-report.js';
+import { ESM_ALIASES, ESM_REQUIRE_BANNER } from '../../bundling.js';
 import type { FunctionKind } from '../../cell-environment.js';
-
-/** Defines `require` inside the ESM bundle for CommonJS dependencies that call it. */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __vbCreateRequire } from 'node:module'; const require = __vbCreateRequire(import.meta.url);";
 
 /** What a bundle is: one of the cell's functions, or the user pool's sign-in claims trigger. */
 export type BundleKind = FunctionKind | 'sign-in-claims';
@@ -82,6 +79,7 @@ export class CellFunction extends Construct {
         sourceMapMode: SourceMapMode.EXTERNAL,
         sourcesContent: false,
         externalModules: ['@aws-sdk/*'],
+        esbuildArgs: { '--alias': Object.entries(ESM_ALIASES).map(([from, to]) => `${from}=${to}`) },
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
