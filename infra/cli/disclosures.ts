@@ -2,10 +2,10 @@ import { PURPOSES_OF_USE } from '../../functions/him-api/use-cases/notes.js';
 import { writeNew } from './files.js';
 import { EXIT_CODES, himFetch, UsageError } from './http.js';
 import type { CliIo } from './policy.js';
-import { FORMAT_OPTIONS, formatOf, HELP_OPTION, runParsed, stringOptions } from './run.js';
+import { FORMAT_OPTIONS, formatOf, HELP_OPTION, patientOption, runParsed, stringOptions } from './run.js';
 import { resolveTarget, TARGET_OPTIONS, TARGET_USAGE } from './target.js';
 
-const USAGE = `usage: visitbridge disclosures (--cell ID | --url CELL-BASE-URL --token JWT) --system URI --value V
+const USAGE = `usage: visitbridge disclosures (--cell ID | --url CELL-BASE-URL --token JWT) --patient SYSTEM|VALUE
          --from DATE|ISO --to DATE|ISO --purpose PURPOSE [--format json|csv|pdf] --out FILE|-
   Disclosure accounting and subject access for one patient identifier: every movement of
   their notes and every PHI access in [from, to) (a to date counts whole), as the cell's HIM
@@ -20,7 +20,7 @@ const OPTIONS = {
   ...HELP_OPTION,
   ...TARGET_OPTIONS,
   format: FORMAT_OPTIONS.format,
-  ...stringOptions('system', 'value', 'from', 'to', 'purpose', 'out'),
+  ...stringOptions('patient', 'from', 'to', 'purpose', 'out'),
 };
 
 /**
@@ -35,14 +35,13 @@ export async function disclosuresCommand(
 ): Promise<number> {
   return runParsed(io, USAGE, argv, OPTIONS, async ({ values: v, positionals }) => {
     if (positionals.length > 0) throw new UsageError(`unexpected ${positionals[0]}`);
-    if (!v.system || !v.value) throw new UsageError('give the patient identifier: --system URI --value V');
+    const patient = patientOption(v.patient, 'give the patient identifier: --patient SYSTEM|VALUE');
     if (!v.out) throw new UsageError('name where the report goes: --out FILE, or --out - for stdout');
     const format = formatOf(v, ['json', 'csv', 'pdf'] as const);
     if (format === 'pdf' && v.out === '-') throw new UsageError('a PDF goes to a file: --out FILE');
     const target = await resolveTarget(v, env, ['privacy-officer']);
     const res = await himFetch(target, 'POST', 'disclosures', {
-      system: v.system,
-      value: v.value,
+      patient,
       from: v.from,
       to: v.to,
       purpose: v.purpose,

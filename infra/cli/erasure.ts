@@ -6,7 +6,7 @@ import {
 } from '../../shared/domain/erasure/erasure.js';
 import { EXIT_CODES, himFetch, himJson, UsageError } from './http.js';
 import type { CliIo } from './policy.js';
-import { FORMAT_OPTIONS, formatOf, HELP_OPTION, runParsed, stringOptions } from './run.js';
+import { FORMAT_OPTIONS, formatOf, HELP_OPTION, patientOption, runParsed, stringOptions } from './run.js';
 import { jsonText, textTable } from './table.js';
 import { resolveTarget, TARGET_OPTIONS, TARGET_USAGE } from './target.js';
 import { readKey } from './verify-bundle.js';
@@ -56,9 +56,7 @@ export async function erasureCommand(
     if (command === 'preview') {
       if (!v.patient || id) throw new UsageError('preview needs --patient SYSTEM|VALUE and no ID');
       const target = await resolveTarget(v, env, [...ROLE]);
-      const bar = v.patient.indexOf('|');
-      if (bar < 1 || bar === v.patient.length - 1) throw new UsageError('--patient must be SYSTEM|VALUE');
-      const patient = { system: v.patient.slice(0, bar), value: v.patient.slice(bar + 1) };
+      const patient = patientOption(v.patient, '--patient must be SYSTEM|VALUE');
       const view = await himJson<ErasureView>(target, 'POST', 'erasures', { patient });
       writeView(io, view, formatOf(v, ['table', 'json'] as const));
       return EXIT_CODES.ok;

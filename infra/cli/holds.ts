@@ -1,7 +1,7 @@
 import type { LegalHold } from '../../shared/ports/legal-holds.js';
 import { EXIT_CODES, himJson, queryString, UsageError } from './http.js';
 import type { CliIo } from './policy.js';
-import { FORMAT_OPTIONS, formatOf, HELP_OPTION, runParsed, stringOptions } from './run.js';
+import { FORMAT_OPTIONS, formatOf, HELP_OPTION, patientOption, runParsed, stringOptions } from './run.js';
 import { columnsView, jsonText, writePage } from './table.js';
 import { resolveTarget, TARGET_OPTIONS, TARGET_USAGE } from './target.js';
 
@@ -42,10 +42,10 @@ const HOLDS_VIEW = columnsView(
 function subjectOf(v: { patient?: string; organization?: string }): Record<string, unknown> {
   if (v.patient && v.organization) throw new UsageError('give --patient or --organization, not both');
   if (v.organization) return { scope: 'organization', organization: v.organization };
-  const bar = v.patient?.indexOf('|') ?? -1;
-  if (!v.patient || bar < 1 || bar === v.patient.length - 1)
-    throw new UsageError('place needs --patient SYSTEM|VALUE or --organization ID');
-  return { scope: 'patient', patient: { system: v.patient.slice(0, bar), value: v.patient.slice(bar + 1) } };
+  return {
+    scope: 'patient',
+    patient: patientOption(v.patient, 'place needs --patient SYSTEM|VALUE or --organization ID'),
+  };
 }
 
 /**

@@ -21,7 +21,7 @@ const USAGE = `usage: visitbridge <command> … (--help on any command)
   deliveries list|replay                     deliveries, parked ones and their replay
   review queue|mark|resolve|history          HIM review of cross-border movements
   erasure preview|show|execute|certificate   erasure of a patient's notes (crypto-shredding)
-  disclosures --system S --value V …         a patient's disclosure accounting (JSON, CSV, PDF)
+  disclosures --patient SYSTEM|VALUE …       a patient's disclosure accounting (JSON, CSV, PDF)
   evidence --from D --to D --out DIR         an auditor's evidence pack (zip and folder)
   verify-evidence --dir DIR --public-key F   verify an evidence pack offline
   holds place|release|list                   legal holds on a patient or an organisation

@@ -67,6 +67,17 @@ type Parsed<O extends Options> = ReturnType<
 export const stringOptions = <const N extends string>(...names: N[]) =>
   Object.fromEntries(names.map((name) => [name, { type: 'string' }])) as { [K in N]: { type: 'string' } };
 
+/**
+ * `--patient SYSTEM|VALUE` as the HIM API's bodies take a patient identifier: `{ system, value }`.
+ *
+ * @throws UsageError(`need`) when it is missing or not SYSTEM|VALUE.
+ */
+export function patientOption(option: string | undefined, need: string): { system: string; value: string } {
+  const bar = option?.indexOf('|') ?? -1;
+  if (!option || bar < 1 || bar === option.length - 1) throw new UsageError(need);
+  return { system: option.slice(0, bar), value: option.slice(bar + 1) };
+}
+
 /** `-h`/`--help`, which every command takes. */
 export const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
 

@@ -74,8 +74,11 @@ export function disclosuresView(root, ctx) {
   async function run(format) {
     const cell = ctx.cells().find((c) => c.id === field(form, 'cell'));
     if (!cell) return;
-    const body = { format };
-    for (const name of ['system', 'value', 'from', 'to', 'purpose']) {
+    const body = {
+      format,
+      patient: { system: field(form, 'system').trim(), value: field(form, 'value').trim() },
+    };
+    for (const name of ['from', 'to', 'purpose']) {
       const value = field(form, name).trim();
       if (value) body[name] = value;
     }

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { AuditEntry } from '../../../shared/domain/audit/entry.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import type { LedgerEntry } from '../../../shared/domain/ledger/entry.js';
-import { checkPeriod, Period, parseInput } from '../query.js';
+import { checkPeriod, PatientIdentifier, Period, parseInput } from '../query.js';
 import type { HimDeps } from './context.js';
 import { PURPOSES_OF_USE } from './notes.js';
 
@@ -13,12 +13,7 @@ export const PHI_ACCESS_ACTIONS = ['notes.view'] as const;
 const MAX_RECORDS = 20_000;
 
 export const DisclosureRequest = z.object({
-  system: z
-    .string()
-    .min(1)
-    .max(256)
-    .describe('the identifier’s system, an absolute URI (e.g. `https://fhir.nhs.uk/Id/nhs-number`)'),
-  value: z.string().min(1).max(128).describe('the identifier’s value: used once, never stored or logged'),
+  patient: PatientIdentifier,
   ...Period,
   purpose: z.enum(PURPOSES_OF_USE, { error: `must be one of ${PURPOSES_OF_USE.join(', ')}` }),
   format: z.enum(['json', 'csv', 'pdf']).default('json'),
@@ -142,9 +137,9 @@ export async function disclosureReport(
   whose: (patientRef: string) => void,
 ): Promise<{ request: DisclosureRequest; report: DisclosureReport }> {
   const request = parseInput(DisclosureRequest, body, 'body');
-  checkIdentifier(request);
+  checkIdentifier(request.patient);
   const { from, to } = checkPeriod(request);
-  const patientRef = deps.pseudonymizer.patientRef([{ system: request.system, value: request.value }]);
+  const patientRef = deps.pseudonymizer.patientRef([request.patient]);
   whose(patientRef);
   const movements: DisclosedMovement[] = [];
   for await (const e of deps.ledger.entries({ from, to, patientRef })) {

@@ -24,7 +24,7 @@ const view = (noteId: string, country: string) =>
 const disclose = (body: Record<string, unknown>) =>
   him('uk', 'POST', 'disclosures', { roles: [...P], country: 'GB', body });
 const harrietReport = (format: string) =>
-  disclose({ system: NHS.system, value: NHS.value, ...period, purpose: 'patient-request', format });
+  disclose({ patient: NHS, ...period, purpose: 'patient-request', format });
 
 beforeAll(async () => {
   stack = await startTestStack();
@@ -123,8 +123,7 @@ describe('disclosure accounting and subject access', () => {
   it('answers an identifier with no records with an empty report, not an error', async () => {
     // Act
     const res = await disclose({
-      system: NHS.system,
-      value: '9990000999',
+      patient: { system: NHS.system, value: '9990000999' },
       ...period,
       purpose: 'patient-request',
     });
@@ -136,18 +135,18 @@ describe('disclosure accounting and subject access', () => {
   it.each([
     [
       'a malformed identifier',
-      { system: 'not a uri', value: NHS.value, ...period, purpose: 'legal' },
+      { patient: { system: 'not a uri', value: NHS.value }, ...period, purpose: 'legal' },
       'invalid-identifier',
       'system',
     ],
     [
       'a period upside down',
-      { ...NHS, from: '2026-11-30', to: '2026-11-01', purpose: 'legal' },
+      { patient: NHS, from: '2026-11-30', to: '2026-11-01', purpose: 'legal' },
       'invalid-period',
       'before',
     ],
-    ['no purpose', { ...NHS, ...period }, 'invalid-query', 'purpose'],
-    ['no period', { ...NHS, purpose: 'legal' }, 'invalid-query', 'from'],
+    ['no purpose', { patient: NHS, ...period }, 'invalid-query', 'purpose'],
+    ['no period', { patient: NHS, purpose: 'legal' }, 'invalid-query', 'from'],
   ])(
     'refuses %s with a problem, without echoing the identifier or writing the ledger',
     async (_what, body, code, mention) => {
@@ -179,10 +178,8 @@ describe('disclosure accounting and subject access', () => {
       'disclosures',
       '--cell',
       'uk',
-      '--system',
-      NHS.system,
-      '--value',
-      NHS.value,
+      '--patient',
+      `${NHS.system}|${NHS.value}`,
       '--from',
       period.from,
       '--to',
@@ -209,7 +206,7 @@ describe('disclosure accounting and subject access', () => {
     // Act
     const res = await him('uk', 'POST', 'disclosures', {
       roles: ['him-reviewer'],
-      body: { ...NHS, ...period, purpose: 'legal' },
+      body: { patient: NHS, ...period, purpose: 'legal' },
     });
     // Assess
     expect(res.status).toBe(403);

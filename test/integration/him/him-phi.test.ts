@@ -35,11 +35,22 @@ describe('the HIM API keeps PHI out of its logs', () => {
       him('uk', 'GET', 'audit', { roles: ['privacy-officer'] }),
       him('uk', 'POST', 'disclosures', {
         roles: ['privacy-officer'],
-        body: { ...id, from: '2026-01-01', to: '2026-12-31', purpose: 'patient-request', format: 'pdf' },
+        body: {
+          patient: id,
+          from: '2026-01-01',
+          to: '2026-12-31',
+          purpose: 'patient-request',
+          format: 'pdf',
+        },
       }),
       him('uk', 'POST', 'disclosures', {
         roles: ['privacy-officer'],
-        body: { system: 'no uri', value: id?.value, from: '2026-01-01', to: '2026-12-31', purpose: 'legal' },
+        body: {
+          patient: { system: 'no uri', value: id?.value },
+          from: '2026-01-01',
+          to: '2026-12-31',
+          purpose: 'legal',
+        },
       }),
     ];
     const statuses = [];
