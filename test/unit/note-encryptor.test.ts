@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KeyringNode } from '@aws-crypto/client-node';
 import { DecryptCommand, GenerateDataKeyCommand, KMS, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { kmsKeyring, localKeyring } from '../../shared/adapters/crypto/keyrings.js';
+import { APP, esdk, SUITE } from '../../shared/adapters/crypto/patient-keys.js';
 import { FileSecretSource } from '../../shared/adapters/fs/file-secret-source.js';
 import type { NoteBinding } from '../../shared/ports/note-encryptor.js';
 import { fixturePatients, noteEvent } from '../fixtures/notes.js';
@@ -25,11 +27,13 @@ describe('EsdkNoteEncryptor (per-patient keys under the local raw AES cell key)'
   let dir: string;
   let tableName: string;
   let cell: Awaited<ReturnType<typeof testEncryptor>>;
+  let cellKeyring: KeyringNode;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vb-keys-'));
     tableName = await createTestTable(client, 'enc');
     const { keyring, keyId } = await localKeyring('uk', new FileSecretSource(), join(dir, 'uk.key'));
+    cellKeyring = keyring;
     cell = await testEncryptor(client, tableName, { id: 'uk', keyring, keyId });
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
@@ -112,6 +116,40 @@ describe('EsdkNoteEncryptor (per-patient keys under the local raw AES cell key)'
         code: 'ciphertext-mismatch',
       },
     );
+  });
+
+  /** A note as it was sealed before per-patient keys: under the cell key, context {app, cell, tenant}. */
+  async function sealedUnderCellKey(tenant = binding.tenant) {
+    const payload = { noteId: binding.noteId, version: binding.version, senderId: binding.senderId, event };
+    const { result } = await esdk.encrypt(cellKeyring, JSON.stringify(payload), {
+      encryptionContext: { app: APP, cell: 'uk', tenant },
+      suiteId: SUITE,
+    });
+    return result;
+  }
+
+  it('still opens a note sealed under the cell key before per-patient keys, with or without a patient key', async () => {
+    // Prepare
+    const legacy = await sealedUnderCellKey();
+    const newcomer = { ...binding, patientRef: 'pt_enc_patient_legacy_0' };
+    // Act and assess: before the patient has a key, then after a new note made one
+    expect(await cell.encryptor.decrypt(legacy, newcomer)).toEqual(event);
+    await cell.encryptor.encrypt(event, { ...newcomer, noteId: 'enc-new' });
+    expect(await cell.patientKeys.find(newcomer.patientRef)).toBeDefined();
+    expect(await cell.encryptor.decrypt(legacy, newcomer)).toEqual(event);
+  });
+
+  it('checks a cell-key note’s context and identity as strictly', async () => {
+    // Prepare
+    const otherTenant = await sealedUnderCellKey('other-trust');
+    const legacy = await sealedUnderCellKey();
+    // Act and assess
+    await expect(cell.encryptor.decrypt(otherTenant, binding)).rejects.toMatchObject({
+      code: 'ciphertext-mismatch',
+    });
+    await expect(cell.encryptor.decrypt(legacy, { ...binding, noteId: 'enc-2' })).rejects.toMatchObject({
+      code: 'ciphertext-mismatch',
+    });
   });
 
   it('agrees on one key when many writers make the first note of a patient at once', async () => {

@@ -1,4 +1,8 @@
-import type { KeyringNode } from '@aws-crypto/client-node';
+import {
+  getLocalCryptographicMaterialsCache,
+  type KeyringNode,
+  NodeCachingMaterialsManager,
+} from '@aws-crypto/client-node';
 import { AppError } from '../../domain/errors.js';
 import { VisitNoteEvent } from '../../domain/event/schema.js';
 import type { Clock } from '../../ports/clock.js';
@@ -22,6 +26,11 @@ interface SealedPayload {
  * class does; it also checks the note id, sender and version sealed inside the
  * ciphertext, so a swapped item is caught.
  *
+ * Notes stored before per-patient keys were sealed under the cell key itself with
+ * the context {app, cell, tenant}; given `legacy` (the cell key's materials), those
+ * still decrypt. A note sealed under a patient key never opens with the cell key, so
+ * an erased patient's notes stay unreadable.
+ *
  * @example
  * const encryptor = new EsdkNoteEncryptor(patientKeys, 'local:cell-uk');
  * const sealed = await encryptor.encrypt(event, binding);
@@ -30,6 +39,7 @@ export class EsdkNoteEncryptor implements NoteEncryptor {
   constructor(
     private readonly keys: PatientKeys,
     private readonly keyId: string,
+    private readonly legacy?: NodeCachingMaterialsManager,
   ) {}
 
   async encrypt(event: VisitNoteEvent, binding: NoteBinding): Promise<SealedNote> {
@@ -51,22 +61,15 @@ export class EsdkNoteEncryptor implements NoteEncryptor {
 
   async decrypt(ciphertext: Uint8Array, expected: NoteBinding): Promise<VisitNoteEvent> {
     const key = await this.keys.find(expected.patientRef);
-    if (!key) throw new AppError('note-erased', "the patient's key was destroyed: this note was erased");
-    let plaintext: Buffer;
-    let context: Record<string, string>;
-    try {
-      const out = await esdk.decrypt(patientKeyring(key), ciphertext);
-      plaintext = out.plaintext;
-      context = out.messageHeader.encryptionContext;
-    } catch (error) {
-      throw new AppError(
-        'ciphertext-mismatch',
-        "ciphertext could not be decrypted with the patient's key",
-        {},
-        { cause: error },
-      );
+    const underPatientKey = key ? await open(patientKeyring(key), ciphertext) : undefined;
+    const opened =
+      underPatientKey ?? (this.legacy ? await open(this.legacy, ciphertext, LEGACY_CONTEXT) : undefined);
+    if (!opened) {
+      if (!key) throw new AppError('note-erased', "the patient's key was destroyed: this note was erased");
+      throw new AppError('ciphertext-mismatch', "ciphertext could not be decrypted with the patient's key");
     }
-    checkContext(context, contextOf(expected));
+    const { plaintext, context } = opened;
+    checkContext(context, opened.legacy ? legacyContextOf(expected) : contextOf(expected));
     const payload = JSON.parse(plaintext.toString('utf8')) as SealedPayload;
     if (
       payload.noteId !== expected.noteId ||
@@ -79,6 +82,30 @@ export class EsdkNoteEncryptor implements NoteEncryptor {
   }
 }
 
+/** The context keys of a note sealed under the cell key itself, before per-patient keys. */
+const LEGACY_CONTEXT = ['app', 'cell', 'tenant'];
+
+/** Decrypts with `materials`, or undefined when they cannot (no data key of theirs, or a broken message). */
+async function open(
+  materials: KeyringNode | NodeCachingMaterialsManager,
+  ciphertext: Uint8Array,
+  legacyContext?: string[],
+): Promise<{ plaintext: Buffer; context: Record<string, string>; legacy: boolean } | undefined> {
+  try {
+    const out = await esdk.decrypt(materials, ciphertext);
+    const context = out.messageHeader.encryptionContext;
+    // A note of the cell key's era has exactly the legacy context: never a patient key's note.
+    if (legacyContext && Object.keys(context).sort().join() !== legacyContext.join()) return undefined;
+    return { plaintext: out.plaintext, context, legacy: legacyContext !== undefined };
+  } catch {
+    return undefined;
+  }
+}
+
+function legacyContextOf(binding: NoteBinding): Record<string, string> {
+  return { app: APP, cell: binding.cell, tenant: binding.tenant };
+}
+
 function contextOf(binding: NoteBinding): Record<string, string> {
   return { app: APP, cell: binding.cell, tenant: binding.tenant, patient: binding.patientRef };
 }
@@ -87,6 +114,8 @@ function contextOf(binding: NoteBinding): Record<string, string> {
  * A cell's note encryption as every function builds it: per-patient keys stored in
  * `table`, wrapped under the cell key (`keyring`, named `keyId`), and the encryptor on them.
  */
+const LEGACY_CACHE = { capacity: 100, maxAgeMs: 5 * 60_000 };
+
 export function cellNoteEncryption(cell: {
   id: string;
   keyring: KeyringNode;
@@ -95,5 +124,11 @@ export function cellNoteEncryption(cell: {
   clock: Clock;
 }): { patientKeys: EsdkPatientKeys; encryptor: EsdkNoteEncryptor } {
   const patientKeys = new EsdkPatientKeys(cell.table, cell.keyring, cell.id, cell.clock);
-  return { patientKeys, encryptor: new EsdkNoteEncryptor(patientKeys, cell.keyId) };
+  // Notes sealed under the cell key before per-patient keys: decrypt only, data keys cached as then.
+  const legacy = new NodeCachingMaterialsManager({
+    backingMaterials: cell.keyring,
+    cache: getLocalCryptographicMaterialsCache(LEGACY_CACHE.capacity),
+    maxAge: LEGACY_CACHE.maxAgeMs,
+  });
+  return { patientKeys, encryptor: new EsdkNoteEncryptor(patientKeys, cell.keyId, legacy) };
 }
