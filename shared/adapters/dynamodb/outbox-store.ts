@@ -1,5 +1,4 @@
 import {
-  type AttributeValue,
   type DynamoDBClient,
   GetItemCommand,
   QueryCommand,
@@ -15,6 +14,7 @@ import { CALLBACK_SK_PREFIX, notePartition, OUTBOX_SK_PREFIX } from './keys.js';
 import type { TransactionalLedger } from './note-store.js';
 import { itemKey, toCallbackRow, toOutboxItem, versionKeyOf } from './outbox-items.js';
 import { OutboxTransactions } from './outbox-transaction.js';
+import { queryItems } from './query-pages.js';
 
 type Item = Record<string, unknown>;
 
@@ -143,26 +143,16 @@ export class DynamoOutbox implements Outbox {
     return out.Item ? unmarshall(out.Item) : undefined;
   }
 
-  private async queryPartition(pk: string): Promise<Item[]> {
-    const rows: Item[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const out = await this.client
-        .send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: marshall({ ':pk': pk }),
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        )
-        .catch((error: unknown) => {
-          throw new AppError('storage-unavailable', 'outbox read failed', {}, { cause: error });
-        });
-      rows.push(...(out.Items ?? []).map((i) => unmarshall(i)));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return rows;
+  private queryPartition(pk: string): Promise<Item[]> {
+    return queryItems(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: marshall({ ':pk': pk }),
+        ConsistentRead: true,
+      },
+      (error) => new AppError('storage-unavailable', 'outbox read failed', {}, { cause: error }),
+    );
   }
 }

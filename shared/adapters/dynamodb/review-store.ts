@@ -3,8 +3,6 @@ import {
   BatchGetItemCommand,
   type BatchGetItemCommandOutput,
   type DynamoDBClient,
-  QueryCommand,
-  type QueryCommandOutput,
   TransactionCanceledException,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -12,6 +10,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError } from '../../domain/errors.js';
 import type { ReviewEvent, ReviewState, ReviewStatus } from '../../domain/review/review.js';
 import type { ReviewStore } from '../../ports/reviews.js';
+import { queryItems } from './query-pages.js';
 
 /** Keys of BatchGetItem's one request at most. */
 const BATCH_GET_MAX = 100;
@@ -112,29 +111,17 @@ export class DynamoReviewStore implements ReviewStore {
   }
 
   async history(ref: string): Promise<ReviewEvent[]> {
-    const events: ReviewEvent[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.client
-        .send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
-            ExpressionAttributeValues: marshall({ ':pk': partition(ref), ':event': 'EVENT#' }),
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        )
-        .catch((error: unknown) => {
-          throw storageError('history read', error);
-        });
-      for (const item of out.Items ?? []) {
-        const { pk: _pk, sk: _sk, ...event } = unmarshall(item);
-        events.push(event as ReviewEvent);
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return events;
+    const items = await queryItems(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
+        ExpressionAttributeValues: marshall({ ':pk': partition(ref), ':event': 'EVENT#' }),
+        ConsistentRead: true,
+      },
+      (error) => storageError('history read', error),
+    );
+    return items.map(({ pk: _pk, sk: _sk, ...event }) => event as unknown as ReviewEvent);
   }
 }
 

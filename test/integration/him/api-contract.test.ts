@@ -31,7 +31,7 @@ const BODIES: Record<string, () => unknown> = {
   // A patient whose one note is delivered: nothing blocks the erasure the later operations execute.
   fileErasure: () => ({ patient: ERASED.identifiers[0] }),
   reportDisclosures: () => ({
-    ...fixturePatients.uk.identifiers[0],
+    patient: fixturePatients.uk.identifiers[0],
     from: '2026-01-01',
     to: new Date().toISOString().slice(0, 10),
     purpose: 'patient-request',
