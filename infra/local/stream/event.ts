@@ -52,6 +52,24 @@ export function toLambdaRecord(record: SdkRecord, streamArn: string): DynamoDBRe
   return JSON.parse(JSON.stringify(lambdaRecord)) as DynamoDBRecord;
 }
 
+/**
+ * What a filter sees of a record before it is converted whole: its event name,
+ * keys, new image and sequence number, shaped as in Lambda's event. Records the
+ * filter rejects are never converted further (most of a stream's records are not
+ * the worker's, and Lambda filters them before any invocation too).
+ */
+export function filterView(record: SdkRecord): DynamoDBRecord {
+  const stream = record.dynamodb ?? {};
+  return {
+    eventName: record.eventName,
+    dynamodb: {
+      Keys: toLambdaImage(stream.Keys),
+      NewImage: toLambdaImage(stream.NewImage),
+      SequenceNumber: stream.SequenceNumber,
+    },
+  };
+}
+
 /** The sequence number a record is checkpointed and reported by. */
 export function sequenceOf(record: DynamoDBRecord): string {
   const sequence = record.dynamodb?.SequenceNumber;

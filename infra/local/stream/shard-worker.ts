@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { CheckpointStore } from './checkpoint.js';
-import { sequenceOf, toLambdaRecord } from './event.js';
+import { filterView, sequenceOf, toLambdaRecord } from './event.js';
 import { type Decision, decide, type RetryPolicy, readOutcome, type Settled } from './outcome.js';
 import type { StreamFailure, StreamPollerCounters } from './types.js';
 
@@ -110,8 +110,10 @@ export class ShardWorker {
       abortSignal: signal,
     });
     const entries = (page.Records ?? []).map((raw) => {
-      const record = toLambdaRecord(raw, this.config.streamArn);
-      return { record, sequence: sequenceOf(record), matches: this.config.filter(record) };
+      const view = filterView(raw);
+      const matches = this.config.filter(view);
+      const record = matches ? toLambdaRecord(raw, this.config.streamArn) : view;
+      return { record, sequence: sequenceOf(view), matches };
     });
     this.iterator = page.NextShardIterator;
     this.ended = !page.NextShardIterator;

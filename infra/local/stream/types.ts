@@ -54,7 +54,11 @@ export interface StreamPollerOptions {
   pollIntervalMs?: number;
   /** First retry delay, doubled per failed attempt up to 30 s (default 200 ms). */
   retryDelayMs?: number;
-  /** Filter criteria: records it rejects are skipped (and checkpointed) before batching. */
+  /**
+   * Filter criteria: records it rejects are skipped (and checkpointed) before batching.
+   * It sees a record's event name, keys, new image and sequence number (`filterView`),
+   * as Lambda's filter criteria would; only records it accepts are converted whole.
+   */
   filter?: (record: DynamoDBRecord) => boolean;
   /** JSON file of per-shard positions, so a restart resumes after the last handled record. */
   checkpointFile?: string;
