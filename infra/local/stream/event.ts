@@ -54,9 +54,9 @@ export function toLambdaRecord(record: SdkRecord, streamArn: string): DynamoDBRe
 
 /**
  * What a filter sees of a record before it is converted whole: its event name,
- * keys, new image and sequence number, shaped as in Lambda's event. Records the
- * filter rejects are never converted further (most of a stream's records are not
- * the worker's, and Lambda filters them before any invocation too).
+ * keys, new image and sequence number, shaped as in Lambda's event (no old image:
+ * no filter here reads one). Records the filter rejects are never converted
+ * further: most of a stream's records are not the lane's.
  */
 export function filterView(record: SdkRecord): DynamoDBRecord {
   const stream = record.dynamodb ?? {};

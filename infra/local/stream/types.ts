@@ -57,7 +57,7 @@ export interface StreamPollerOptions {
   /**
    * Filter criteria: records it rejects are skipped (and checkpointed) before batching.
    * It sees a record's event name, keys, new image and sequence number (`filterView`),
-   * as Lambda's filter criteria would; only records it accepts are converted whole.
+   * not its old image; only records it accepts are converted whole.
    */
   filter?: (record: DynamoDBRecord) => boolean;
   /** JSON file of per-shard positions, so a restart resumes after the last handled record. */

@@ -61,15 +61,20 @@ export class EsdkNoteEncryptor implements NoteEncryptor {
 
   async decrypt(ciphertext: Uint8Array, expected: NoteBinding): Promise<VisitNoteEvent> {
     const key = await this.keys.find(expected.patientRef);
-    const underPatientKey = key ? await open(patientKeyring(key), ciphertext) : undefined;
-    const opened =
-      underPatientKey ?? (this.legacy ? await open(this.legacy, ciphertext, LEGACY_CONTEXT) : undefined);
+    let opened = key ? await open(patientKeyring(key), ciphertext) : undefined;
+    let wanted = contextOf(expected);
+    if (!opened && this.legacy) {
+      // A note of the cell key's era has exactly the legacy context: never a patient key's note.
+      wanted = legacyContextOf(expected);
+      const underCellKey = await open(this.legacy, ciphertext);
+      if (underCellKey && sameKeys(underCellKey.context, wanted)) opened = underCellKey;
+    }
     if (!opened) {
       if (!key) throw new AppError('note-erased', "the patient's key was destroyed: this note was erased");
       throw new AppError('ciphertext-mismatch', "ciphertext could not be decrypted with the patient's key");
     }
     const { plaintext, context } = opened;
-    checkContext(context, opened.legacy ? legacyContextOf(expected) : contextOf(expected));
+    checkContext(context, wanted);
     const payload = JSON.parse(plaintext.toString('utf8')) as SealedPayload;
     if (
       payload.noteId !== expected.noteId ||
@@ -82,26 +87,23 @@ export class EsdkNoteEncryptor implements NoteEncryptor {
   }
 }
 
-/** The context keys of a note sealed under the cell key itself, before per-patient keys. */
-const LEGACY_CONTEXT = ['app', 'cell', 'tenant'];
-
 /** Decrypts with `materials`, or undefined when they cannot (no data key of theirs, or a broken message). */
 async function open(
   materials: KeyringNode | NodeCachingMaterialsManager,
   ciphertext: Uint8Array,
-  legacyContext?: string[],
-): Promise<{ plaintext: Buffer; context: Record<string, string>; legacy: boolean } | undefined> {
+): Promise<{ plaintext: Buffer; context: Record<string, string> } | undefined> {
   try {
     const out = await esdk.decrypt(materials, ciphertext);
-    const context = out.messageHeader.encryptionContext;
-    // A note of the cell key's era has exactly the legacy context: never a patient key's note.
-    if (legacyContext && Object.keys(context).sort().join() !== legacyContext.join()) return undefined;
-    return { plaintext: out.plaintext, context, legacy: legacyContext !== undefined };
+    return { plaintext: out.plaintext, context: out.messageHeader.encryptionContext };
   } catch {
     return undefined;
   }
 }
 
+const sameKeys = (a: Record<string, string>, b: Record<string, string>) =>
+  Object.keys(a).sort().join() === Object.keys(b).sort().join();
+
+/** The context of a note sealed under the cell key itself, before per-patient keys. */
 function legacyContextOf(binding: NoteBinding): Record<string, string> {
   return { app: APP, cell: binding.cell, tenant: binding.tenant };
 }
