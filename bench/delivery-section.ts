@@ -1,6 +1,7 @@
 import type { LocalStack } from '../infra/local/stack.js';
 import type { ResidencyPolicy } from '../shared/domain/policy/model.js';
 import { type FixturePatient, fixturePatients } from '../test/fixtures/notes.js';
+import { type CpuFigures, cpuPerNote, cpuSample } from './cpu.js';
 import { type DeliveryFigures, deliveryRun } from './delivery.js';
 import { countDeliveryRequests } from './delivery-requests.js';
 import { type EhrFloorFigures, ehrFloorRun, WORKER_CONCURRENCY } from './ehr-floor.js';
@@ -10,6 +11,11 @@ export interface DeliveryComparison {
   floor: EhrFloorFigures;
   /** Steady-state delivered notes/s over the floor's sequences/s. */
   throughputRatio: number;
+  /**
+   * CPU per note of the floor run (the FHIR client and the sandbox EHR); the delivery run's
+   * is `delivery.steadyCpu`.
+   */
+  floorCpu: CpuFigures;
 }
 
 /** The cells whose delivery is measured: the UK (generic FHIR) and the US (Epic-like) sandbox. */
@@ -82,8 +88,15 @@ export async function deliverySection(
     );
     log(`EHR floor: ${count} delivery sequences straight to ${target.id}, ${WORKER_CONCURRENCY} at a time`);
     await stack.idle();
+    const floorStarted = cpuSample(stack.dynamo.pid);
     const floor = await ehrFloorRun(sandbox, target, run.cell, run.patient, count, run.cell);
-    results.push({ delivery, floor, throughputRatio: delivery.steadyPerSecond / floor.perSecond });
+    const floorCpu = cpuPerNote(floorStarted, cpuSample(stack.dynamo.pid), count);
+    results.push({
+      delivery,
+      floor,
+      throughputRatio: delivery.steadyPerSecond / floor.perSecond,
+      floorCpu,
+    });
   }
   return results;
 }

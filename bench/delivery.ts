@@ -4,6 +4,7 @@ import { DynamoOutbox } from '../shared/adapters/dynamodb/outbox-store.js';
 import type { OutboxItem } from '../shared/domain/delivery/outbox-item.js';
 import type { EhrTarget } from '../shared/domain/policy/model.js';
 import { type FixturePatient, noteEvent, patientN } from '../test/fixtures/notes.js';
+import { type CpuFigures, CpuTimeline } from './cpu.js';
 import type { DeliveryRequests } from './delivery-requests.js';
 import { PATIENTS } from './patients.js';
 import { measure, percentile } from './stats.js';
@@ -41,6 +42,11 @@ export interface DeliveryFigures {
   attemptP50Ms: number;
   /** DynamoDB requests of the delivery worker per delivered note (bench reads excluded). */
   dynamoPerNote: { noteReads: number; commits: number; other: number };
+  /**
+   * CPU per note delivered in the steady window (the same as `steadyPerSecond`'s): the whole
+   * local stack (ingest, worker, sandbox EHR) and DynamoDB Local's JVM.
+   */
+  steadyCpu: CpuFigures;
 }
 
 const TERMINAL = new Set(['delivered', 'parked']);
@@ -68,6 +74,7 @@ export async function deliveryRun(
   const sender = new WebhookSender(stack, run.cell);
   const fhirBefore = (await sandbox.stats()).requests.fhir;
   requests.take();
+  const cpu = new CpuTimeline(stack.dynamo.pid);
   const postedAt: number[] = [];
   const accepted: number[] = [];
   const noteId = (i: number) => `deliver-${run.tag}-${i}`;
@@ -80,6 +87,7 @@ export async function deliveryRun(
     return ok;
   });
   const items = await waitUntilDone(stack, outbox, accepted, noteId);
+  cpu.stop();
   const fhir = (await sandbox.stats()).requests.fhir - fhirBefore;
   const dynamo = requests.take();
 
@@ -97,6 +105,7 @@ export async function deliveryRun(
   attempts.sort((a, b) => a - b);
   deliveredAt.sort((a, b) => a - b);
   const first = Math.min(...postedAt.filter(Number.isFinite));
+  const steady = steadyWindow(deliveredAt);
   return {
     name: `${run.cell} → ${run.target.id}`,
     profile: run.target.profile,
@@ -105,7 +114,7 @@ export async function deliveryRun(
     accepted: accepted.length,
     delivered: deliveredAt.length,
     notDelivered: run.count - deliveredAt.length,
-    steadyPerSecond: steadyRate(deliveredAt),
+    steadyPerSecond: steady.perSecond,
     overallPerSecond: deliveredAt.length / (((deliveredAt.at(-1) ?? first) - first) / 1000 || 1),
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
@@ -116,17 +125,20 @@ export async function deliveryRun(
       commits: perNote(dynamo.commits, deliveredAt.length),
       other: perNote(dynamo.other, deliveredAt.length),
     },
+    steadyCpu: cpu.window(deliveredAt, steady.from, steady.to),
   };
 }
 
 const perNote = (count: number, notes: number) => (notes ? count / notes : 0);
 
-/** Rate over the middle 80% of completion times, leaving out the ramp-up and the tail. */
-function steadyRate(sortedTimes: number[]): number {
-  const from = Math.floor(sortedTimes.length * 0.1);
-  const to = Math.ceil(sortedTimes.length * 0.9) - 1;
-  const span = ((sortedTimes[to] ?? 0) - (sortedTimes[from] ?? 0)) / 1000;
-  return to > from && span > 0 ? (to - from) / span : 0;
+/** The middle 80% of completion times, leaving out the ramp-up and the tail, and the rate over it. */
+function steadyWindow(sortedTimes: number[]): { from: number; to: number; perSecond: number } {
+  const first = Math.floor(sortedTimes.length * 0.1);
+  const last = Math.ceil(sortedTimes.length * 0.9) - 1;
+  const from = sortedTimes[first] ?? 0;
+  const to = sortedTimes[last] ?? 0;
+  const span = (to - from) / 1000;
+  return { from, to, perSecond: last > first && span > 0 ? (last - first) / span : 0 };
 }
 
 /** Polls the outbox items of the accepted notes until each is delivered or parked, or time is up. */

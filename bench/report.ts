@@ -68,7 +68,7 @@ function stagesReport(s: StageBreakdown): string {
 
 /** Delivery end to end beside the sandbox EHR's own rate for the same FHIR requests and the ingest rate. */
 export function deliveryReport(rows: DeliveryComparison[], ingestPerSecond: number): string {
-  return section(
+  return `${section(
     'Delivery end to end (webhook POST → deliveredAt) vs. the same FHIR requests sent straight to the sandbox EHR',
     table(
       [
@@ -113,6 +113,40 @@ export function deliveryReport(rows: DeliveryComparison[], ingestPerSecond: numb
       'the worker’s own timing of the delivering attempt (its FHIR requests); DynamoDB/note: the worker’s note reads +\n' +
       'commit transactions + other outbox requests per delivered note; floor: the same FHIR requests per note, as many\n' +
       'patients at a time as the worker works on, with nothing else running.',
+  )}${deliveryCpuReport(rows)}`;
+}
+
+/** Where delivery's CPU goes: the stack's one Node thread and DynamoDB Local's JVM, beside the floor's. */
+function deliveryCpuReport(rows: DeliveryComparison[]): string {
+  const dynamo = (ms: number | undefined) => (ms === undefined ? 'n/a' : ms);
+  return section(
+    'CPU per note: the delivery run (whole local stack) vs. the EHR floor',
+    table(
+      [
+        'cell → EHR',
+        'stack ms',
+        'stack cores',
+        'DynamoDB Local ms',
+        'floor ms',
+        'floor cores',
+        'stack ÷ floor',
+      ],
+      rows.map(({ delivery: { name, steadyCpu: cpu }, floorCpu: floor }) => [
+        name,
+        cpu.stackMsPerNote,
+        cpu.stackCores,
+        dynamo(cpu.dynamoLocalMsPerNote),
+        floor.stackMsPerNote,
+        floor.stackCores,
+        floor.stackMsPerNote > 0 ? cpu.stackMsPerNote / floor.stackMsPerNote : 0,
+      ]),
+    ),
+    'CPU time per note delivered in the steady window (the one steady/s is measured over, sampled every 50 ms), and\n' +
+      'per sequence over the floor run; cores: CPU seconds per wall second. The local stack (ingest, the delivery worker\n' +
+      'and the sandbox EHR) runs on one Node thread: at about 1 core busy, delivered/s is about 1,000 ÷ its ms per note,\n' +
+      'so 0.5 × the floor needs the stack’s ms per note at most twice the floor’s. Where notes are still being posted in\n' +
+      'the window, the figure includes ingesting them. DynamoDB Local runs in its own JVM beside it (read from /proc;\n' +
+      'n/a where that cannot be read). The floor touches no DynamoDB.',
   );
 }
 

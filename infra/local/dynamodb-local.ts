@@ -9,6 +9,8 @@ import { loopbackDynamoDbLocal } from './dynamodb-launcher.js';
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
+  /** The JVM's process id when this process started it (the benchmark reads its CPU time). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -154,6 +156,7 @@ export async function startDynamoDbLocal(
   return {
     endpoint,
     port,
+    ...(child.pid === undefined ? {} : { pid: child.pid }),
     stop: async () => {
       process.removeListener('exit', killChild);
       if (child.exitCode !== null) return;
