@@ -4,6 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import * as z from 'zod';
 import { SEALED_CHAINS } from '../../shared/domain/seal/digest.js';
+import { cannotCreate } from './files.js';
 import { UsageError } from './http.js';
 
 /** The files of an export bundle besides `manifest.json`, each listed in it with its SHA-256. */
@@ -46,12 +47,7 @@ export class HashedFile {
     try {
       await once(stream, 'open');
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      throw new UsageError(
-        code === 'EEXIST'
-          ? `${path} exists: name a new or empty --out folder`
-          : `cannot create ${path}: ${code}`,
-      );
+      throw cannotCreate(path, error);
     }
     return new HashedFile(path, stream);
   }

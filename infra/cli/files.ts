@@ -12,13 +12,16 @@ export async function writeNew(path: string, bytes: Uint8Array): Promise<void> {
   try {
     await writeFile(path, bytes, { flag: 'wx', mode: 0o600 });
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new UsageError(
-      code === 'EEXIST'
-        ? `${path} exists: name a new or empty --out folder`
-        : `cannot create ${path}: ${code}`,
-    );
+    throw cannotCreate(path, error);
   }
+}
+
+/** The usage error for a file of an `--out` folder that could not be created exclusively (`wx`). */
+export function cannotCreate(path: string, error: unknown): UsageError {
+  const code = (error as { code?: string }).code;
+  return new UsageError(
+    code === 'EEXIST' ? `${path} exists: name a new or empty --out folder` : `cannot create ${path}: ${code}`,
+  );
 }
 
 /**
