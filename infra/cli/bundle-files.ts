@@ -5,7 +5,6 @@ import { rm } from 'node:fs/promises';
 import * as z from 'zod';
 import { SEALED_CHAINS } from '../../shared/domain/seal/digest.js';
 import { cannotCreate } from './files.js';
-import { UsageError } from './http.js';
 
 /** The files of an export bundle besides `manifest.json`, each listed in it with its SHA-256. */
 export const BUNDLE_FILES = ['records.ndjson', 'digests.ndjson', 'public-key.pem'] as const;
