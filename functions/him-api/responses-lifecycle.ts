@@ -51,6 +51,12 @@ export const RetentionReport = z
       .array(z.string())
       .describe('classes the run does not count (digests live outside the table)'),
     skippedNotes: z.int().min(0).describe('notes left for the next run: their delivery moved on meanwhile'),
+    indexedNotes: z
+      .int()
+      .min(0)
+      .describe(
+        'note versions stored before per-patient keys that this run put into the patient index, so patient holds and erasure find them (0 once all are)',
+      ),
   })
   .meta({
     id: 'RetentionReport',
@@ -70,6 +76,12 @@ const NoteEventRef = z.object({
   version: z.int(),
   eventKind: z.enum(['finalized', 'amended', 'retracted']),
   receivedAt: z.string(),
+  sealedUnderCellKey: z
+    .literal(true)
+    .optional()
+    .describe(
+      'stored before per-patient keys, sealed under the cell key: erasure removes it from the table, but its copies in table backups stay readable until those backups expire',
+    ),
 });
 
 const EhrAction = z.object({

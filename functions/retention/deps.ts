@@ -1,4 +1,5 @@
 import { DynamoLegalHolds } from '../../shared/adapters/dynamodb/legal-hold-store.js';
+import { DynamoPatientIndex } from '../../shared/adapters/dynamodb/patient-index.js';
 import { DynamoRetentionStore } from '../../shared/adapters/dynamodb/retention-store.js';
 import { type Env, parseEnv } from '../../shared/config/env.js';
 import type { RetentionDeps } from '../../shared/domain/retention/run.js';
@@ -12,6 +13,7 @@ export function retentionDeps(cell: CellCore): RetentionDeps {
     cell: cell.cell,
     days: cell.jurisdiction.retention.days,
     store: new DynamoRetentionStore(cell.dynamo, cell.tableName),
+    patientIndex: new DynamoPatientIndex(cell.dynamo, cell.tableName),
     holds: new DynamoLegalHolds(cell.dynamo, cell.tableName),
     audit: cell.audit,
     clock: cell.clock,

@@ -48,6 +48,7 @@ export function makeRetentionHandler(deps: RetentionDeps & { logger: Logger }): 
         outcome: 'ok',
         classes: report.classes,
         skippedNotes: report.skippedNotes,
+        indexedNotes: report.indexedNotes,
       });
       return report;
     });

@@ -90,6 +90,21 @@ export function erasureView(root, ctx) {
     }
   }
 
+  /** Notes a release before per-patient keys stored: erased from the table, but their backups stay readable. */
+  function cellKeyNotice(notes) {
+    const underCellKey = notes.filter((n) => n.sealedUnderCellKey).length;
+    if (!underCellKey) return null;
+    return h(
+      'div',
+      { class: 'notice info', role: 'note' },
+      h(
+        'p',
+        null,
+        `${plural(underCellKey, 'note event was', 'note events were')} stored before per-patient keys, under the cell key: erasure removes ${underCellKey === 1 ? 'it' : 'them'} from this cell's table, but ${underCellKey === 1 ? 'its copies' : 'their copies'} in table backups stay readable until those backups expire.`,
+      ),
+    );
+  }
+
   function showPreview(cell, { erasureId, preview: p }) {
     const notes = p.notes;
     mount(
@@ -118,6 +133,7 @@ export function erasureView(root, ctx) {
               ),
           )
         : empty('No stored note events: only the key would be destroyed.'),
+      cellKeyNotice(notes),
       p.holds.length
         ? h(
             'div',

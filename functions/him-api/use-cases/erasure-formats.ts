@@ -3,6 +3,7 @@ import type { ReportDocument } from '../../../shared/ports/report-renderer.js';
 
 /** The erasure certificate as a PDF report: what was destroyed, what the EHRs still hold, the signature. */
 export function certificateReport({ certificate: c, signature }: SignedErasureCertificate): ReportDocument {
+  const underCellKey = c.destroyed.notes.some((n) => n.sealedUnderCellKey);
   return {
     title: 'Erasure certificate',
     subtitle: `Cell ${c.cell} · erasure ${c.erasureId}`,
@@ -19,19 +20,25 @@ export function certificateReport({ certificate: c, signature }: SignedErasureCe
       {
         heading: 'Destroyed',
         paragraphs: [
-          `Patient key ${c.destroyed.patientKeyId ?? '(none left)'} in ${c.destroyed.keyStore}: every copy of the notes below, in the table, in exports and in backups, is unreadable.`,
+          `Patient key ${c.destroyed.patientKeyId ?? '(none left)'} in ${c.destroyed.keyStore}: every copy of the notes below${underCellKey ? ' sealed under it' : ''}, in the table, in exports and in backups, is unreadable.`,
+          ...(underCellKey
+            ? [
+                'Notes sealed under the cell key were stored before per-patient keys: they are removed from the table, and their copies in table backups stay readable under the cell key until those backups expire.',
+              ]
+            : []),
           c.keyBackupWindowDays > 0
             ? `The key store's own backups could restore the key for ${c.keyBackupWindowDays} days after the erasure; after that no copy of it exists.`
             : 'The key store keeps no backups: no copy of the key exists.',
         ],
         table: {
-          columns: ['Sender', 'Note', 'Version', 'Event', 'Received'],
+          columns: ['Sender', 'Note', 'Version', 'Event', 'Received', 'Sealed under'],
           rows: c.destroyed.notes.map((n) => [
             n.senderId,
             n.noteId,
             String(n.version),
             n.eventKind,
             n.receivedAt,
+            n.sealedUnderCellKey ? 'cell key' : 'patient key',
           ]),
         },
       },

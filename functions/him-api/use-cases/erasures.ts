@@ -7,7 +7,7 @@ import {
   type ErasureRequest,
   previewErasure,
   previewFingerprint,
-  RETAINED_AFTER_ERASURE,
+  retainedAfterErasure,
   type SignedErasureCertificate,
 } from '../../../shared/domain/erasure/erasure.js';
 import { AppError } from '../../../shared/domain/errors.js';
@@ -28,9 +28,11 @@ export const patientRefOf = (
 
 /**
  * What the cell holds of a patient now, as a preview; with `resuming`, the notes that
- * erasure already stripped count too (an execution cut short lists them all).
+ * erasure already stripped count too (an execution cut short lists them all). Notes of a
+ * release before the patient index are indexed first, so none is missed.
  */
 async function currentPreview(deps: HimDeps, patientRef: string, resuming?: string): Promise<ErasurePreview> {
+  await deps.patients.indexUnindexedNotes(deps.clock.now().toISOString());
   const notes = await deps.erasures.patientNotes(patientRef);
   const key = await deps.patientKeys.find(patientRef);
   const organizations = [...new Set(notes.map((n) => n.tenant))];
@@ -176,18 +178,21 @@ export async function executeErasure(
     destroyed: {
       ...(destroyedKeyId ? { patientKeyId: destroyedKeyId } : {}),
       keyStore: deps.patientKeyStore.name,
-      notes: preview.notes.map(({ senderId, noteId, version, eventKind, receivedAt }) => ({
-        senderId,
-        noteId,
-        version,
-        eventKind,
-        receivedAt,
-      })),
+      notes: preview.notes.map(
+        ({ senderId, noteId, version, eventKind, receivedAt, sealedUnderCellKey }) => ({
+          senderId,
+          noteId,
+          version,
+          eventKind,
+          receivedAt,
+          ...(sealedUnderCellKey ? { sealedUnderCellKey } : {}),
+        }),
+      ),
     },
     ehrActions: preview.ehrActions,
     ledgerEntry: { transferId },
     keyBackupWindowDays: deps.patientKeyStore.backupWindowDays,
-    retained: RETAINED_AFTER_ERASURE,
+    retained: retainedAfterErasure(preview.notes),
   };
   const signature = await deps.documents.sign('erasure-certificate', certificateBytes(certificate));
   const signed: SignedErasureCertificate = {

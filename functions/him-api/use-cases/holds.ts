@@ -50,6 +50,8 @@ export async function placeHold(deps: HimDeps, principal: Principal, body: unkno
     const problem = holdReasonProblem(input.reason, input.patient.value);
     if (problem) throw bodyProblem('body.reason', problem);
     subject = deps.pseudonymizer.patientRef([input.patient]);
+    // Notes of a release before the patient index are indexed first, so none is missed.
+    await deps.patients.indexUnindexedNotes(deps.clock.now().toISOString());
     if (!(await deps.patients.holdsNotesOf(subject)))
       throw new AppError(
         'unknown-patient',

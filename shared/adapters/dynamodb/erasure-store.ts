@@ -70,6 +70,8 @@ export class DynamoErasureStore implements ErasureStore {
             : {}),
           stored: n.ciphertext !== undefined,
           ...(typeof n.erasureId === 'string' ? { erasureId: n.erasureId } : {}),
+          // A release before per-patient keys stored no patientKeyId: such a note is under the cell key.
+          ...(n.patientKeyId === undefined ? { sealedUnderCellKey: true as const } : {}),
         });
       }
     }

@@ -46,6 +46,15 @@ export const HOLDS_VERSION_KEY = { pk: HOLDS_PARTITION, sk: 'VERSION' } as const
 /** gsi2 finds a patient's note versions (`PATIENT#<pt_ref>`: the keyed hash, never an identifier), for holds and erasure. */
 export const PATIENT_INDEX = 'gsi2';
 export const patientIndexKey = (patientRef: string): string => `PATIENT#${patientRef}`;
+/** gsi2's sort key: a patient's versions in the order they were received. */
+export const patientIndexSortKey = (v: {
+  receivedAt: string;
+  senderId: string;
+  noteId: string;
+  version: number;
+}): string => `${v.receivedAt}#${v.senderId}#${v.noteId}#${pad(v.version)}`;
+/** Set once every note version stored before the patient index was put into it. */
+export const PATIENT_INDEX_BACKFILL_KEY = { pk: 'MAINTENANCE', sk: 'PATIENT-INDEX-BACKFILL' } as const;
 
 /** An erasure request. */
 export const erasureKey = (erasureId: string) => ({ pk: `ERASURE#${erasureId}`, sk: 'ERASURE' });

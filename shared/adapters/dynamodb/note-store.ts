@@ -18,7 +18,7 @@ import type {
   NoteVersionRecord,
   PendingLedgerEntry,
 } from '../../ports/note-store.js';
-import { messageKey, noteKey, outboxKey, pad, patientIndexKey } from './keys.js';
+import { messageKey, noteKey, outboxKey, patientIndexKey, patientIndexSortKey } from './keys.js';
 import { ShardLocks } from './ledger-lock.js';
 
 /** Folds ledger entries into the note's transaction (`DynamoLedgerStore` implements it). */
@@ -172,7 +172,7 @@ export class DynamoNoteStore implements NoteStore {
         ciphertext: record.ciphertext,
         receipt: record.receipt,
         gsi2pk: patientIndexKey(record.patientRef),
-        gsi2sk: `${record.receipt.receivedAt}#${record.senderId}#${record.noteId}#${pad(record.version)}`,
+        gsi2sk: patientIndexSortKey({ ...record, receivedAt: record.receipt.receivedAt }),
       }),
       put({
         ...outboxKey(record.senderId, record.noteId, record.version, retraction),

@@ -1,10 +1,28 @@
-import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  type ScanCommandOutput,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError } from '../../domain/errors.js';
 import type { PatientIndex } from '../../ports/patient-index.js';
-import { PATIENT_INDEX, patientIndexKey } from './keys.js';
+import { PATIENT_INDEX, PATIENT_INDEX_BACKFILL_KEY, patientIndexKey, patientIndexSortKey } from './keys.js';
 
-/** The cell table's gsi2: each note version is indexed under `PATIENT#<pt_ref>` when it is accepted. */
+const unavailable = (what: string, error: unknown) =>
+  new AppError('storage-unavailable', `patient index ${what} failed`, {}, { cause: error });
+
+/**
+ * The cell table's gsi2: each note version is indexed under `PATIENT#<pt_ref>` when it is accepted.
+ * Versions a release before per-patient keys stored have no `gsi2pk`: the backfill finds them
+ * with one Scan, gives each its index attributes by a conditional update, then writes a marker
+ * item so that no later call scans again. A pass cut short (a timeout) leaves no marker: the
+ * next call scans again and finds only what is still unindexed.
+ */
 export class DynamoPatientIndex implements PatientIndex {
   constructor(
     private readonly client: DynamoDBClient,
@@ -24,8 +42,87 @@ export class DynamoPatientIndex implements PatientIndex {
         }),
       )
       .catch((error: unknown) => {
-        throw new AppError('storage-unavailable', 'patient index read failed', {}, { cause: error });
+        throw unavailable('read', error);
       });
     return (out.Count ?? 0) > 0;
+  }
+
+  async indexUnindexedNotes(at: string): Promise<number> {
+    if (await this.done()) return 0;
+    let indexed = 0;
+    let start: ScanCommandOutput['LastEvaluatedKey'];
+    do {
+      const page = await this.client
+        .send(
+          new ScanCommand({
+            TableName: this.tableName,
+            FilterExpression:
+              '#type = :note AND attribute_not_exists(gsi2pk) AND attribute_exists(patientRef)',
+            ProjectionExpression: 'pk, sk, patientRef, senderId, noteId, version, receivedAt',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: marshall({ ':note': 'note' }),
+            ExclusiveStartKey: start,
+          }),
+        )
+        .catch((error: unknown) => {
+          throw unavailable('backfill scan', error);
+        });
+      for (const raw of page.Items ?? []) if (await this.index(unmarshall(raw))) indexed += 1;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    await this.client
+      .send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: marshall({ ...PATIENT_INDEX_BACKFILL_KEY, type: 'maintenance', completedAt: at }),
+        }),
+      )
+      .catch((error: unknown) => {
+        throw unavailable('backfill marker write', error);
+      });
+    return indexed;
+  }
+
+  private async done(): Promise<boolean> {
+    const out = await this.client
+      .send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: marshall(PATIENT_INDEX_BACKFILL_KEY),
+          ConsistentRead: true,
+        }),
+      )
+      .catch((error: unknown) => {
+        throw unavailable('backfill marker read', error);
+      });
+    return out.Item !== undefined;
+  }
+
+  /** Gives one version its index attributes; false when it was deleted or indexed meanwhile. */
+  private async index(item: Record<string, unknown>): Promise<boolean> {
+    const version = {
+      receivedAt: String(item.receivedAt),
+      senderId: String(item.senderId),
+      noteId: String(item.noteId),
+      version: Number(item.version),
+    };
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall({ pk: item.pk, sk: item.sk }),
+          UpdateExpression: 'SET gsi2pk = :pk, gsi2sk = :sk',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(gsi2pk)',
+          ExpressionAttributeValues: marshall({
+            ':pk': patientIndexKey(String(item.patientRef)),
+            ':sk': patientIndexSortKey(version),
+          }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw unavailable('backfill update', error);
+    }
   }
 }

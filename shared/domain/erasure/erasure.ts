@@ -20,6 +20,11 @@ export interface PatientNoteEvent {
   stored: boolean;
   /** The erasure that removed the ciphertext, if one did. */
   erasureId?: string;
+  /**
+   * Sealed under the cell key by a release before per-patient keys: erasure removes it from
+   * the table, but destroying the patient key does not reach its copies in table backups.
+   */
+  sealedUnderCellKey?: true;
 }
 
 /** A hold that blocks the erasure: its id and scope, nothing about the matter. */
@@ -131,8 +136,17 @@ export interface ErasureCertificate {
     /** The patient key destroyed (absent when the patient had none left). */
     patientKeyId?: string;
     keyStore: string;
-    /** Each note event whose ciphertext is now unreadable everywhere, backups and exports included. */
-    notes: Array<Pick<PatientNoteEvent, 'senderId' | 'noteId' | 'version' | 'eventKind' | 'receivedAt'>>;
+    /**
+     * Each note event whose ciphertext is removed from the table and, sealed under the patient key,
+     * unreadable everywhere, backups and exports included; `sealedUnderCellKey` marks those whose
+     * backup copies stay readable until the backups expire (`retained` says so).
+     */
+    notes: Array<
+      Pick<
+        PatientNoteEvent,
+        'senderId' | 'noteId' | 'version' | 'eventKind' | 'receivedAt' | 'sealedUnderCellKey'
+      >
+    >;
   };
   /** DocumentReferences the EHRs hold: visitbridge cannot erase them; the HIM must. */
   ehrActions: ErasurePreview['ehrActions'];
@@ -167,3 +181,15 @@ export const RETAINED_AFTER_ERASURE = [
   'ledger and audit entries (pseudonymous: ids, codes and the patient reference only; they keep the chains verifiable)',
   'note metadata without content (ids, versions, delivery state) for the delivery history',
 ];
+
+/** What stays after erasing these note events: every certificate's lines, and one for notes sealed under the cell key. */
+export function retainedAfterErasure(
+  notes: readonly Pick<PatientNoteEvent, 'sealedUnderCellKey'>[],
+): string[] {
+  const underCellKey = notes.filter((n) => n.sealedUnderCellKey).length;
+  if (underCellKey === 0) return RETAINED_AFTER_ERASURE;
+  return [
+    ...RETAINED_AFTER_ERASURE,
+    `copies in table backups of the ${underCellKey} note event(s) marked sealedUnderCellKey (stored before per-patient keys): removed from the table now, they stay readable under the cell key until those backups expire`,
+  ];
+}

@@ -1,6 +1,7 @@
 import type { AuditLog } from '../../ports/audit-log.js';
 import type { Clock } from '../../ports/clock.js';
 import type { LegalHold, LegalHoldRegistry } from '../../ports/legal-holds.js';
+import type { PatientIndexBackfill } from '../../ports/patient-index.js';
 import type { RetentionRunner } from '../../ports/retention-runner.js';
 import type { RetentionStore } from '../../ports/retention-store.js';
 import type { AuditEntry } from '../audit/entry.js';
@@ -33,12 +34,16 @@ export interface RetentionReport {
   uncounted: RecordClass[];
   /** Notes read whose deletion was given up because the delivery moved on or holds changed twice. */
   skippedNotes: number;
+  /** Note versions from before per-patient keys put into the patient index this run (0 once all are). */
+  indexedNotes: number;
 }
 
 export interface RetentionDeps {
   cell: string;
   days: RetentionDays;
   store: RetentionStore;
+  /** Indexes notes a release before per-patient keys stored, so patient holds and erasure find them. */
+  patientIndex: PatientIndexBackfill;
   holds: LegalHoldRegistry;
   audit: AuditLog;
   clock: Clock;
@@ -65,6 +70,7 @@ export async function runRetention(deps: RetentionDeps, trigger: RetentionTrigge
   let holdSet = await deps.holds.all();
   let active: LegalHold[] = holdSet.holds.filter(isActive);
   let skippedNotes = 0;
+  const indexedNotes = await deps.patientIndex.indexUnindexedNotes(now.toISOString());
   for await (const ref of deps.store.settledNotes(receivedCutoff(deps.days, now))) {
     for (let attempt = 1; ; attempt++) {
       const note = await deps.store.readNote(ref);
@@ -103,13 +109,14 @@ export async function runRetention(deps: RetentionDeps, trigger: RetentionTrigge
     classes,
     uncounted: ['digests'],
     skippedNotes,
+    indexedNotes,
   };
   await deps.audit.append({
     at: report.at,
     actor: RETENTION_ACTOR,
     role: 'system',
     action: RETENTION_ACTION,
-    target: `${TARGET_PREFIX}${JSON.stringify({ trigger, classes, uncounted: report.uncounted, skippedNotes })}`,
+    target: `${TARGET_PREFIX}${JSON.stringify({ trigger, classes, uncounted: report.uncounted, skippedNotes, indexedNotes })}`,
     sourceIp: 'internal',
     outcome: 'ok',
   });
@@ -135,8 +142,12 @@ async function removeAll(
 export function reportOf(entry: AuditEntry, cell: string): RetentionReport | undefined {
   if (entry.action !== RETENTION_ACTION || !entry.target.startsWith(TARGET_PREFIX)) return undefined;
   try {
-    const body = JSON.parse(entry.target.slice(TARGET_PREFIX.length)) as Omit<RetentionReport, 'cell' | 'at'>;
-    return { cell, at: entry.at, ...body };
+    const body = JSON.parse(entry.target.slice(TARGET_PREFIX.length)) as Omit<
+      RetentionReport,
+      'cell' | 'at' | 'indexedNotes'
+    > & { indexedNotes?: number };
+    // Runs of a release without the backfill did not report it: they indexed nothing.
+    return { cell, at: entry.at, ...body, indexedNotes: body.indexedNotes ?? 0 };
   } catch {
     return undefined;
   }

@@ -1,11 +1,13 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { DeleteItemCommand, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { cellKeyFiles } from '../../../infra/local/cells.js';
 import { DEMO_SENDER_ID } from '../../../infra/local/settings.js';
 import { localKeyring } from '../../../shared/adapters/crypto/keyrings.js';
 import { DynamoErasureStore } from '../../../shared/adapters/dynamodb/erasure-store.js';
+import { noteKey, PATIENT_INDEX_BACKFILL_KEY } from '../../../shared/adapters/dynamodb/keys.js';
 import {
   DynamoPatientKeyTable,
   patientKeyTableName,
@@ -241,6 +243,60 @@ describe('erasure by crypto-shredding (local stack, DynamoDB Local)', () => {
     expect(
       ledger.body.entries.filter((e: { transferId: string }) => e.transferId === `erasure-${erasureId}`),
     ).toHaveLength(1);
+  });
+
+  it('finds a note stored before per-patient keys, removes it from the table and says its backups stay readable', async () => {
+    // Prepare: a delivered note made to look as a release before per-patient keys stored it
+    // (no patient key id, no patient index entry), on a table whose index was never backfilled.
+    const patient: FixturePatient = {
+      ...other,
+      identifiers: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9434765919' }],
+    };
+    await post(patient, 'legacy-1');
+    await stack.idle();
+    const table = cellTable(stack, 'uk');
+    const key = noteKey(DEMO_SENDER_ID, 'legacy-1', 1, false);
+    await stack.dynamoClient.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: marshall(key),
+        UpdateExpression: 'REMOVE patientKeyId, gsi2pk, gsi2sk',
+      }),
+    );
+    await stack.dynamoClient.send(
+      new DeleteItemCommand({ TableName: table, Key: marshall(PATIENT_INDEX_BACKFILL_KEY) }),
+    );
+
+    // Act
+    const filed = await json(
+      await him('uk', 'POST', 'erasures', { ...officer, body: { patient: identifier(patient) } }),
+    );
+    const executed = await json(await him('uk', 'POST', `erasures/${filed.body.erasureId}/execute`, officer));
+
+    // Assess: the preview found it through the index the backfill gave it, the certificate marks it.
+    expect(filed.body.preview.notes).toEqual([
+      expect.objectContaining({ noteId: 'legacy-1', sealedUnderCellKey: true }),
+    ]);
+    expect(executed.status).toBe(200);
+    const { certificate } = executed.body as SignedErasureCertificate;
+    expect(certificate.destroyed.notes).toEqual([
+      expect.objectContaining({ noteId: 'legacy-1', sealedUnderCellKey: true }),
+    ]);
+    expect(certificate.retained.at(-1)).toMatch(
+      /^copies in table backups of the 1 note event\(s\) marked sealedUnderCellKey .* stay readable under the cell key until those backups expire$/,
+    );
+    const item = await stack.dynamoClient.send(new GetItemCommand({ TableName: table, Key: marshall(key) }));
+    const stored = unmarshall(item.Item ?? {});
+    expect(stored.ciphertext).toBeUndefined();
+    expect(stored.gsi2pk).toBe(`PATIENT#${filed.body.preview.patientRef}`);
+    const pdf = await pdfText(
+      new Uint8Array(
+        await (
+          await him('uk', 'GET', `erasures/${filed.body.erasureId}/certificate?format=pdf`, officer)
+        ).arrayBuffer(),
+      ),
+    );
+    expect(pdf).toContain('cell key');
   });
 
   it('is blocked by a legal hold, erases nothing while held, and goes ahead once the hold is released', async () => {

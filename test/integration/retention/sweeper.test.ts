@@ -1,15 +1,17 @@
 import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { DynamoAuditLog } from '../../../shared/adapters/dynamodb/audit-log-store.js';
+import { noteKey } from '../../../shared/adapters/dynamodb/keys.js';
 import { DynamoLegalHolds } from '../../../shared/adapters/dynamodb/legal-hold-store.js';
 import { versionKeyOf } from '../../../shared/adapters/dynamodb/outbox-items.js';
+import { DynamoPatientIndex } from '../../../shared/adapters/dynamodb/patient-index.js';
 import { DynamoRetentionStore } from '../../../shared/adapters/dynamodb/retention-store.js';
 import type { RetentionDays } from '../../../shared/domain/policy/retention.js';
 import { RETENTION_ACTION, reportOf, runRetention } from '../../../shared/domain/retention/run.js';
 import type { LegalHold } from '../../../shared/ports/legal-holds.js';
 import type { RetentionStore } from '../../../shared/ports/retention-store.js';
 import { createTestTable, scanAll, testDynamoClient } from '../../helpers/dynamo.js';
-import { type StoredNote, storeNote } from '../../helpers/stored-notes.js';
+import { type StoredNote, storeNote, TEST_SENDER } from '../../helpers/stored-notes.js';
 
 const NOW = new Date('2026-11-30T12:00:00.000Z');
 const DAYS: RetentionDays = {
@@ -45,7 +47,15 @@ async function cell() {
   const store = new DynamoRetentionStore(client, tableName);
   const run = (over: { store?: RetentionStore } = {}) =>
     runRetention(
-      { cell: 'uk', days: DAYS, store: over.store ?? store, holds, audit, clock: { now: () => NOW } },
+      {
+        cell: 'uk',
+        days: DAYS,
+        store: over.store ?? store,
+        patientIndex: new DynamoPatientIndex(client, tableName),
+        holds,
+        audit,
+        clock: { now: () => NOW },
+      },
       'schedule',
     );
   /** The note records left in the table, as `<noteId> <sk>`. */
@@ -199,5 +209,67 @@ describe('retention sweeper (DynamoDB Local)', () => {
     expect(run?.target).not.toMatch(/gone|pt_|st-marys/);
     expect(reportOf(run as NonNullable<typeof run>, 'uk')).toEqual(report);
     expect((await c.audit.query({ action: 'ledger.list' }, { limit: 10 })).entries).toHaveLength(2);
+  });
+
+  it('puts notes a release before per-patient keys stored into the patient index, once, and reports how many', async () => {
+    // Prepare: two versions stored as that release did (no patient key id, no index entry), one as today.
+    const c = await cell();
+    const keys = [
+      await storeNote(client, c.tableName, settled('before-1', 'delivered', 10)),
+      await storeNote(client, c.tableName, settled('before-1', 'delivered', 10, { version: 2 })),
+    ];
+    await storeNote(client, c.tableName, settled('today', 'delivered', 10));
+    for (const key of keys) {
+      await client.send(
+        new UpdateItemCommand({
+          TableName: c.tableName,
+          Key: marshall(noteKey(key.senderId, key.noteId, key.version, false)),
+          UpdateExpression: 'REMOVE patientKeyId, gsi2pk, gsi2sk',
+        }),
+      );
+    }
+    const index = new DynamoPatientIndex(client, c.tableName);
+    expect(await index.holdsNotesOf('pt_before-1')).toBe(false);
+
+    // Act
+    const first = await c.run();
+    const second = await c.run();
+
+    // Assess: both versions indexed as ingest indexes, in the report and its audit entry; the second run reads nothing.
+    expect(first.indexedNotes).toBe(2);
+    expect(second.indexedNotes).toBe(0);
+    expect(await index.holdsNotesOf('pt_before-1')).toBe(true);
+    const stored = (await scanAll(client, c.tableName))
+      .map((i) => unmarshall(i))
+      .filter((i) => i.type === 'note');
+    const today = stored.find((i) => i.noteId === 'today');
+    for (const version of stored.filter((i) => i.noteId === 'before-1')) {
+      expect(version.gsi2pk).toBe('PATIENT#pt_before-1');
+      expect(version.gsi2sk).toBe(
+        `${version.receivedAt}#${version.senderId}#before-1#${String(version.version).padStart(10, '0')}`,
+      );
+    }
+    expect(today?.gsi2sk).toMatch(/#today#0000000001$/);
+    const runs = (await c.audit.query({ action: RETENTION_ACTION }, { limit: 10 })).entries;
+    expect(runs.map((e) => reportOf(e, 'uk')?.indexedNotes).sort()).toEqual([0, 2]);
+    // Past the marker no run scans: a version left unindexed now stays so (no writer makes one any more).
+    await client.send(
+      new UpdateItemCommand({
+        TableName: c.tableName,
+        Key: marshall(noteKey(TEST_SENDER, 'today', 1, false)),
+        UpdateExpression: 'REMOVE gsi2pk',
+      }),
+    );
+    expect(await index.indexUnindexedNotes(NOW.toISOString())).toBe(0);
+  });
+
+  it('reads a run an older release audited, without the backfill count, as having indexed nothing', async () => {
+    const c = await cell();
+    const report = await c.run();
+    const [audited] = (await c.audit.query({ action: RETENTION_ACTION }, { limit: 1 })).entries;
+    if (!audited) throw new Error('the run was not audited');
+    const { indexedNotes: _, cell: _cell, at: _at, ...older } = report;
+    const entry = { ...audited, target: `retention:${JSON.stringify(older)}` };
+    expect(reportOf(entry, 'uk')).toEqual({ ...report, indexedNotes: 0 });
   });
 });

@@ -106,6 +106,7 @@ export async function himFixture(logLevel: 'SILENT' | 'INFO' = 'SILENT') {
       cell: 'uk',
       days: jurisdiction.retention.days,
       store: new DynamoRetentionStore(client, tableName),
+      patientIndex: new DynamoPatientIndex(client, tableName),
       holds,
       audit,
       clock,
