@@ -12,6 +12,27 @@ export interface Route {
   functionName: string;
 }
 
+/**
+ * The routes, each call of a route that may write (any method but GET) followed by `then()`,
+ * whether the handler answered or threw.
+ */
+export function afterWrites(routes: Route[], then: () => void): Route[] {
+  return routes.map((route) =>
+    route.routeKey.startsWith('GET ')
+      ? route
+      : {
+          ...route,
+          handler: async (event, context) => {
+            try {
+              return await route.handler(event, context);
+            } finally {
+              then();
+            }
+          },
+        },
+  );
+}
+
 interface CompiledRoute extends Route {
   method: string;
   pattern: RegExp;

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { StreamHandler } from '../../functions/deliver/handler-factory.js';
 import { loadPolicy } from '../../shared/config/load-policy.js';
+import { afterWrites } from './api-gateway.js';
 import { type LocalCell, localCells } from './cells.js';
 import { consoleRedirectUris, localConsoleConfig } from './console-route.js';
 import { prepareDataDir } from './data-dir.js';
@@ -126,13 +127,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     gateway.showConsole(localConsoleConfig(cells, devIssuer.issuer));
 
     const deliverHandlers = new Map<string, StreamHandler>();
+    // Bound once the delivery workers run: a write through a cell's API wakes its stream pollers.
+    let wakeWorkers: (cellId: string) => void = () => undefined;
     for (const cell of cells) {
       progress(`cell ${cell.id}: table ${cell.tableName}, keys, functions`);
       await ensureCellTable(dynamoClient, cell.tableName);
       const functions = started(
         await startCellFunctions(cell, settings.VISITBRIDGE_DIGEST_INTERVAL_MINUTES * 60_000, progress),
       );
-      gateway.cellRoutes.set(cell.id, functions.routes);
+      gateway.cellRoutes.set(
+        cell.id,
+        afterWrites(functions.routes, () => wakeWorkers(cell.id)),
+      );
       deliverHandlers.set(cell.id, functions.deliver);
     }
 
@@ -151,6 +157,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             process.stderr.write(`delivery worker ${cell}: ${(error as Error).message ?? error}\n`)),
       }),
     );
+    wakeWorkers = workers.wake;
 
     gateway.ready(
       healthDocument({

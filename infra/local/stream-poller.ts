@@ -16,7 +16,7 @@ function checkCount(name: string, value: number, min: number): number {
 
 /** The options with their defaults, checked. */
 type Settings = Required<
-  Pick<StreamPollerOptions, 'batchSize' | 'maxRetries' | 'pollIntervalMs' | 'retryDelayMs'>
+  Pick<StreamPollerOptions, 'batchSize' | 'maxRetries' | 'pollIntervalMs' | 'maxIdlePollMs' | 'retryDelayMs'>
 >;
 
 /**
@@ -35,10 +35,12 @@ type Settings = Required<
  * await poller.stop();
  */
 export async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPoller> {
+  const pollIntervalMs = checkCount('pollIntervalMs', options.pollIntervalMs ?? 250, 1);
   const settings: Settings = {
     batchSize: checkCount('batchSize', options.batchSize ?? 10, 1),
     maxRetries: checkCount('maxRetries', options.maxRetries ?? 5, 0),
-    pollIntervalMs: checkCount('pollIntervalMs', options.pollIntervalMs ?? 250, 1),
+    pollIntervalMs,
+    maxIdlePollMs: checkCount('maxIdlePollMs', options.maxIdlePollMs ?? pollIntervalMs, pollIntervalMs),
     retryDelayMs: checkCount('retryDelayMs', options.retryDelayMs ?? 200, 0),
   };
   const streamArn = await latestStreamArn(options.dynamo, options.tableName);
@@ -49,8 +51,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
 
 /**
  * One table's stream: lists its shards, runs a `ShardWorker` per shard that is
- * ready (its parent drained), refreshes the list when a shard finishes and every
- * `8 × pollIntervalMs`, and tells `idle()` waiters when every shard has caught up.
+ * ready (its parent drained), refreshes the list when a shard finishes, on `idle()` and every
+ * `8 × maxIdlePollMs`, and tells `idle()` waiters when every shard has caught up.
  */
 class StreamCoordinator implements StreamPoller {
   private readonly abort = new AbortController();
@@ -107,7 +109,12 @@ class StreamCoordinator implements StreamPoller {
     return new Promise<void>((resolve) => {
       this.waiters.push({ stamp: this.tick(), resolve });
       this.wake();
+      this.wakeShards();
     });
+  }
+
+  wakeShards(): void {
+    for (const { worker } of this.workers.values()) worker.wake();
   }
 
   stats(): StreamPollerStats {
@@ -154,7 +161,7 @@ class StreamCoordinator implements StreamPoller {
       this.checkIdle();
       if (this.refreshRequested || signal.aborted) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => this.wake(), this.settings.pollIntervalMs * 8);
+        const timer = setTimeout(() => this.wake(), this.settings.maxIdlePollMs * 8);
         this.wake = () => {
           clearTimeout(timer);
           this.wake = () => {
@@ -192,6 +199,7 @@ class StreamCoordinator implements StreamPoller {
       maxRetries: settings.maxRetries,
       bisectOnError: options.bisectOnError ?? true,
       pollIntervalMs: settings.pollIntervalMs,
+      maxIdlePollMs: settings.maxIdlePollMs,
       retryDelayMs: settings.retryDelayMs,
       counters: this.counters,
       signal: this.abort.signal,

@@ -370,6 +370,63 @@ describe('stream poller on DynamoDB Local', () => {
     expect(poller.stats().activeShards).toBe(0);
   });
 
+  it('reads a quiet stream less and less often, and reads at once after wakeShards()', async () => {
+    // Prepare
+    const tableName = await createTestTable(dynamo, 'poll-backoff');
+    const counted = new DynamoDBStreamsClient({
+      region: 'local',
+      endpoint: testDynamoEndpoint(),
+      credentials: LOCAL_CREDENTIALS,
+    });
+    let reads = 0;
+    counted.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetRecordsCommand') reads += 1;
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const { calls, handler } = recordingHandler(() => undefined);
+    await putOutbox(tableName, 1, 1);
+    const poller = await start({
+      tableName,
+      handler,
+      client: counted,
+      pollIntervalMs: 5,
+      maxIdlePollMs: 60_000,
+    });
+    await poller.idle();
+    // Nine empty reads in a row: waits of 5, 10, … 1,280 ms, and now one of 2,560 ms, then 5,120 ms.
+    const quietFrom = reads;
+    while (reads < quietFrom + 10) await new Promise((resolve) => setTimeout(resolve, 20));
+    const readsBefore = reads;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const readsWhileQuiet = reads - readsBefore;
+    // Act
+    await putOutbox(tableName, 2, 2);
+    const woken = Date.now();
+    poller.wakeShards();
+    while (calls.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    const delivered = Date.now() - woken;
+    // Assess
+    expect(readsWhileQuiet).toBe(0);
+    expect(calls.flatMap((c) => c.pks)).toEqual([outbox(1), outbox(2)]);
+    // The wait it cut had more than a second left (see above); the read after a wake is immediate.
+    expect(delivered).toBeLessThan(1_000);
+    await poller.stop();
+    counted.destroy();
+  });
+
+  it('refuses a longest idle wait shorter than the poll interval', async () => {
+    // Prepare
+    const tableName = await createTestTable(dynamo, 'poll-idle-range');
+    const { handler } = recordingHandler(() => undefined);
+    // Act
+    const starting = start({ tableName, handler, pollIntervalMs: 100, maxIdlePollMs: 50 });
+    // Assess
+    await expect(starting).rejects.toThrow('maxIdlePollMs must be an integer ≥ 100');
+  });
+
   it('stop() returns promptly while shards wait between polls', async () => {
     // Prepare
     const tableName = await createTestTable(dynamo, 'poll-prompt');

@@ -23,6 +23,8 @@ export interface ShardWorkerConfig extends RetryPolicy {
   onError: (error: unknown) => void;
   batchSize: number;
   pollIntervalMs: number;
+  /** Longest wait after reads that found nothing: the wait doubles from `pollIntervalMs` up to this. */
+  maxIdlePollMs: number;
   retryDelayMs: number;
   counters: StreamPollerCounters;
   signal: AbortSignal;
@@ -56,9 +58,25 @@ export class ShardWorker {
   private inFlight = false;
   /** Matching records of the batch in flight (still buffered until they are committed). */
   private inFlightCount = 0;
+  /** The wait after the next read that finds nothing. */
+  private idleWaitMs: number;
+  /** Cuts the idle wait under way, if any, down to `pollIntervalMs`. */
+  private cutWait: (() => void) | undefined;
   finished = false;
 
-  constructor(private readonly config: ShardWorkerConfig) {}
+  constructor(private readonly config: ShardWorkerConfig) {
+    this.idleWaitMs = config.pollIntervalMs;
+  }
+
+  /**
+   * Something may have been written to the table: the idle wait under way ends once it has lasted
+   * `pollIntervalMs` (at once if it has), and the back-off starts again from there. Reads that find
+   * nothing stay at least `pollIntervalMs` apart, as without back-off.
+   */
+  wake(): void {
+    this.idleWaitMs = this.config.pollIntervalMs;
+    this.cutWait?.();
+  }
 
   /** True when the shard had nothing new in a read that started after `stamp` and nothing is pending. */
   caughtUpSince(stamp: number): boolean {
@@ -82,7 +100,8 @@ export class ShardWorker {
           this.finished = true;
           return;
         }
-        if (!fetched && !delivered) await pause(this.config.pollIntervalMs, signal);
+        if (fetched || delivered) this.idleWaitMs = this.config.pollIntervalMs;
+        else await this.idleWait();
       } catch (error) {
         this.iterator = undefined;
         // An iterator expires 15 minutes after it was issued (long retries): open a new one quietly.
@@ -98,6 +117,20 @@ export class ShardWorker {
         this.config.progressed();
       }
     }
+  }
+
+  /** Waits after a read that found nothing, the longer the more such reads in a row, until `wake()`. */
+  private async idleWait(): Promise<void> {
+    const { signal, pollIntervalMs, maxIdlePollMs } = this.config;
+    const started = Date.now();
+    const ms = this.idleWaitMs;
+    this.idleWaitMs = Math.min(ms * 2, Math.max(maxIdlePollMs, pollIntervalMs));
+    const woken = new AbortController();
+    this.cutWait = () => woken.abort();
+    await pause(ms, AbortSignal.any([signal, woken.signal]));
+    this.cutWait = undefined;
+    const rest = pollIntervalMs - (Date.now() - started);
+    if (woken.signal.aborted && rest > 0) await pause(rest, signal);
   }
 
   private async fetch(): Promise<boolean> {

@@ -52,6 +52,13 @@ export interface StreamPollerOptions {
   bisectOnError?: boolean;
   /** Wait after a read that found nothing (default 250 ms). */
   pollIntervalMs?: number;
+  /**
+   * Longest wait between reads of a shard that keeps finding nothing: each empty read doubles
+   * the wait, from `pollIntervalMs` up to this (default `pollIntervalMs`: no backing off).
+   * `wakeShards()` cuts a wait back to `pollIntervalMs`. The shard list is refreshed every
+   * `8 × maxIdlePollMs`.
+   */
+  maxIdlePollMs?: number;
   /** First retry delay, doubled per failed attempt up to 30 s (default 200 ms). */
   retryDelayMs?: number;
   /**
@@ -81,5 +88,11 @@ export interface StreamPoller {
   stop(): Promise<void>;
   /** Resolves once every shard was read up to date after this call and no batch is in flight (or on stop). */
   idle(): Promise<void>;
+  /**
+   * Something may have been written to the table: every shard is read again within
+   * `pollIntervalMs`, not after its longer idle wait. Lambda's pollers have no such signal;
+   * locally it keeps reads of a quiet stream rare and delivery prompt.
+   */
+  wakeShards(): void;
   stats(): StreamPollerStats;
 }
