@@ -122,6 +122,7 @@ export function toOutboxItem(item: Record<string, unknown>): OutboxItem {
     parkReason: item.parkReason as OutboxItem['parkReason'],
     operationOutcome: item.operationOutcome as OutboxItem['operationOutcome'],
     updatedAt: item.updatedAt as string | undefined,
+    retentionMark: item.retentionMark as OutboxItem['retentionMark'],
   };
 }
 

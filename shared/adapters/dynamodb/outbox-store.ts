@@ -88,7 +88,7 @@ export class DynamoOutbox implements Outbox {
           TableName: this.tableName,
           Key: marshall(itemKey(key)),
           UpdateExpression:
-            'SET #state = :state, gsi1pk = :gsi, updatedAt = :at, replayBase = attempts REMOVE parkReason, operationOutcome, parkedAt, nextAttemptAt',
+            'SET #state = :state, gsi1pk = :gsi, updatedAt = :at, replayBase = attempts REMOVE parkReason, operationOutcome, parkedAt, nextAttemptAt, retentionMark, retentionKept',
           ConditionExpression: '#state = :parked',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: marshall({

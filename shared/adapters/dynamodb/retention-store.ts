@@ -10,7 +10,15 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError } from '../../domain/errors.js';
-import type { EventSweep, NotePartition } from '../../domain/retention/decide.js';
+import {
+  type EventMark,
+  type EventSweep,
+  historyRecords,
+  type NoteEventRecords,
+  type NotePartition,
+  type SweepMark,
+  type SweepWindow,
+} from '../../domain/retention/decide.js';
 import type { NoteRef, RemoveOutcome, RetentionStore } from '../../ports/retention-store.js';
 import { HOLDS_VERSION_KEY, notePartition } from './keys.js';
 import { callbackItemKey, itemKey, versionKeyOf } from './outbox-items.js';
@@ -22,10 +30,48 @@ const storageError = (what: string, cause: unknown) =>
   new AppError('storage-unavailable', `retention ${what} failed`, {}, { cause });
 
 const STATE = { '#state': 'state' };
-/** The gsi1 partitions of settled deliveries (`DELIVERY#<state>`, sorted by `<receivedAt>#…`). */
-const SETTLED_PARTITIONS = ['DELIVERY#delivered', 'DELIVERY#parked'];
+/** The gsi1 partitions of settled deliveries (`DELIVERY#<state>`, sorted by `<receivedAt>#…`), and when each settled. */
+const SETTLED_PARTITIONS = [
+  { state: 'delivered', partition: 'DELIVERY#delivered', settledAt: 'deliveredAt' },
+  { state: 'parked', partition: 'DELIVERY#parked', settledAt: 'parkedAt' },
+] as const;
+/** The outbox item attributes of a sweep mark, and of the records a `newest-kept` mark stands for. */
+const MARK = { '#mark': 'retentionMark', '#kept': 'retentionKept' };
 /** The gsi1 partitions of the chains, sorted by `<at>#<shard>#<seq>`. */
 const CHAIN_PARTITIONS = { ledger: 'LEDGER', audit: 'AUDIT' } as const;
+
+/** A projected, filtered read of a gsi1 partition; `values` join the key condition's. */
+interface IndexShape {
+  ProjectionExpression: string;
+  FilterExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  values: Record<string, string>;
+}
+
+/** The outbox item's delivery as read: what every write of the sweeper to it is conditional on. */
+const asReadCondition = (event: NoteEventRecords) => ({
+  ConditionExpression: '#state = :state AND attempts = :attempts',
+  ExpressionAttributeNames: STATE,
+  ExpressionAttributeValues: marshall({
+    ':state': event.delivery.state,
+    ':attempts': event.delivery.attempts,
+  }),
+});
+
+/** The update noting `mark` on an event's outbox item, conditional on its delivery as read. */
+function markAsRead(event: NoteEventRecords, mark: SweepMark) {
+  const asRead = asReadCondition(event);
+  return {
+    UpdateExpression:
+      mark === 'newest-kept' ? 'SET #mark = :mark, #kept = :kept' : 'SET #mark = :mark REMOVE #kept',
+    ConditionExpression: asRead.ConditionExpression,
+    ExpressionAttributeNames: { ...asRead.ExpressionAttributeNames, ...MARK },
+    ExpressionAttributeValues: {
+      ...asRead.ExpressionAttributeValues,
+      ...marshall({ ':mark': mark, ...(mark === 'newest-kept' ? { ':kept': historyRecords(event) } : {}) }),
+    },
+  };
+}
 
 /**
  * The retention sweeper's view of the cell table. Candidates come from gsi1 (settled
@@ -44,16 +90,24 @@ export class DynamoRetentionStore implements RetentionStore {
     this.outbox = new DynamoOutbox(client, tableName);
   }
 
-  async *settledNotes(receivedBefore: string): AsyncIterable<NoteRef> {
+  async *settledNotes(window: SweepWindow): AsyncIterable<NoteRef> {
     const seen = new Set<string>();
-    for (const partition of SETTLED_PARTITIONS) {
-      for await (const item of this.indexItems(partition, receivedBefore, 'senderId, noteId')) {
-        const note = { senderId: String(item.senderId), noteId: String(item.noteId) };
-        const id = `${note.senderId}#${note.noteId}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        yield note;
-      }
+    for (const { state, partition, settledAt } of SETTLED_PARTITIONS) {
+      const shape = {
+        ProjectionExpression: 'senderId, noteId',
+        // Unmarked items, and histories whose ciphertext is gone once their own period ends.
+        FilterExpression: 'attribute_not_exists(#mark) OR (#mark = :gone AND #settled < :history)',
+        ExpressionAttributeNames: { '#mark': MARK['#mark'], '#settled': settledAt },
+        values: { ':gone': 'ciphertext-gone' satisfies SweepMark, ':history': window.historyBefore },
+      };
+      for await (const page of this.indexPages(partition, window.receivedBefore[state], shape))
+        for (const item of (page.Items ?? []).map((i) => unmarshall(i))) {
+          const note = { senderId: String(item.senderId), noteId: String(item.noteId) };
+          const id = `${note.senderId}#${note.noteId}`;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          yield note;
+        }
     }
   }
 
@@ -81,6 +135,7 @@ export class DynamoRetentionStore implements RetentionStore {
         callbacks: snapshot.callbacks
           .filter((c) => c.version === item.version && c.eventKind === item.eventKind)
           .map((c) => ({ seq: c.seq, state: c.state })),
+        ...(item.retentionMark ? { mark: item.retentionMark } : {}),
       })),
     };
   }
@@ -98,6 +153,38 @@ export class DynamoRetentionStore implements RetentionStore {
         return 'moved-on';
       throw storageError('delete', error);
     }
+  }
+
+  async mark({ event, mark }: EventMark): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(itemKey(event.key)),
+          ...markAsRead(event, mark),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw storageError('update', error);
+    }
+  }
+
+  async countNewestKept(historyBefore: string): Promise<number> {
+    let count = 0;
+    for (const { partition, settledAt } of SETTLED_PARTITIONS) {
+      const shape = {
+        ProjectionExpression: '#kept',
+        FilterExpression: '#mark = :kept AND #settled < :history',
+        ExpressionAttributeNames: { ...MARK, '#settled': settledAt },
+        values: { ':kept': 'newest-kept' satisfies SweepMark, ':history': historyBefore },
+      };
+      // A record settles after it is received: nothing received after `historyBefore` settled before it.
+      for await (const page of this.indexPages(partition, historyBefore, shape))
+        for (const item of page.Items ?? []) count += Number(unmarshall(item).retentionKept ?? 1);
+    }
+    return count;
   }
 
   async clearTtl(note: NoteRef): Promise<number> {
@@ -147,13 +234,9 @@ export class DynamoRetentionStore implements RetentionStore {
 
   /** The ciphertext, history and guards of one event, the holds' version last (its failure is told apart). */
   private removalItems(due: EventSweep, holdsVersion: number): TransactWriteItem[] {
-    const { key, delivery, callbacks } = due.event;
+    const { key, callbacks } = due.event;
     const table = this.tableName;
-    const asRead = {
-      ConditionExpression: '#state = :state AND attempts = :attempts',
-      ExpressionAttributeNames: STATE,
-      ExpressionAttributeValues: marshall({ ':state': delivery.state, ':attempts': delivery.attempts }),
-    };
+    const asRead = asReadCondition(due.event);
     const items: TransactWriteItem[] = [];
     if (due.ciphertext) {
       items.push({
@@ -177,6 +260,10 @@ export class DynamoRetentionStore implements RetentionStore {
           },
         });
       }
+    } else if (due.markAfter) {
+      items.push({
+        Update: { TableName: table, Key: marshall(itemKey(key)), ...markAsRead(due.event, due.markAfter) },
+      });
     } else {
       items.push({ ConditionCheck: { TableName: table, Key: marshall(itemKey(key)), ...asRead } });
     }
@@ -195,26 +282,21 @@ export class DynamoRetentionStore implements RetentionStore {
     return items;
   }
 
-  /** Items of one gsi1 partition sorted before `before`, with only `projection`. */
-  private async *indexItems(partition: string, before: string, projection: string) {
-    for await (const page of this.indexPages(partition, before, { ProjectionExpression: projection }))
-      for (const item of page.Items ?? []) yield unmarshall(item);
-  }
-
-  /** The query pages of one gsi1 partition sorted before `before`. */
+  /** The query pages of one gsi1 partition sorted before `before`, counted or projected and filtered. */
   private async *indexPages(
     partition: string,
     before: string,
-    shape: { ProjectionExpression: string } | { Select: 'COUNT' },
+    shape: { Select: 'COUNT'; values?: undefined } | IndexShape,
   ): AsyncIterable<QueryCommandOutput> {
+    const { values, ...rest } = shape;
     yield* queryPages(
       this.client,
       {
         TableName: this.tableName,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
-        ExpressionAttributeValues: marshall({ ':pk': partition, ':before': before }),
-        ...shape,
+        ExpressionAttributeValues: marshall({ ':pk': partition, ':before': before, ...values }),
+        ...rest,
       },
       (error) => storageError('read', error),
     );

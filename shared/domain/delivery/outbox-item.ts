@@ -45,4 +45,10 @@ export interface OutboxItem extends OutboxKey {
   parkReason?: ItemParkReason;
   operationOutcome?: IssueSummary[];
   updatedAt?: string;
+  /**
+   * What the retention sweeper noted, so later runs pass the item by (docs/retention.md):
+   * its ciphertext is gone and its history waits for its own period, or it is the note's
+   * newest history, kept past its period.
+   */
+  retentionMark?: 'ciphertext-gone' | 'newest-kept';
 }

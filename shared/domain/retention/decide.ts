@@ -1,10 +1,19 @@
 import type { LegalHold } from '../../ports/legal-holds.js';
 import type { CallbackState } from '../delivery/callback.js';
-import type { DeliveryState, OutboxKey } from '../delivery/outbox-item.js';
+import type { DeliveryState, OutboxItem, OutboxKey } from '../delivery/outbox-item.js';
 import { covers } from '../holds/hold.js';
 import type { RecordClass, RetentionDays } from '../policy/retention.js';
 
 const DAY_MS = 86_400_000;
+
+/**
+ * What a run notes on an event's outbox item once nothing of it can fall due before its
+ * history does, so later runs do not read the note again until then:
+ * - `ciphertext-gone`: no ciphertext left; the history falls due after its own period;
+ * - `newest-kept`: the note's newest history, past its period and kept (until an amendment
+ *   arrives: its own item brings the note back to a run).
+ */
+export type SweepMark = NonNullable<OutboxItem['retentionMark']>;
 
 /** One event of a note as the sweeper reads it: its delivery, ciphertext and callbacks (PHI-free). */
 export interface NoteEventRecords {
@@ -13,6 +22,8 @@ export interface NoteEventRecords {
   delivery: { state: DeliveryState; attempts: number; deliveredAt?: string; parkedAt?: string };
   hasCiphertext: boolean;
   callbacks: Array<{ seq: number; state: CallbackState }>;
+  /** What an earlier run noted on the outbox item. */
+  mark?: SweepMark;
 }
 
 /** Everything one note partition holds, read at once. */
@@ -39,13 +50,39 @@ export interface EventSweep {
   ciphertext: boolean;
   /** The outbox item and its callback rows. */
   history: boolean;
+  /** When the outbox item stays: what to note on it in the same transaction. */
+  markAfter?: SweepMark;
 }
+
+/**
+ * The settled deliveries a run reads: those received before their state's cutoff and not
+ * marked, and those marked `ciphertext-gone` that settled before `historyBefore`. Items
+ * marked `newest-kept` are not read (the store counts them).
+ */
+export interface SweepWindow {
+  receivedBefore: { delivered: string; parked: string };
+  historyBefore: string;
+}
+
+/** A mark to note on an event's outbox item that nothing is due of now. */
+export interface EventMark {
+  event: NoteEventRecords;
+  mark: SweepMark;
+}
+
+/** The records an event's history stands for: its outbox item and its callback rows. */
+export const historyRecords = (event: NoteEventRecords): number => 1 + event.callbacks.length;
 
 /** What of one partition is due: to delete, or to keep under a legal hold. */
 export interface PartitionSweep {
   held: boolean;
   due: EventSweep[];
-  /** Histories past their period kept because they are the note's newest version (see `decidePartition`). */
+  /** Marks to note on items nothing is due of (none when held or in flight). */
+  marks: EventMark[];
+  /**
+   * Records past their period kept because they are the note's newest history (see
+   * `decidePartition`), not yet marked `newest-kept`: once marked, the store counts them.
+   */
   newestKept: number;
 }
 
@@ -85,7 +122,7 @@ export function decidePartition(
   now: Date,
 ): PartitionSweep {
   const held = holds.some((hold) => covers(hold, partition.patientRef, [partition.tenant]));
-  const sweep: PartitionSweep = { held, due: [], newestKept: 0 };
+  const sweep: PartitionSweep = { held, due: [], marks: [], newestKept: 0 };
   const inFlight = partition.events.some(
     (e) => !SETTLED.has(e.delivery.state) || e.callbacks.some((c) => !CALLBACK_SETTLED.has(c.state)),
   );
@@ -95,12 +132,22 @@ export function decidePartition(
     const at = settledAt(event);
     const ciphertextClass = event.delivery.state === 'delivered' ? 'noteAfterDelivery' : 'parkedNote';
     const ciphertext = event.hasCiphertext && isDue(at, days[ciphertextClass], now);
-    let history = (ciphertext || !event.hasCiphertext) && isDue(at, days.outboxHistory, now);
-    if (history && event === newest) {
-      history = false;
-      sweep.newestKept += 1 + event.callbacks.length;
+    const historyDue = (ciphertext || !event.hasCiphertext) && isDue(at, days.outboxHistory, now);
+    const newestKept = historyDue && event === newest;
+    const history = historyDue && !newestKept;
+    if (newestKept && event.mark !== 'newest-kept') sweep.newestKept += historyRecords(event);
+    // What stays of the event once the due part is gone, when nothing more can fall due before its history.
+    const mark: SweepMark | undefined =
+      history || (event.hasCiphertext && !ciphertext)
+        ? undefined
+        : newestKept
+          ? 'newest-kept'
+          : 'ciphertext-gone';
+    if (ciphertext || history) {
+      sweep.due.push({ event, ciphertextClass, ciphertext, history, ...(mark ? { markAfter: mark } : {}) });
+    } else if (mark && mark !== event.mark && !held) {
+      sweep.marks.push({ event, mark });
     }
-    if (ciphertext || history) sweep.due.push({ event, ciphertextClass, ciphertext, history });
   }
   return sweep;
 }
@@ -112,17 +159,22 @@ export function countEvent(
   outcome: 'deleted' | 'held',
 ): void {
   if (due.ciphertext) counts[due.ciphertextClass][outcome] += 1;
-  if (due.history) counts.outboxHistory[outcome] += 1 + due.event.callbacks.length;
+  if (due.history) counts.outboxHistory[outcome] += historyRecords(due.event);
 }
 
 /**
- * The instant before which a note must have been received to hold anything due:
- * a record settles after it is received, so nothing received later is past the
- * shortest of the note classes' periods.
+ * Which settled deliveries a run reads (see `SweepWindow`): a record settles after it is
+ * received, so nothing of a delivered item is due before `received + min(noteAfterDelivery,
+ * outboxHistory)`, nor of a parked one before `received + min(parkedNote, outboxHistory)`.
  */
-export function receivedCutoff(days: RetentionDays, now: Date): string {
-  const shortest = Math.min(days.noteAfterDelivery, days.parkedNote, days.outboxHistory);
-  return new Date(now.getTime() - shortest * DAY_MS).toISOString();
+export function sweepWindow(days: RetentionDays, now: Date): SweepWindow {
+  return {
+    receivedBefore: {
+      delivered: periodCutoff(Math.min(days.noteAfterDelivery, days.outboxHistory), now),
+      parked: periodCutoff(Math.min(days.parkedNote, days.outboxHistory), now),
+    },
+    historyBefore: periodCutoff(days.outboxHistory, now),
+  };
 }
 
 /** The instant before which a record of a class is past its period. */

@@ -12,8 +12,9 @@ import {
   countEvent,
   decidePartition,
   emptyCounts,
+  type PartitionSweep,
   periodCutoff,
-  receivedCutoff,
+  sweepWindow,
 } from './decide.js';
 
 /** The audit action and actor of a retention run. */
@@ -71,21 +72,25 @@ export async function runRetention(deps: RetentionDeps, trigger: RetentionTrigge
   let active: LegalHold[] = holdSet.holds.filter(isActive);
   let skippedNotes = 0;
   const indexedNotes = await deps.patientIndex.indexUnindexedNotes(now.toISOString());
-  for await (const ref of deps.store.settledNotes(receivedCutoff(deps.days, now))) {
+  const window = sweepWindow(deps.days, now);
+  for await (const ref of deps.store.settledNotes(window)) {
     for (let attempt = 1; ; attempt++) {
       const note = await deps.store.readNote(ref);
       if (!note) break;
       const sweep = decidePartition(note, deps.days, active, now);
-      classes.outboxHistory.eligibleNotDeleted += sweep.newestKept;
       if (sweep.held) {
         for (const due of sweep.due) countEvent(classes, due, 'held');
+        // Unmarked, so not in the store's count of newest histories kept.
+        classes.outboxHistory.eligibleNotDeleted += sweep.newestKept;
         await deps.store.clearTtl(ref);
         break;
       }
       const outcome = await removeAll(deps.store, sweep.due, holdSet.version, classes);
-      if (outcome === 'removed') break;
+      if (outcome === 'removed') {
+        await markAll(deps.store, sweep);
+        break;
+      }
       if (outcome === 'holds-changed' && attempt < TRIES_PER_NOTE) {
-        classes.outboxHistory.eligibleNotDeleted -= sweep.newestKept;
         holdSet = await deps.holds.all();
         active = holdSet.holds.filter(isActive);
         continue;
@@ -94,6 +99,7 @@ export async function runRetention(deps: RetentionDeps, trigger: RetentionTrigge
       break;
     }
   }
+  classes.outboxHistory.eligibleNotDeleted += await deps.store.countNewestKept(window.historyBefore);
   classes.ledger.eligibleNotDeleted = await deps.store.countChained(
     'ledger',
     periodCutoff(deps.days.ledger, now),
@@ -136,6 +142,14 @@ async function removeAll(
     countEvent(classes, event, 'deleted');
   }
   return 'removed';
+}
+
+/**
+ * Notes what nothing is due of on its outbox item, so later runs pass the note by until its
+ * history falls due; an event that moved on since it was read stays unmarked (read next run).
+ */
+async function markAll(store: RetentionStore, sweep: PartitionSweep): Promise<void> {
+  for (const mark of sweep.marks) await store.mark(mark);
 }
 
 /** The report a `retention.run` audit entry of `cell` carries, or undefined for any other entry. */

@@ -45,7 +45,7 @@ async function cell() {
   const holds = new DynamoLegalHolds(client, tableName);
   const audit = new DynamoAuditLog({ client, tableName, cellId: 'uk' });
   const store = new DynamoRetentionStore(client, tableName);
-  const run = (over: { store?: RetentionStore } = {}) =>
+  const run = (over: { store?: RetentionStore; now?: Date } = {}) =>
     runRetention(
       {
         cell: 'uk',
@@ -54,7 +54,7 @@ async function cell() {
         patientIndex: new DynamoPatientIndex(client, tableName),
         holds,
         audit,
-        clock: { now: () => NOW },
+        clock: { now: () => over.now ?? NOW },
       },
       'schedule',
     );
@@ -67,6 +67,18 @@ async function cell() {
       .sort();
   return { tableName, holds, audit, store, run, noteRecords };
 }
+
+/** `store`, with some of its methods replaced. */
+const storeWith = (store: RetentionStore, over: Partial<RetentionStore>): RetentionStore => ({
+  settledNotes: (window) => store.settledNotes(window),
+  readNote: (note) => store.readNote(note),
+  countChained: (chain, before) => store.countChained(chain, before),
+  clearTtl: (note) => store.clearTtl(note),
+  mark: (mark) => store.mark(mark),
+  countNewestKept: (before) => store.countNewestKept(before),
+  remove: (due, version) => store.remove(due, version),
+  ...over,
+});
 
 const hold = (scope: LegalHold['scope'], subject: string, id: string): LegalHold => ({
   holdId: id,
@@ -108,6 +120,60 @@ describe('retention sweeper (DynamoDB Local)', () => {
       outboxHistory: { deleted: 1, held: 0, eligibleNotDeleted: 1 },
     });
     expect(report.skippedNotes).toBe(0);
+  });
+
+  it('reads a note again only once something of it may be due: later runs pass marked notes by', async () => {
+    // Prepare
+    const c = await cell();
+    await storeNote(client, c.tableName, settled('ciphertext-due', 'delivered', 100));
+    await storeNote(client, c.tableName, settled('all-due', 'delivered', 800));
+    await storeNote(client, c.tableName, settled('recent', 'delivered', 10));
+    await storeNote(client, c.tableName, settled('parked', 'parked', 100));
+    const reads: string[] = [];
+    const counting = storeWith(c.store, {
+      readNote: (note) => {
+        reads.push(note.noteId);
+        return c.store.readNote(note);
+      },
+    });
+    const readsOf = async (now: Date) => {
+      const report = await c.run({ store: counting, now });
+      return { report, read: reads.splice(0).sort() };
+    };
+    const marks = async () =>
+      Object.fromEntries(
+        (await scanAll(client, c.tableName))
+          .map((item) => unmarshall(item))
+          .filter((item) => String(item.sk).startsWith('OUTBOX#'))
+          .map((item) => [item.noteId, [item.retentionMark ?? '-', item.retentionKept ?? '-']]),
+      );
+    // Act
+    const first = await readsOf(NOW);
+    const marksAfterFirst = await marks();
+    const second = await readsOf(NOW);
+    // 700 days on, the first note's history is past its period too, and the parked note's ciphertext.
+    const later = await readsOf(new Date(NOW.getTime() + 700 * 86_400_000));
+    // Assess
+    expect(first.read).toEqual(['all-due', 'ciphertext-due']);
+    expect(marksAfterFirst).toEqual({
+      'ciphertext-due': ['ciphertext-gone', '-'],
+      'all-due': ['newest-kept', 1],
+      recent: ['-', '-'],
+      parked: ['-', '-'],
+    });
+    expect(second.read).toEqual([]);
+    expect(later.read).toEqual(['ciphertext-due', 'parked', 'recent']);
+    expect(first.report.classes.outboxHistory.eligibleNotDeleted).toBe(1);
+    expect(second.report.classes.outboxHistory.eligibleNotDeleted).toBe(1);
+    expect(later.report.classes.outboxHistory.eligibleNotDeleted).toBe(3);
+    expect(later.report.classes.parkedNote.deleted).toBe(1);
+    expect(later.report.classes.noteAfterDelivery.deleted).toBe(1);
+    expect(await c.noteRecords()).toEqual([
+      'all-due OUTBOX#V#0000000001',
+      'ciphertext-due OUTBOX#V#0000000001',
+      'parked OUTBOX#V#0000000001',
+      'recent OUTBOX#V#0000000001',
+    ]);
   });
 
   it('keeps everything a patient or organisation hold covers, counts it as held, and deletes it once released', async () => {
@@ -161,11 +227,7 @@ describe('retention sweeper (DynamoDB Local)', () => {
     const c = await cell();
     await storeNote(client, c.tableName, settled('raced', 'delivered', 200));
     let placed = false;
-    const placingStore: RetentionStore = {
-      settledNotes: (before) => c.store.settledNotes(before),
-      readNote: (note) => c.store.readNote(note),
-      countChained: (chain, before) => c.store.countChained(chain, before),
-      clearTtl: (note) => c.store.clearTtl(note),
+    const placingStore = storeWith(c.store, {
       remove: async (due, version) => {
         if (!placed) {
           placed = true;
@@ -173,7 +235,7 @@ describe('retention sweeper (DynamoDB Local)', () => {
         }
         return c.store.remove(due, version);
       },
-    };
+    });
     // Act
     const report = await c.run({ store: placingStore });
     // Assess

@@ -1,6 +1,10 @@
 import type { DeliveryState } from '../../../shared/domain/delivery/outbox-item.js';
 import type { RetentionDays } from '../../../shared/domain/policy/retention.js';
-import { decidePartition, type NoteEventRecords } from '../../../shared/domain/retention/decide.js';
+import {
+  decidePartition,
+  type NoteEventRecords,
+  sweepWindow,
+} from '../../../shared/domain/retention/decide.js';
 import type { LegalHold } from '../../../shared/ports/legal-holds.js';
 
 const NOW = new Date('2026-11-30T00:00:00.000Z');
@@ -88,5 +92,47 @@ describe('decidePartition', () => {
     expect(decide([event(1, 'delivered', 200)], [hold('organization', 'org-1')]).held).toBe(true);
     expect(decide([event(1, 'delivered', 200)], [hold('patient', 'pt_a', true)]).held).toBe(false);
     expect(decide([event(1, 'delivered', 200)], [hold('organization', 'org-2')]).held).toBe(false);
+  });
+
+  it('marks what stays of an event once nothing more of it can fall due before its history', () => {
+    const sweep = decide([event(1, 'delivered', 100)]);
+    expect(sweep.due.map((d) => [d.ciphertext, d.history, d.markAfter])).toEqual([
+      [true, false, 'ciphertext-gone'],
+    ]);
+    expect(sweep.marks).toEqual([]);
+  });
+
+  it('marks the newest history kept past its period, counts it once, and not again once marked', () => {
+    const gone = { hasCiphertext: false, callbacks: [{ seq: 1, state: 'delivered' as const }] };
+    const unmarked = decide([event(1, 'delivered', 800, gone)]);
+    const marked = decide([event(1, 'delivered', 800, { ...gone, mark: 'newest-kept' })]);
+    expect(unmarked.marks.map((m) => m.mark)).toEqual(['newest-kept']);
+    expect(unmarked.newestKept).toBe(2);
+    expect(marked.marks).toEqual([]);
+    expect(marked.newestKept).toBe(0);
+  });
+
+  it('marks an amendment’s older history gone with the ciphertext, the newest kept in the same step', () => {
+    const sweep = decide([event(1, 'delivered', 800), event(2, 'delivered', 800)]);
+    expect(sweep.due.map((d) => d.markAfter)).toEqual([undefined, 'newest-kept']);
+  });
+
+  it('marks nothing under a hold, nor an event whose ciphertext is not yet due', () => {
+    const gone = { hasCiphertext: false };
+    expect(decide([event(1, 'delivered', 100, gone)], [hold('patient', 'pt_a')]).marks).toEqual([]);
+    expect(decide([event(1, 'delivered', 100, gone)]).marks.map((m) => m.mark)).toEqual(['ciphertext-gone']);
+    expect(decide([event(1, 'delivered', 10)]).marks).toEqual([]);
+    expect(decide([event(1, 'delivered', 10)]).due).toEqual([]);
+  });
+
+  it('reads delivered and parked deliveries from their own cutoffs, and histories from theirs', () => {
+    expect(sweepWindow(DAYS, NOW)).toEqual({
+      receivedBefore: { delivered: ago(90), parked: ago(365) },
+      historyBefore: ago(730),
+    });
+    expect(sweepWindow({ ...DAYS, outboxHistory: 30 }, NOW).receivedBefore).toEqual({
+      delivered: ago(30),
+      parked: ago(30),
+    });
   });
 });
