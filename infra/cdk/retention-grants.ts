@@ -6,7 +6,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 
 /**
  * What the sweep does on the table: query settled deliveries and notes, read chain heads, delete,
- * append its audit entry, take an older release's TTL off held notes, and put an older
+ * append its audit entry, mark outbox items it has dealt with, take an older release's TTL off held notes, and put an older
  * release's notes into the patient index (one Scan, until it has reached the table's end once).
  */
 export const RETENTION_TABLE_ACTIONS = [
@@ -22,7 +22,8 @@ export const RETENTION_TABLE_ACTIONS = [
 /**
  * The retention sweep's grants. The retention function may query and read the cell
  * table, delete items, put items (its one audit entry and its shard's head), update
- * items (to remove a TTL from held notes and index an older release's notes), scan it
+ * items (to mark outbox items a run has dealt with, remove a TTL from held notes and index an
+ * older release's notes), scan it
  * (to find those notes), and
  * use the cell key only through DynamoDB (`kms:ViaService`): it holds no secret and
  * cannot decrypt a note's envelope itself. The HIM API may start a run
