@@ -57,6 +57,13 @@ export const RetentionReport = z
       .describe(
         'note versions stored before per-patient keys that this run put into the patient index, so patient holds and erasure find them (0 once all are)',
       ),
+    notesRead: z
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        'notes whose records the run read, one consistent query each: those something may be due of. Absent for runs of a release that did not count them',
+      ),
   })
   .meta({
     id: 'RetentionReport',

@@ -49,6 +49,7 @@ export function makeRetentionHandler(deps: RetentionDeps & { logger: Logger }): 
         classes: report.classes,
         skippedNotes: report.skippedNotes,
         indexedNotes: report.indexedNotes,
+        notesRead: report.notesRead,
       });
       return report;
     });

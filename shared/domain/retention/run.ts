@@ -37,6 +37,11 @@ export interface RetentionReport {
   skippedNotes: number;
   /** Note versions from before per-patient keys put into the patient index this run (0 once all are). */
   indexedNotes: number;
+  /**
+   * Notes whose records the run read (one consistent query each): those something may be due of
+   * (docs/retention.md). Absent from runs of a release that did not count them.
+   */
+  notesRead?: number;
 }
 
 export interface RetentionDeps {
@@ -71,9 +76,11 @@ export async function runRetention(deps: RetentionDeps, trigger: RetentionTrigge
   let holdSet = await deps.holds.all();
   let active: LegalHold[] = holdSet.holds.filter(isActive);
   let skippedNotes = 0;
+  let notesRead = 0;
   const indexedNotes = await deps.patientIndex.indexUnindexedNotes(now.toISOString());
   const window = sweepWindow(deps.days, now);
   for await (const ref of deps.store.settledNotes(window)) {
+    notesRead += 1;
     for (let attempt = 1; ; attempt++) {
       const note = await deps.store.readNote(ref);
       if (!note) break;
@@ -116,13 +123,14 @@ export async function runRetention(deps: RetentionDeps, trigger: RetentionTrigge
     uncounted: ['digests'],
     skippedNotes,
     indexedNotes,
+    notesRead,
   };
   await deps.audit.append({
     at: report.at,
     actor: RETENTION_ACTOR,
     role: 'system',
     action: RETENTION_ACTION,
-    target: `${TARGET_PREFIX}${JSON.stringify({ trigger, classes, uncounted: report.uncounted, skippedNotes, indexedNotes })}`,
+    target: `${TARGET_PREFIX}${JSON.stringify({ trigger, classes, uncounted: report.uncounted, skippedNotes, indexedNotes, notesRead })}`,
     sourceIp: 'internal',
     outcome: 'ok',
   });
