@@ -47,6 +47,7 @@ export type ErrorCode =
   | 'erasure-not-previewed'
   | 'erasure-executed'
   | 'storage-unavailable'
+  | 'patient-index-building'
   | 'nag-report-unavailable'
   | 'forward-failed'
   | 'internal';

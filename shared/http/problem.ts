@@ -228,6 +228,11 @@ export const PROBLEMS: Readonly<Record<ErrorCode, ProblemSpec>> = {
     title: 'Service unavailable',
     when: 'DynamoDB, the digest anchor, the signing key or the HIM token keys (JWKS) cannot be reached',
   },
+  'patient-index-building': {
+    status: 503,
+    title: 'Patient index still being built: retry in a minute',
+    when: 'a patient hold or an erasure preview while the cell is still putting notes that a release before per-patient keys stored into its patient index (docs/retention.md); each call goes on with it, and so does each retention run; nothing was placed or previewed',
+  },
   'nag-report-unavailable': {
     status: 500,
     title: 'cdk-nag report unavailable: no evidence pack made',

@@ -8,17 +8,25 @@ export interface PatientIndex extends PatientIndexBackfill {
   holdsNotesOf(patientRef: string): Promise<boolean>;
 }
 
+/** What one call of the backfill did, and whether the index now holds every note version. */
+export interface BackfillProgress {
+  /** Versions this call put into the index. */
+  indexed: number;
+  /** True once a pass has reached the end of the table (then and later: nothing left to index). */
+  complete: boolean;
+}
+
 /**
  * Puts note versions stored before the patient index existed (a release without
  * per-patient keys) into it, so patient holds and erasure find them.
  */
 export interface PatientIndexBackfill {
   /**
-   * Indexes every note version the index lacks, once: after a pass that reached the end
-   * of the table, later calls read nothing and return 0 (every writer since indexes as it writes).
+   * Indexes the note versions the index lacks, going on from where the last call stopped,
+   * until the table's end or until `budgetMs` has passed (one page of the table at least).
+   * After a pass has reached the end, calls read nothing (every writer since indexes as it writes).
    *
-   * @returns how many versions this call indexed.
    * @throws AppError('storage-unavailable') when the store fails.
    */
-  indexUnindexedNotes(at: string): Promise<number>;
+  indexUnindexedNotes(at: string, budgetMs?: number): Promise<BackfillProgress>;
 }

@@ -15,6 +15,7 @@ import type { UnsealedEntry } from '../../../shared/domain/ledger/entry.js';
 import type { Principal } from '../auth.js';
 import { PatientIdentifier, parseInput } from '../query.js';
 import type { HimDeps } from './context.js';
+import { requireCompletePatientIndex } from './patient-index.js';
 
 export const ErasureBody = z.strictObject({ patient: PatientIdentifier });
 export const ErasurePath = z.object({ erasureId: z.uuid({ error: 'must be an erasure id (a UUID)' }) });
@@ -32,7 +33,7 @@ export const patientRefOf = (
  * release before the patient index are indexed first, so none is missed.
  */
 async function currentPreview(deps: HimDeps, patientRef: string, resuming?: string): Promise<ErasurePreview> {
-  await deps.patients.indexUnindexedNotes(deps.clock.now().toISOString());
+  await requireCompletePatientIndex(deps);
   const notes = await deps.erasures.patientNotes(patientRef);
   const key = await deps.patientKeys.find(patientRef);
   const organizations = [...new Set(notes.map((n) => n.tenant))];

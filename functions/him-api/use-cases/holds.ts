@@ -5,6 +5,7 @@ import type { LegalHold } from '../../../shared/ports/legal-holds.js';
 import type { Principal } from '../auth.js';
 import { PatientIdentifier, parseInput } from '../query.js';
 import type { HimDeps } from './context.js';
+import { requireCompletePatientIndex } from './patient-index.js';
 
 const Reason = z
   .string()
@@ -51,7 +52,7 @@ export async function placeHold(deps: HimDeps, principal: Principal, body: unkno
     if (problem) throw bodyProblem('body.reason', problem);
     subject = deps.pseudonymizer.patientRef([input.patient]);
     // Notes of a release before the patient index are indexed first, so none is missed.
-    await deps.patients.indexUnindexedNotes(deps.clock.now().toISOString());
+    await requireCompletePatientIndex(deps);
     if (!(await deps.patients.holdsNotesOf(subject)))
       throw new AppError(
         'unknown-patient',

@@ -55,6 +55,11 @@ export const patientIndexSortKey = (v: {
 }): string => `${v.receivedAt}#${v.senderId}#${v.noteId}#${pad(v.version)}`;
 /** Set once every note version stored before the patient index was put into it. */
 export const PATIENT_INDEX_BACKFILL_KEY = { pk: 'MAINTENANCE', sk: 'PATIENT-INDEX-BACKFILL' } as const;
+/** Where a backfill that has not reached the table's end yet stopped: the next call goes on from there. */
+export const PATIENT_INDEX_PROGRESS_KEY = {
+  pk: 'MAINTENANCE',
+  sk: 'PATIENT-INDEX-BACKFILL-PROGRESS',
+} as const;
 
 /** An erasure request. */
 export const erasureKey = (erasureId: string) => ({ pk: `ERASURE#${erasureId}`, sk: 'ERASURE' });

@@ -10,23 +10,34 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError } from '../../domain/errors.js';
-import type { PatientIndex } from '../../ports/patient-index.js';
-import { PATIENT_INDEX, PATIENT_INDEX_BACKFILL_KEY, patientIndexKey, patientIndexSortKey } from './keys.js';
+import type { BackfillProgress, PatientIndex } from '../../ports/patient-index.js';
+import {
+  PATIENT_INDEX,
+  PATIENT_INDEX_BACKFILL_KEY,
+  PATIENT_INDEX_PROGRESS_KEY,
+  patientIndexKey,
+  patientIndexSortKey,
+} from './keys.js';
 
 const unavailable = (what: string, error: unknown) =>
   new AppError('storage-unavailable', `patient index ${what} failed`, {}, { cause: error });
 
+type StartKey = ScanCommandOutput['LastEvaluatedKey'];
+
 /**
  * The cell table's gsi2: each note version is indexed under `PATIENT#<pt_ref>` when it is accepted.
  * Versions a release before per-patient keys stored have no `gsi2pk`: the backfill finds them
- * with one Scan, gives each its index attributes by a conditional update, then writes a marker
- * item so that no later call scans again. A pass cut short (a timeout) leaves no marker: the
- * next call scans again and finds only what is still unindexed.
+ * with a Scan, gives each its index attributes by a conditional update, and after each page
+ * records where it is, so a call that runs out of time (or is cut short) leaves the next call
+ * to go on from there. Once a pass reaches the table's end it writes a marker item, and no
+ * later call scans again.
  */
 export class DynamoPatientIndex implements PatientIndex {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
+    /** Items a scan page evaluates at most (DynamoDB's own 1 MB page when absent). */
+    private readonly scanPageSize?: number,
   ) {}
 
   async holdsNotesOf(patientRef: string): Promise<boolean> {
@@ -47,10 +58,11 @@ export class DynamoPatientIndex implements PatientIndex {
     return (out.Count ?? 0) > 0;
   }
 
-  async indexUnindexedNotes(at: string): Promise<number> {
-    if (await this.done()) return 0;
+  async indexUnindexedNotes(at: string, budgetMs = Number.POSITIVE_INFINITY): Promise<BackfillProgress> {
+    if (await this.done()) return { indexed: 0, complete: true };
+    const until = Date.now() + budgetMs;
     let indexed = 0;
-    let start: ScanCommandOutput['LastEvaluatedKey'];
+    let start = await this.resumeFrom();
     do {
       const page = await this.client
         .send(
@@ -62,6 +74,7 @@ export class DynamoPatientIndex implements PatientIndex {
             ExpressionAttributeNames: { '#type': 'type' },
             ExpressionAttributeValues: marshall({ ':note': 'note' }),
             ExclusiveStartKey: start,
+            ...(this.scanPageSize ? { Limit: this.scanPageSize } : {}),
           }),
         )
         .catch((error: unknown) => {
@@ -69,18 +82,42 @@ export class DynamoPatientIndex implements PatientIndex {
         });
       for (const raw of page.Items ?? []) if (await this.index(unmarshall(raw))) indexed += 1;
       start = page.LastEvaluatedKey;
-    } while (start);
+      if (start)
+        await this.putMaintenance(PATIENT_INDEX_PROGRESS_KEY, { startKey: JSON.stringify(start), at });
+    } while (start && Date.now() < until);
+    if (start) return { indexed, complete: false };
+    await this.putMaintenance(PATIENT_INDEX_BACKFILL_KEY, { completedAt: at });
+    return { indexed, complete: true };
+  }
+
+  /** Where the last call stopped, or the table's start. */
+  private async resumeFrom(): Promise<StartKey> {
+    const out = await this.client
+      .send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: marshall(PATIENT_INDEX_PROGRESS_KEY),
+          ConsistentRead: true,
+        }),
+      )
+      .catch((error: unknown) => {
+        throw unavailable('backfill progress read', error);
+      });
+    const saved = out.Item?.startKey?.S;
+    return saved ? (JSON.parse(saved) as StartKey) : undefined;
+  }
+
+  private async putMaintenance(key: Record<string, string>, fields: Record<string, string>): Promise<void> {
     await this.client
       .send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: marshall({ ...PATIENT_INDEX_BACKFILL_KEY, type: 'maintenance', completedAt: at }),
+          Item: marshall({ ...key, type: 'maintenance', ...fields }),
         }),
       )
       .catch((error: unknown) => {
         throw unavailable('backfill marker write', error);
       });
-    return indexed;
   }
 
   private async done(): Promise<boolean> {

@@ -55,6 +55,12 @@ export interface RetentionDeps {
   clock: Clock;
 }
 
+/**
+ * Time a run gives the patient index backfill (an upgrade's, once): it goes on from where it
+ * stopped, so a large table is indexed over several runs and each still sweeps.
+ */
+const BACKFILL_BUDGET_MS = 5 * 60_000;
+
 /** Tries of one note when holds are placed while it is being swept: the holds are read again each time. */
 const TRIES_PER_NOTE = 3;
 
@@ -77,7 +83,10 @@ export async function runRetention(deps: RetentionDeps, trigger: RetentionTrigge
   let active: LegalHold[] = holdSet.holds.filter(isActive);
   let skippedNotes = 0;
   let notesRead = 0;
-  const indexedNotes = await deps.patientIndex.indexUnindexedNotes(now.toISOString());
+  const { indexed: indexedNotes } = await deps.patientIndex.indexUnindexedNotes(
+    now.toISOString(),
+    BACKFILL_BUDGET_MS,
+  );
   const window = sweepWindow(deps.days, now);
   for await (const ref of deps.store.settledNotes(window)) {
     notesRead += 1;

@@ -323,7 +323,37 @@ describe('retention sweeper (DynamoDB Local)', () => {
         UpdateExpression: 'REMOVE gsi2pk',
       }),
     );
-    expect(await index.indexUnindexedNotes(NOW.toISOString())).toBe(0);
+    expect(await index.indexUnindexedNotes(NOW.toISOString())).toEqual({ indexed: 0, complete: true });
+  });
+
+  it('indexes a large pre-release table over several calls, each going on from where the last stopped', async () => {
+    // Prepare: five notes of a release before the patient index, and a scan of two items a page.
+    const c = await cell();
+    const ids = ['a', 'b', 'c', 'd', 'e'].map((n) => `legacy-${n}`);
+    for (const noteId of ids) await storeNote(client, c.tableName, settled(noteId, 'delivered', 10));
+    for (const noteId of ids)
+      await client.send(
+        new UpdateItemCommand({
+          TableName: c.tableName,
+          Key: marshall(noteKey(TEST_SENDER, noteId, 1, false)),
+          UpdateExpression: 'REMOVE patientKeyId, gsi2pk, gsi2sk',
+        }),
+      );
+    const index = new DynamoPatientIndex(client, c.tableName, 2);
+    // Act: calls with no time to spare read one page each.
+    const calls = [];
+    for (let call = 0; call < 50; call++) {
+      const progress = await index.indexUnindexedNotes(NOW.toISOString(), 0);
+      calls.push(progress);
+      if (progress.complete) break;
+    }
+    const after = await index.indexUnindexedNotes(NOW.toISOString(), 0);
+    // Assess
+    expect(calls.length).toBeGreaterThan(2);
+    expect(calls.slice(0, -1).every((p) => !p.complete)).toBe(true);
+    expect(calls.reduce((sum, p) => sum + p.indexed, 0)).toBe(ids.length);
+    expect(after).toEqual({ indexed: 0, complete: true });
+    for (const noteId of ids) expect(await index.holdsNotesOf(`pt_${noteId}`)).toBe(true);
   });
 
   it('reads a run an older release audited, without the backfill count, as having indexed nothing', async () => {

@@ -87,6 +87,43 @@ describe('HIM legal holds', () => {
     expect(res.statusCode).toBe(404);
   });
 
+  it('refuses a patient hold and an erasure preview with 503 while older notes are still being indexed, and stores nothing', async () => {
+    // Prepare: a patient index whose backfill has more of the table to read.
+    const index = fx.deps.patients;
+    let backfills = 0;
+    fx.deps.patients = {
+      holdsNotesOf: (ref) => index.holdsNotesOf(ref),
+      indexUnindexedNotes: async () => {
+        backfills += 1;
+        return { indexed: 40, complete: false };
+      },
+    };
+    const before = await fx.deps.holds.all();
+    const erasures = async () =>
+      (await scanAll(fx.client, fx.tableName)).filter((i) => i.pk?.S?.startsWith('ERASURE#')).length;
+    const erasuresBefore = await erasures();
+    try {
+      // Act
+      const hold = await place({ scope: 'patient', patient: NHS, reason: 'Matter LIT-2026-14' });
+      const preview = await fx.call('POST', 'erasures', { token: await officer(), body: { patient: NHS } });
+      // Assess
+      for (const res of [hold, preview]) {
+        expect(res.statusCode).toBe(503);
+        expect(body(res)).toEqual({
+          type: 'https://visitbridge.dev/problems/patient-index-building',
+          title: 'Patient index still being built: retry in a minute',
+          status: 503,
+          instance: expect.any(String),
+        });
+      }
+      expect(backfills).toBe(2);
+      expect(await fx.deps.holds.all()).toEqual(before);
+      expect(await erasures()).toBe(erasuresBefore);
+    } finally {
+      fx.deps.patients = index;
+    }
+  });
+
   it('refuses a patient the cell holds no note of with 422 unknown-patient, and stores nothing', async () => {
     // Prepare
     const before = await fx.deps.holds.all();
