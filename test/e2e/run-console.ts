@@ -391,6 +391,21 @@ export async function runConsoleE2e({ stack, consoleOrigin }: ConsoleE2eOptions)
       reportsDownload(page, { identifier: UK_ID ?? { system: '?', value: '?' }, reader: 'him:e2e.reader' }),
     );
 
+    await step('starts a retention run in the Retention tab and reads its report', async () => {
+      await page.getByRole('tab', { name: 'Retention' }).click();
+      const retention = panel('retention');
+      await retention.locator('#rt-cell').selectOption('uk');
+      await retention.getByRole('button', { name: 'Run now' }).click();
+      await retention.locator('.notice.success').waitFor();
+      const run = retention
+        .locator('#retention-table tr[data-cell="uk"]', { hasText: 'him:e2e.him' })
+        .first();
+      await run.waitFor();
+      assert.match(await text(run.locator('td[data-field="notesRead"]')), /^\d+$/);
+      assert.match(await text(run.locator('td[data-class="ledger"]')), /^\d+ \/ \d+ \/ \d+$/);
+      await shot('07f-retention');
+    });
+
     await step('has no serious accessibility violations on any tab or delivery detail (axe)', () =>
       everyTabIsAccessible(page),
     );

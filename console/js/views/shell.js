@@ -11,6 +11,7 @@ import { holdsView } from './holds.js';
 import { integrityView } from './integrity.js';
 import { ledgerView } from './ledger.js';
 import { phiAccessView } from './phi-access.js';
+import { retentionView } from './retention.js';
 import { reviewsView } from './reviews.js';
 
 const TABS = [
@@ -28,6 +29,8 @@ const TABS = [
   { id: 'evidence', label: 'Evidence', view: evidenceView, roles: ['him-reviewer', 'privacy-officer'] },
   // Holds are placed, listed and released by privacy officers only (every holds route).
   { id: 'holds', label: 'Holds', view: holdsView, roles: ['privacy-officer'] },
+  // GET retention/runs: reviewers and privacy officers; a run on request: privacy officers.
+  { id: 'retention', label: 'Retention', view: retentionView, roles: ['him-reviewer', 'privacy-officer'] },
 ];
 
 /**
