@@ -50,6 +50,18 @@ export async function perCell(cells, call) {
   return { ok, failed };
 }
 
+/**
+ * The items every cell answered with, each as `{ cell, item }`, newest first by `timeOf(item)`
+ * (an ISO instant).
+ */
+export const newestFirst = (ok, itemsOf, timeOf) =>
+  ok
+    .flatMap(({ cell, value }) => itemsOf(value).map((item) => ({ cell, item })))
+    .sort((a, b) => timeOf(b.item).localeCompare(timeOf(a.item)));
+
+/** One `<option>` per cell, for a form that acts in one cell. */
+export const cellOptions = (cells) => cells.map((cell) => h('option', { value: cell.id }, cell.name));
+
 /** Whether no selected cell answered (so an empty result would say nothing true). */
 export const noneAnswered = (cells, failed) => failed.length > 0 && failed.length >= cells.length;
 

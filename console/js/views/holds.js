@@ -9,11 +9,13 @@ import { formatTime } from '../format.js';
 import { h } from '../vnode.js';
 import {
   badge,
+  cellOptions,
   dataTable,
   empty,
   failures,
   labelled,
   loading,
+  newestFirst,
   perCell,
   problemBox,
   select,
@@ -82,17 +84,16 @@ export function holdsView(root, ctx) {
 
   async function load() {
     const cells = ctx.cells();
-    mount(
-      formEl.querySelector('#hd-cell'),
-      cells.map((cell) => h('option', { value: cell.id }, cell.name)),
-    );
+    mount(formEl.querySelector('#hd-cell'), cellOptions(cells));
     mount(resultsEl, loading('Loading legal holds…'));
     const { ok, failed } = await perCell(cells, (cell, actionId) =>
       ctx.api.json(cell, 'holds', { action: LIST, actionId }),
     );
-    const rows = ok
-      .flatMap(({ cell, value }) => value.holds.map((item) => ({ cell, item })))
-      .sort((a, b) => b.item.placedAt.localeCompare(a.item.placedAt));
+    const rows = newestFirst(
+      ok,
+      (value) => value.holds,
+      (hold) => hold.placedAt,
+    );
     mount(
       resultsEl,
       failures(failed),

@@ -7,7 +7,17 @@
 import { mount } from '../dom.js';
 import { formatTime } from '../format.js';
 import { h } from '../vnode.js';
-import { dataTable, empty, failures, labelled, loading, perCell, problemBox } from './common.js';
+import {
+  cellOptions,
+  dataTable,
+  empty,
+  failures,
+  labelled,
+  loading,
+  newestFirst,
+  perCell,
+  problemBox,
+} from './common.js';
 
 const LIST = 'list retention runs';
 const RUN = 'start a retention run';
@@ -55,18 +65,16 @@ export function retentionView(root, ctx) {
 
   async function load() {
     const cells = ctx.cells();
-    if (formEl)
-      mount(
-        formEl.querySelector('#rt-cell'),
-        cells.map((cell) => h('option', { value: cell.id }, cell.name)),
-      );
+    if (formEl) mount(formEl.querySelector('#rt-cell'), cellOptions(cells));
     mount(resultsEl, loading('Loading retention runs…'));
     const { ok, failed } = await perCell(cells, (cell, actionId) =>
       ctx.api.json(cell, 'retention/runs?limit=20', { action: LIST, actionId }),
     );
-    const rows = ok
-      .flatMap(({ cell, value }) => value.runs.map((run) => ({ cell, run })))
-      .sort((a, b) => b.run.at.localeCompare(a.run.at));
+    const rows = newestFirst(
+      ok,
+      (value) => value.runs,
+      (run) => run.at,
+    );
     mount(
       resultsEl,
       failures(failed),
@@ -122,7 +130,7 @@ export function retentionView(root, ctx) {
         'Retention runs, newest first',
         ['At', 'Cell', 'Started by', ...CLASSES.map(([, label]) => label), 'Notes read', 'Left for next run'],
         rows,
-        ({ cell, run }) =>
+        ({ cell, item: run }) =>
           h(
             'tr',
             { 'data-cell': cell.id },

@@ -92,19 +92,21 @@ export class DynamoPatientIndex implements PatientIndex {
 
   /** Where the last call stopped, or the table's start. */
   private async resumeFrom(): Promise<StartKey> {
-    const out = await this.client
-      .send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: marshall(PATIENT_INDEX_PROGRESS_KEY),
-          ConsistentRead: true,
-        }),
-      )
-      .catch((error: unknown) => {
-        throw unavailable('backfill progress read', error);
-      });
-    const saved = out.Item?.startKey?.S;
+    const saved = (await this.getMaintenance(PATIENT_INDEX_PROGRESS_KEY))?.startKey?.S;
     return saved ? (JSON.parse(saved) as StartKey) : undefined;
+  }
+
+  private async done(): Promise<boolean> {
+    return (await this.getMaintenance(PATIENT_INDEX_BACKFILL_KEY)) !== undefined;
+  }
+
+  private async getMaintenance(key: Record<string, string>) {
+    const out = await this.client
+      .send(new GetItemCommand({ TableName: this.tableName, Key: marshall(key), ConsistentRead: true }))
+      .catch((error: unknown) => {
+        throw unavailable('backfill marker read', error);
+      });
+    return out.Item;
   }
 
   private async putMaintenance(key: Record<string, string>, fields: Record<string, string>): Promise<void> {
@@ -118,21 +120,6 @@ export class DynamoPatientIndex implements PatientIndex {
       .catch((error: unknown) => {
         throw unavailable('backfill marker write', error);
       });
-  }
-
-  private async done(): Promise<boolean> {
-    const out = await this.client
-      .send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: marshall(PATIENT_INDEX_BACKFILL_KEY),
-          ConsistentRead: true,
-        }),
-      )
-      .catch((error: unknown) => {
-        throw unavailable('backfill marker read', error);
-      });
-    return out.Item !== undefined;
   }
 
   /** Gives one version its index attributes; false when it was deleted or indexed meanwhile. */
