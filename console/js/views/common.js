@@ -1,5 +1,6 @@
 /** Shared pieces of every view: problem, loading and empty states, and per-cell fan-out. */
 import { newActionId } from '../api.js';
+import { mount } from '../dom.js';
 import { forbiddenMessage, reviewLabel } from '../format.js';
 import { h } from '../vnode.js';
 
@@ -58,6 +59,24 @@ export const newestFirst = (ok, itemsOf, timeOf) =>
   ok
     .flatMap(({ cell, value }) => itemsOf(value).map((item) => ({ cell, item })))
     .sort((a, b) => timeOf(b.item).localeCompare(timeOf(a.item)));
+
+/**
+ * Reads one list from every selected cell (one HIM action) and shows it in `el`, newest
+ * first: a loading state, then a problem box per cell that failed and `table(rows)` (or
+ * `emptyText`); announces how many rows are shown (`shown(count)`).
+ * @param {{ path: string, action: string, itemsOf: (value) => unknown[], timeOf: (item) => string,
+ *   loadingText: string, emptyText: string, shown: (count: number) => string,
+ *   table: (rows: Array<{ cell, item }>) => object }} list
+ */
+export async function showNewestAcrossCells(ctx, el, list) {
+  mount(el, loading(list.loadingText));
+  const { ok, failed } = await perCell(ctx.cells(), (cell, actionId) =>
+    ctx.api.json(cell, list.path, { action: list.action, actionId }),
+  );
+  const rows = newestFirst(ok, list.itemsOf, list.timeOf);
+  mount(el, failures(failed), rows.length ? list.table(rows) : empty(list.emptyText));
+  ctx.announce(list.shown(rows.length));
+}
 
 /** One `<option>` per cell, for a form that acts in one cell. */
 export const cellOptions = (cells) => cells.map((cell) => h('option', { value: cell.id }, cell.name));

@@ -11,14 +11,10 @@ import {
   badge,
   cellOptions,
   dataTable,
-  empty,
-  failures,
   labelled,
-  loading,
-  newestFirst,
-  perCell,
   problemBox,
   select,
+  showNewestAcrossCells,
 } from './common.js';
 
 const LIST = 'list legal holds';
@@ -83,23 +79,17 @@ export function holdsView(root, ctx) {
   const resultsEl = root.querySelector('.results');
 
   async function load() {
-    const cells = ctx.cells();
-    mount(formEl.querySelector('#hd-cell'), cellOptions(cells));
-    mount(resultsEl, loading('Loading legal holds…'));
-    const { ok, failed } = await perCell(cells, (cell, actionId) =>
-      ctx.api.json(cell, 'holds', { action: LIST, actionId }),
-    );
-    const rows = newestFirst(
-      ok,
-      (value) => value.holds,
-      (hold) => hold.placedAt,
-    );
-    mount(
-      resultsEl,
-      failures(failed),
-      rows.length ? table(rows) : empty('No legal holds in the selected cells.'),
-    );
-    ctx.announce(`${rows.length} legal ${rows.length === 1 ? 'hold' : 'holds'} shown`);
+    mount(formEl.querySelector('#hd-cell'), cellOptions(ctx.cells()));
+    await showNewestAcrossCells(ctx, resultsEl, {
+      path: 'holds',
+      action: LIST,
+      itemsOf: (value) => value.holds,
+      timeOf: (hold) => hold.placedAt,
+      loadingText: 'Loading legal holds…',
+      emptyText: 'No legal holds in the selected cells.',
+      shown: (n) => `${n} legal ${n === 1 ? 'hold' : 'holds'} shown`,
+      table,
+    });
   }
 
   async function place(event) {

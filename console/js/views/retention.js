@@ -7,17 +7,7 @@
 import { mount } from '../dom.js';
 import { formatTime } from '../format.js';
 import { h } from '../vnode.js';
-import {
-  cellOptions,
-  dataTable,
-  empty,
-  failures,
-  labelled,
-  loading,
-  newestFirst,
-  perCell,
-  problemBox,
-} from './common.js';
+import { cellOptions, dataTable, labelled, problemBox, showNewestAcrossCells } from './common.js';
 
 const LIST = 'list retention runs';
 const RUN = 'start a retention run';
@@ -64,23 +54,17 @@ export function retentionView(root, ctx) {
   const resultsEl = root.querySelector('.results');
 
   async function load() {
-    const cells = ctx.cells();
-    if (formEl) mount(formEl.querySelector('#rt-cell'), cellOptions(cells));
-    mount(resultsEl, loading('Loading retention runs…'));
-    const { ok, failed } = await perCell(cells, (cell, actionId) =>
-      ctx.api.json(cell, 'retention/runs?limit=20', { action: LIST, actionId }),
-    );
-    const rows = newestFirst(
-      ok,
-      (value) => value.runs,
-      (run) => run.at,
-    );
-    mount(
-      resultsEl,
-      failures(failed),
-      rows.length ? table(rows) : empty('No retention runs in the selected cells yet.'),
-    );
-    ctx.announce(`${rows.length} retention ${rows.length === 1 ? 'run' : 'runs'} shown`);
+    if (formEl) mount(formEl.querySelector('#rt-cell'), cellOptions(ctx.cells()));
+    await showNewestAcrossCells(ctx, resultsEl, {
+      path: 'retention/runs?limit=20',
+      action: LIST,
+      itemsOf: (value) => value.runs,
+      timeOf: (run) => run.at,
+      loadingText: 'Loading retention runs…',
+      emptyText: 'No retention runs in the selected cells yet.',
+      shown: (n) => `${n} retention ${n === 1 ? 'run' : 'runs'} shown`,
+      table,
+    });
   }
 
   async function start(event) {

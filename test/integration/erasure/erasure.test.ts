@@ -32,6 +32,11 @@ const other: FixturePatient = {
   name: { given: ['Oswin'], family: 'Otherby' },
 };
 const identifier = (p: FixturePatient) => p.identifiers[0];
+/** Another patient of the uk cell, with its own NHS number (999 test range). */
+const patientNumbered = (value: string): FixturePatient => ({
+  ...other,
+  identifiers: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value }],
+});
 const officer = { roles: ['privacy-officer' as const] };
 
 describe('erasure by crypto-shredding (local stack, DynamoDB Local)', () => {
@@ -180,10 +185,7 @@ describe('erasure by crypto-shredding (local stack, DynamoDB Local)', () => {
   });
 
   it('refuses an execution when a note arrived after the preview, until previewed again', async () => {
-    const patient: FixturePatient = {
-      ...other,
-      identifiers: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9434765881' }],
-    };
+    const patient = patientNumbered('9434765881');
     await post(patient, 'late-1');
     await stack.idle();
     const filed = await json(
@@ -203,10 +205,7 @@ describe('erasure by crypto-shredding (local stack, DynamoDB Local)', () => {
 
   it('finishes an execution cut short after the key was destroyed, listing every note it erased', async () => {
     // Prepare: a request executed up to the key and one ciphertext, as a crash would leave it.
-    const patient: FixturePatient = {
-      ...other,
-      identifiers: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9434765903' }],
-    };
+    const patient = patientNumbered('9434765903');
     await post(patient, 'cut-1');
     await post(patient, 'cut-2');
     await stack.idle();
@@ -248,10 +247,7 @@ describe('erasure by crypto-shredding (local stack, DynamoDB Local)', () => {
   it('finds a note stored before per-patient keys, removes it from the table and says its backups stay readable', async () => {
     // Prepare: a delivered note made to look as a release before per-patient keys stored it
     // (no patient key id, no patient index entry), on a table whose index was never backfilled.
-    const patient: FixturePatient = {
-      ...other,
-      identifiers: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9434765919' }],
-    };
+    const patient = patientNumbered('9434765919');
     await post(patient, 'legacy-1');
     await stack.idle();
     const table = cellTable(stack, 'uk');
@@ -301,10 +297,7 @@ describe('erasure by crypto-shredding (local stack, DynamoDB Local)', () => {
 
   it('is blocked by a legal hold, erases nothing while held, and goes ahead once the hold is released', async () => {
     // Prepare: a delivered note of a patient under a legal hold.
-    const patient: FixturePatient = {
-      ...other,
-      identifiers: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9434765911' }],
-    };
+    const patient = patientNumbered('9434765911');
     await post(patient, 'held-1');
     await stack.idle();
     const hold = await json(
