@@ -38,26 +38,20 @@ function classify(command: string, input: Input): keyof DeliveryRequests | undef
 }
 
 /**
- * Counts the DynamoDB requests of the delivery worker with a client middleware,
- * installed on every DynamoDB client of this process the first time it sends
- * (the local stack builds its clients inside the functions' composition roots).
+ * Counts the DynamoDB requests of the delivery worker as every DynamoDB client of this process
+ * sends them (the local stack builds its clients inside the functions' composition roots).
+ * Counted in `send`, not in a middleware: the clients cache their resolved middleware stacks.
  * Requests of `excluded` clients (the bench's own reads) are not counted.
  */
 export function countDeliveryRequests(excluded: DynamoDBClient[]): { take(): DeliveryRequests } {
   let counts: DeliveryRequests = { noteReads: 0, commits: 0, other: 0, callbacks: 0 };
-  const instrumented = new WeakSet<DynamoDBClient>(excluded);
+  const skipped = new WeakSet<DynamoDBClient>(excluded);
   const send = DynamoDBClient.prototype.send;
   DynamoDBClient.prototype.send = function (this: DynamoDBClient, ...args: Parameters<typeof send>) {
-    if (!instrumented.has(this)) {
-      instrumented.add(this);
-      this.middlewareStack.add(
-        (next, context) => async (request) => {
-          const kind = classify(String(context.commandName), request.input as Input);
-          if (kind) counts[kind] += 1;
-          return next(request);
-        },
-        { step: 'initialize', name: 'benchDeliveryRequests' },
-      );
+    const [command] = args;
+    if (!skipped.has(this)) {
+      const kind = classify(command.constructor.name, command.input as Input);
+      if (kind) counts[kind] += 1;
     }
     return send.apply(this, args) as ReturnType<typeof send>;
   } as typeof send;

@@ -1,4 +1,5 @@
 import { KMS } from '@aws-sdk/client-kms';
+import { SDK_CLIENT_DEFAULTS } from '../shared/adapters/aws/sdk-client.js';
 import { SecretsManagerSource } from '../shared/adapters/aws/secrets-manager-source.js';
 import { HmacPseudonymizer } from '../shared/adapters/crypto/hmac-pseudonymizer.js';
 import { kmsKeyring, localKeyring } from '../shared/adapters/crypto/keyrings.js';
@@ -37,7 +38,7 @@ export async function buildCellServices(env: CellEnv, fn: FunctionKind): Promise
     ? new FileSecretSource()
     : new SecretsManagerSource(core.region);
   const { keyring, keyId } = env.KMS_KEY_ARN
-    ? kmsKeyring(env.KMS_KEY_ARN, new KMS({ region: core.region }))
+    ? kmsKeyring(env.KMS_KEY_ARN, new KMS({ ...SDK_CLIENT_DEFAULTS, region: core.region }))
     : await localKeyring(env.CELL_ID, secrets, env.LOCAL_KEY_FILE ?? '');
   const pseudonymKey = await loadPseudonymKey(
     secrets,

@@ -4,6 +4,7 @@ import { LambdaDocumentSigner } from '../../shared/adapters/aws/lambda-document-
 import { LambdaReportRenderer } from '../../shared/adapters/aws/lambda-report-renderer.js';
 import { LambdaRetentionRunner } from '../../shared/adapters/aws/lambda-retention-runner.js';
 import { LambdaSealer } from '../../shared/adapters/aws/lambda-sealer.js';
+import { SDK_CLIENT_DEFAULTS } from '../../shared/adapters/aws/sdk-client.js';
 import { DigestKeyDocumentSigner } from '../../shared/adapters/crypto/document-signer.js';
 import { DynamoErasureStore } from '../../shared/adapters/dynamodb/erasure-store.js';
 import { DynamoLegalHolds } from '../../shared/adapters/dynamodb/legal-hold-store.js';
@@ -60,7 +61,7 @@ export async function buildHimHandler(raw: Env, local: LocalParts = {}): Promise
   const cell = await buildCellServices(env, 'him-api');
   const { ledger, audit, clock } = cell;
   const { signer, anchor } = await integrityAdapters(env, cell.cell, cell.region);
-  const lambda = new LambdaClient({ region: cell.region });
+  const lambda = new LambdaClient({ ...SDK_CLIENT_DEFAULTS, region: cell.region });
   // Only the digest function may sign in AWS: the API asks it; locally the same use cases run here.
   const sealer: Sealer = env.DIGEST_FUNCTION_NAME
     ? new LambdaSealer(lambda, env.DIGEST_FUNCTION_NAME)

@@ -9,6 +9,7 @@ import {
   inLane,
   type StreamHandler,
 } from '../../functions/deliver/handler-factory.js';
+import { SDK_CLIENT_DEFAULTS } from '../../shared/adapters/aws/sdk-client.js';
 import { LOCAL_CREDENTIALS } from '../../shared/adapters/dynamodb/client.js';
 import type { LocalCell } from './cells.js';
 import type { StreamPoller } from './stream/types.js';
@@ -46,6 +47,7 @@ export async function startDeliveryWorkers(input: {
   onError: (cell: string, error: unknown) => void;
 }): Promise<DeliveryWorkers> {
   const client = new DynamoDBStreamsClient({
+    ...SDK_CLIENT_DEFAULTS,
     region: 'local',
     endpoint: input.dynamoEndpoint,
     credentials: LOCAL_CREDENTIALS,

@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { DigestAnchor } from '../ports/digest-anchor.js';
 import type { DigestSigner } from '../ports/digest-signer.js';
 import { S3DigestAnchor } from './aws/s3-digest-anchor.js';
+import { SDK_CLIENT_DEFAULTS } from './aws/sdk-client.js';
 import { KmsDigestSigner } from './crypto/digest-kms.js';
 import { LocalDigestSigner } from './crypto/digest-local.js';
 import { FileDigestAnchor } from './fs/file-digest-anchor.js';
@@ -28,10 +29,14 @@ export async function integrityAdapters(
   region: string,
 ): Promise<{ signer: DigestSigner; anchor: DigestAnchor }> {
   const signer = settings.DIGEST_KEY_ARN
-    ? new KmsDigestSigner(new KMSClient({ region }), settings.DIGEST_KEY_ARN)
+    ? new KmsDigestSigner(new KMSClient({ ...SDK_CLIENT_DEFAULTS, region }), settings.DIGEST_KEY_ARN)
     : await LocalDigestSigner.fromKeyFile(required(settings.DIGEST_KEY_FILE, 'DIGEST_KEY_FILE'));
   const anchor = settings.DIGEST_BUCKET
-    ? new S3DigestAnchor({ client: new S3Client({ region }), bucket: settings.DIGEST_BUCKET, cellId: cell })
+    ? new S3DigestAnchor({
+        client: new S3Client({ ...SDK_CLIENT_DEFAULTS, region }),
+        bucket: settings.DIGEST_BUCKET,
+        cellId: cell,
+      })
     : new FileDigestAnchor(required(settings.DIGEST_ANCHOR_DIR, 'DIGEST_ANCHOR_DIR'), cell);
   return { signer, anchor };
 }

@@ -4,6 +4,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { SecretNotFound, type SecretSource } from '../../ports/secret-source.js';
+import { SDK_CLIENT_DEFAULTS } from './sdk-client.js';
 
 /**
  * Secrets in AWS Secrets Manager: the name is the secret's ARN or name, the value
@@ -16,7 +17,7 @@ export class SecretsManagerSource implements SecretSource {
   constructor(private readonly region: string) {}
 
   async read(name: string): Promise<Buffer> {
-    this.client ??= new SecretsManagerClient({ region: this.region });
+    this.client ??= new SecretsManagerClient({ ...SDK_CLIENT_DEFAULTS, region: this.region });
     try {
       const out = await this.client.send(new GetSecretValueCommand({ SecretId: name }));
       return Buffer.from(out.SecretString ?? '', 'utf8');
