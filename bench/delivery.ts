@@ -8,7 +8,7 @@ import { type CpuFigures, CpuTimeline } from './cpu.js';
 import type { DeliveryRequests } from './delivery-requests.js';
 import { PATIENTS } from './patients.js';
 import { measure, percentile } from './stats.js';
-import { WebhookSender } from './webhook.js';
+import { type SignedWebhook, WebhookSender } from './webhook.js';
 
 export interface DeliveryRun {
   cell: string;
@@ -79,10 +79,14 @@ export async function deliveryRun(
   const accepted: number[] = [];
   const noteId = (i: number) => `deliver-${run.tag}-${i}`;
 
+  // Built and signed before the first POST, as the ingest runs do: the sender is not the product, and its
+  // signing (a pure-JS HMAC) would otherwise run on the stack's one thread while it delivers.
+  const webhooks = Array.from({ length: run.count }, (_, i) =>
+    sender.sign(noteEvent({ patient: patientN(run.patient, i % PATIENTS), noteId: noteId(i) })),
+  );
   await measure(`post ${run.cell}`, run.concurrency, run.count, async (i) => {
     postedAt[i] = Date.now();
-    const event = noteEvent({ patient: patientN(run.patient, i % PATIENTS), noteId: noteId(i) });
-    const ok = (await sender.post(event)) === 202;
+    const ok = (await sender.send(webhooks[i] as SignedWebhook)) === 202;
     if (ok) accepted.push(i);
     return ok;
   });
