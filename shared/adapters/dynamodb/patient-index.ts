@@ -6,6 +6,7 @@ import {
   QueryCommand,
   ScanCommand,
   type ScanCommandOutput,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -86,8 +87,29 @@ export class DynamoPatientIndex implements PatientIndex {
         await this.putMaintenance(PATIENT_INDEX_PROGRESS_KEY, { startKey: JSON.stringify(start), at });
     } while (start && Date.now() < until);
     if (start) return { indexed, complete: false };
-    await this.putMaintenance(PATIENT_INDEX_BACKFILL_KEY, { completedAt: at });
+    await this.complete(at);
     return { indexed, complete: true };
+  }
+
+  /** Writes the marker and removes the scan's position, in one transaction: nothing is left to resume. */
+  private async complete(at: string): Promise<void> {
+    await this.client
+      .send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: marshall({ ...PATIENT_INDEX_BACKFILL_KEY, type: 'maintenance', completedAt: at }),
+              },
+            },
+            { Delete: { TableName: this.tableName, Key: marshall(PATIENT_INDEX_PROGRESS_KEY) } },
+          ],
+        }),
+      )
+      .catch((error: unknown) => {
+        throw unavailable('backfill marker write', error);
+      });
   }
 
   /** Where the last call stopped, or the table's start. */

@@ -1,7 +1,11 @@
 import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { DynamoAuditLog } from '../../../shared/adapters/dynamodb/audit-log-store.js';
-import { noteKey } from '../../../shared/adapters/dynamodb/keys.js';
+import {
+  noteKey,
+  PATIENT_INDEX_BACKFILL_KEY,
+  PATIENT_INDEX_PROGRESS_KEY,
+} from '../../../shared/adapters/dynamodb/keys.js';
 import { DynamoLegalHolds } from '../../../shared/adapters/dynamodb/legal-hold-store.js';
 import { versionKeyOf } from '../../../shared/adapters/dynamodb/outbox-items.js';
 import { DynamoPatientIndex } from '../../../shared/adapters/dynamodb/patient-index.js';
@@ -354,6 +358,16 @@ describe('retention sweeper (DynamoDB Local)', () => {
     expect(calls.reduce((sum, p) => sum + p.indexed, 0)).toBe(ids.length);
     expect(after).toEqual({ indexed: 0, complete: true });
     for (const noteId of ids) expect(await index.holdsNotesOf(`pt_${noteId}`)).toBe(true);
+    const maintenance = async (key: Record<string, string>) =>
+      (
+        await client.send(
+          new GetItemCommand({ TableName: c.tableName, Key: marshall(key), ConsistentRead: true }),
+        )
+      ).Item;
+    expect(unmarshall((await maintenance(PATIENT_INDEX_BACKFILL_KEY)) ?? {})).toMatchObject({
+      completedAt: NOW.toISOString(),
+    });
+    expect(await maintenance(PATIENT_INDEX_PROGRESS_KEY)).toBeUndefined();
   });
 
   it('reads a run an older release audited, without the backfill count, as having indexed nothing', async () => {
