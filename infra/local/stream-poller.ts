@@ -1,5 +1,6 @@
 import { localContext } from './api-gateway.js';
 import { CheckpointStore } from './stream/checkpoint.js';
+import { ShardCursor } from './stream/shard-cursor.js';
 import { ShardWorker } from './stream/shard-worker.js';
 import { latestStreamArn, listShards, shardsToStart } from './stream/shards.js';
 import type {
@@ -185,8 +186,11 @@ class StreamCoordinator implements StreamPoller {
 
   private startWorker(shardId: string): void {
     const { options, settings } = this;
+    const reads = options.sharedReads
+      ? options.sharedReads.join(this.streamArn, shardId, this.onError)
+      : new ShardCursor(options.client, this.streamArn, shardId, this.onError);
     const worker = new ShardWorker({
-      client: options.client,
+      reads,
       streamArn: this.streamArn,
       shardId,
       checkpoints: this.requireCheckpoints(),
@@ -210,6 +214,7 @@ class StreamCoordinator implements StreamPoller {
       .run()
       .catch(this.onError)
       .finally(() => {
+        if ('leave' in reads) reads.leave();
         this.workers.delete(shardId);
         if (!worker.finished) return;
         this.finishedShards += 1;

@@ -12,6 +12,7 @@ import {
 import { SDK_CLIENT_DEFAULTS } from '../../shared/adapters/aws/sdk-client.js';
 import { LOCAL_CREDENTIALS } from '../../shared/adapters/dynamodb/client.js';
 import type { LocalCell } from './cells.js';
+import { SharedStreamReads } from './stream/shared-reads.js';
 import type { StreamPoller } from './stream/types.js';
 import { startStreamPoller } from './stream-poller.js';
 
@@ -69,12 +70,15 @@ export async function startDeliveryWorkers(input: {
     };
     const lanes: StreamPoller[] = [];
     cellPollers.set(cell.id, lanes);
+    // Both lanes read the stream once between them; each still batches, retries and checkpoints on its own.
+    const sharedReads = new SharedStreamReads(client);
     const dlqFile = `${input.dlqDir}/${cell.id}.ndjson`;
     // One poller per lane, as one event source mapping per lane in AWS: callbacks never hold up notes.
     for (const lane of Object.keys(DELIVERY_LANES) as DeliveryLane[]) {
       const suffix = lane === 'notes' ? '' : `.${lane}`;
       const poller = await startStreamPoller({
         client,
+        sharedReads,
         dynamo: input.dynamo,
         tableName: cell.tableName,
         handler,

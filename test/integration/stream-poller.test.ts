@@ -5,6 +5,7 @@ import { DeleteItemCommand, DescribeTableCommand, PutItemCommand } from '@aws-sd
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { shardsToStart } from '../../infra/local/stream/shards.js';
+import { SharedStreamReads } from '../../infra/local/stream/shared-reads.js';
 import type { StreamFailure, StreamPoller, StreamPollerOptions } from '../../infra/local/stream/types.js';
 import { startStreamPoller } from '../../infra/local/stream-poller.js';
 import { LOCAL_CREDENTIALS } from '../../shared/adapters/dynamodb/client.js';
@@ -75,6 +76,30 @@ async function start(
   });
   pollers.push(poller);
   return poller;
+}
+
+/** A streams client that records the partition key of every record DynamoDB Local serves it, in order. */
+function recordCountingClient(): { client: DynamoDBStreamsClient; served: () => string[] } {
+  const client = new DynamoDBStreamsClient({
+    region: 'local',
+    endpoint: testDynamoEndpoint(),
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const pks: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName === 'GetRecordsCommand') {
+        const output = result.output as {
+          Records?: Array<{ dynamodb?: { Keys?: { pk?: { S?: string } } } }>;
+        };
+        for (const record of output.Records ?? []) pks.push(record.dynamodb?.Keys?.pk?.S ?? '');
+      }
+      return result;
+    },
+    { step: 'initialize' },
+  );
+  return { client, served: () => [...pks] };
 }
 
 describe('stream poller on DynamoDB Local', () => {
@@ -415,6 +440,64 @@ describe('stream poller on DynamoDB Local', () => {
     expect(delivered).toBeLessThan(1_000);
     await poller.stop();
     counted.destroy();
+  });
+
+  it('with shared reads, two pollers of one table each get every record while DynamoDB serves it once', async () => {
+    // Prepare
+    const tableName = await createTestTable(dynamo, 'poll-shared');
+    const { client: counted, served } = recordCountingClient();
+    const reads = new SharedStreamReads(counted);
+    const lanes = [recordingHandler(() => undefined), recordingHandler(() => undefined)];
+    await putOutbox(tableName, 1, 6);
+    // Act
+    const started = await Promise.all(
+      lanes.map(({ handler }, lane) =>
+        start({ tableName, handler, client: counted, sharedReads: reads, batchSize: 2 + lane }),
+      ),
+    );
+    await Promise.all(started.map((p) => p.idle()));
+    await putOutbox(tableName, 7, 9);
+    await Promise.all(started.map((p) => p.idle()));
+    // Assess
+    const all = [1, 2, 3, 4, 5, 6, 7, 8, 9].map(outbox);
+    for (const { calls } of lanes) expect(calls.flatMap((c) => c.pks)).toEqual(all);
+    expect(served()).toEqual(all);
+    await Promise.all(started.map((p) => p.stop()));
+    counted.destroy();
+  });
+
+  it('with shared reads, a poller never waits for a stuck one, and one far behind reads on its own', async () => {
+    // Prepare: at most two records kept for a reader that is behind.
+    const tableName = await createTestTable(dynamo, 'poll-shared-behind');
+    const reads = new SharedStreamReads(streams, 2);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const stuck = recordingHandler(() => undefined);
+    const moving = recordingHandler(() => undefined);
+    const late = recordingHandler(() => undefined);
+    await putOutbox(tableName, 1, 6);
+    // Act: one lane stuck in its first batch; the other goes on; a third joins later from the start.
+    await start({
+      tableName,
+      sharedReads: reads,
+      batchSize: 1,
+      handler: async (event, context) => {
+        await stuck.handler(event, context);
+        await held;
+      },
+    });
+    const going = await start({ tableName, sharedReads: reads, handler: moving.handler });
+    await going.idle();
+    const joining = await start({ tableName, sharedReads: reads, handler: late.handler });
+    await joining.idle();
+    release();
+    // Assess
+    const all = [1, 2, 3, 4, 5, 6].map(outbox);
+    expect(stuck.calls.flatMap((c) => c.pks)).toEqual([outbox(1)]);
+    expect(moving.calls.flatMap((c) => c.pks)).toEqual(all);
+    expect(late.calls.flatMap((c) => c.pks)).toEqual(all);
   });
 
   it('refuses a longest idle wait shorter than the poll interval', async () => {

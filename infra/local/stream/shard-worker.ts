@@ -1,18 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type GetShardIteratorCommandInput,
-} from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { CheckpointStore } from './checkpoint.js';
 import { filterView, sequenceOf, toLambdaRecord } from './event.js';
 import { type Decision, decide, type RetryPolicy, readOutcome, type Settled } from './outcome.js';
+import type { ShardReads } from './shard-cursor.js';
 import type { StreamFailure, StreamPollerCounters } from './types.js';
 
 export interface ShardWorkerConfig extends RetryPolicy {
-  client: DynamoDBStreamsClient;
+  /** The shard's records: an iterator of the worker's own, or a read shared with other pollers of the stream. */
+  reads: ShardReads;
   streamArn: string;
   shardId: string;
   checkpoints: CheckpointStore;
@@ -47,7 +43,6 @@ const pause = (ms: number, signal: AbortSignal) => sleep(ms, undefined, { signal
  * flight, retrying and checkpointing as Lambda's event source mapping does.
  */
 export class ShardWorker {
-  private iterator: string | undefined;
   private ended = false;
   private lastFetched: string | undefined;
   private readonly buffer: Entry[] = [];
@@ -103,7 +98,6 @@ export class ShardWorker {
         if (fetched || delivered) this.idleWaitMs = this.config.pollIntervalMs;
         else await this.idleWait();
       } catch (error) {
-        this.iterator = undefined;
         // An iterator expires 15 minutes after it was issued (long retries): open a new one quietly.
         // DynamoDB Local answers TRIM_HORIZON on a brand-new, empty stream with a trimmed-data
         // error until the first record arrives: wait quietly for it too.
@@ -134,44 +128,23 @@ export class ShardWorker {
   }
 
   private async fetch(): Promise<boolean> {
-    const { batchSize, client, signal } = this.config;
+    const { batchSize, signal, shardId } = this.config;
     const waiting = this.buffer.filter((e) => e.matches).length - this.inFlightCount;
     if (this.ended || waiting >= batchSize) return false;
-    this.iterator ??= await this.openIterator();
     const started = this.config.tick();
-    const page = await client.send(new GetRecordsCommand({ ShardIterator: this.iterator, Limit: 1000 }), {
-      abortSignal: signal,
-    });
-    const entries = (page.Records ?? []).map((raw) => {
+    const from = this.lastFetched ?? this.config.checkpoints.get(shardId)?.sequenceNumber;
+    const page = await this.config.reads.read(from, signal);
+    const entries = page.records.map((raw) => {
       const view = filterView(raw);
       const matches = this.config.filter(view);
       const record = matches ? toLambdaRecord(raw, this.config.streamArn) : view;
       return { record, sequence: sequenceOf(view), matches };
     });
-    this.iterator = page.NextShardIterator;
-    this.ended = !page.NextShardIterator;
+    this.ended = page.ended;
     this.buffer.push(...entries);
     this.lastFetched = entries.at(-1)?.sequence ?? this.lastFetched;
     this.caughtUpAt = entries.length === 0 && this.buffer.length === 0 ? started : undefined;
     return entries.length > 0;
-  }
-
-  /** An iterator after the last record read (or checkpointed); TRIM_HORIZON when there is none or it was trimmed. */
-  private async openIterator(): Promise<string | undefined> {
-    const { client, streamArn, shardId, signal } = this.config;
-    const after = this.lastFetched ?? this.config.checkpoints.get(shardId)?.sequenceNumber;
-    const base = { StreamArn: streamArn, ShardId: shardId };
-    const input: GetShardIteratorCommandInput = after
-      ? { ...base, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
-      : { ...base, ShardIteratorType: 'TRIM_HORIZON' };
-    try {
-      return (await client.send(new GetShardIteratorCommand(input), { abortSignal: signal })).ShardIterator;
-    } catch (error) {
-      if ((error as Error).name !== 'TrimmedDataAccessException' || !after) throw error;
-      this.config.onError(new Error(`shard ${shardId} was trimmed past its checkpoint`, { cause: error }));
-      const horizon = { ...base, ShardIteratorType: 'TRIM_HORIZON' } as const;
-      return (await client.send(new GetShardIteratorCommand(horizon), { abortSignal: signal })).ShardIterator;
-    }
   }
 
   /** Drops leading filtered-out records, then takes the next batch of matching ones. */

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { SharedStreamReads } from './shared-reads.js';
 
 /** What the on-failure destination receives for records that are given up. */
 export interface StreamFailure {
@@ -37,6 +38,11 @@ export type StreamHandler = (
 export interface StreamPollerOptions {
   /** Streams client pointed at DynamoDB Local (fixed LOCAL_CREDENTIALS). */
   client: DynamoDBStreamsClient;
+  /**
+   * A read of the stream shared with other pollers of the same table: each shard's records are
+   * read once for all of them (`client` still lists the shards). Without it the poller reads on its own.
+   */
+  sharedReads?: SharedStreamReads;
   /** Used once, to find the table's latest stream. */
   dynamo: DynamoDBClient;
   tableName: string;
