@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
-import { ESM_ALIASES, ESM_REQUIRE_BANNER } from '../infra/bundling.js';
+import { BUNDLE_ALIASES, ESM_REQUIRE_BANNER } from '../infra/bundling.js';
 import { PROJECT_ROOT } from '../infra/local/settings.js';
 
 /** The functions CDK deploys per cell, with their composition roots. */
@@ -26,7 +26,7 @@ const CDK_OPTIONS: BuildOptions = {
   sourcemap: 'external',
   sourcesContent: false,
   external: ['@aws-sdk/*'],
-  alias: { ...ESM_ALIASES },
+  alias: { ...BUNDLE_ALIASES },
   absWorkingDir: PROJECT_ROOT,
   logLevel: 'error',
 };

@@ -6,7 +6,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { NAG_REPORT_FILE } from '../../../shared/domain/evidence/nag-report.js';
-import { ESM_ALIASES, ESM_REQUIRE_BANNER } from '../../bundling.js';
+import { BUNDLE_ALIASES, ESM_REQUIRE_BANNER } from '../../bundling.js';
 import type { FunctionKind } from '../../cell-environment.js';
 
 /** What a bundle is: one of the cell's functions, or the user pool's sign-in claims trigger. */
@@ -79,7 +79,7 @@ export class CellFunction extends Construct {
         sourceMapMode: SourceMapMode.EXTERNAL,
         sourcesContent: false,
         externalModules: ['@aws-sdk/*'],
-        esbuildArgs: { '--alias': Object.entries(ESM_ALIASES).map(([from, to]) => `${from}=${to}`) },
+        esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

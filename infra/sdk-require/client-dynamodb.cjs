@@ -1,0 +1,2 @@
+// @aws-sdk/client-dynamodb, loaded with require() (see infra/bundling.ts); the name is built so esbuild leaves it external.
+module.exports = require(['@aws-sdk', 'client-dynamodb'].join('/'));
