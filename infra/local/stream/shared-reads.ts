@@ -70,8 +70,8 @@ class SharedShard {
   private readonly readers = new Set<Reader>();
   private fetching: Fetch | undefined;
   private clock = 0;
-  /** When the last read of the shard that succeeded began (on `clock`). */
-  private fetched = 0;
+  /** When the last read of the shard that found nothing new began (on `clock`): the shard's end then. */
+  private caughtUp = 0;
 
   constructor(
     private readonly cursor: ShardCursor,
@@ -117,12 +117,13 @@ class SharedShard {
     for (;;) {
       if (!this.covers(position)) return own.read(position, signal);
       const records = this.keptAfter(position);
-      const upToDate = this.fetched > calledAt;
+      const upToDate = this.caughtUp > calledAt;
       if (records.length > 0 || this.ended || upToDate) {
         const page = records.slice(0, RECORDS_PER_READ);
         return { records: page, ended: this.ended && page.length === records.length };
       }
-      // Nothing new kept: read the shard, and answer "nothing new" only from a read that began after this call.
+      // Nothing new kept: read the shard, and answer "nothing new" only once a read that began after
+      // this call found nothing (as a poller of its own would: records it finds may all be behind `position`).
       await this.fetch().done;
     }
   }
@@ -145,7 +146,7 @@ class SharedShard {
       done: this.cursor
         .read(from, new AbortController().signal)
         .then((page) => {
-          this.fetched = Math.max(this.fetched, fetch.startedAt);
+          if (page.records.length === 0) this.caughtUp = Math.max(this.caughtUp, fetch.startedAt);
           for (const record of page.records) {
             this.kept.push(record);
             this.keptSeqs.push(seq(record));
