@@ -50,7 +50,7 @@ interface Reader {
   after: string | undefined;
 }
 
-/** What `read` is sure of: a record written before the read began is in `kept` once a fetch started after it ends. */
+/** A read of the shard under way: when it began (on the shard's `clock`), and its end. */
 interface Fetch {
   startedAt: number;
   done: Promise<void>;
