@@ -1,12 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** CPU time spent so far: this process (the whole local stack) and, where readable, DynamoDB Local's JVM. */
 export interface CpuSample {
   /** Wall clock (`Date.now()`), comparable with the outbox's `deliveredAt`. */
   at: number;
   stackMs: number;
+  /** This process's main thread alone (its JavaScript): the rest of `stackMs` is V8's helper threads (GC) and libuv's pool. */
+  stackMainMs?: number;
   dynamoLocalMs?: number;
+  /** DynamoDB Local's one SQLite thread, which runs every statement of every table in turn. */
+  dynamoSqliteMs?: number;
 }
 
 /** CPU per note over a run, and how busy the stack's process was (CPU seconds per wall second). */
@@ -16,6 +20,10 @@ export interface CpuFigures {
   dynamoLocalMsPerNote?: number;
   /** The stack's CPU time over the run's wall time: 1 is one core kept busy throughout. */
   stackCores: number;
+  /** The same for the stack's main thread alone, DynamoDB Local's JVM and its SQLite thread (where readable). */
+  stackMainCores?: number;
+  dynamoLocalCores?: number;
+  dynamoSqliteCores?: number;
 }
 
 let ticksPerSecond: number | undefined;
@@ -32,10 +40,10 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
-/** User + system CPU milliseconds of another process from /proc/<pid>/stat, or undefined where unreadable. */
-function processCpuMs(pid: number): number | undefined {
+/** User + system CPU milliseconds from a /proc `stat` file (a process's or one thread's), or undefined where unreadable. */
+function statCpuMs(path: string): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     // Fields after the command name, which may itself hold spaces and parentheses: utime and stime are 14 and 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);
@@ -45,14 +53,41 @@ function processCpuMs(pid: number): number | undefined {
   }
 }
 
+/** The name DynamoDB Local's sqlite4java queue gives its one thread. */
+const SQLITE_THREAD = 'SQLiteQueue';
+const sqliteThreads = new Map<number, string | undefined>();
+
+/** The /proc stat file of DynamoDB Local's SQLite thread (looked up once per JVM), or undefined where unreadable. */
+function sqliteThreadStat(pid: number): string | undefined {
+  if (!sqliteThreads.has(pid)) {
+    let found: string | undefined;
+    try {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const path = `/proc/${pid}/task/${tid}`;
+        if (readFileSync(`${path}/comm`, 'utf8').startsWith(SQLITE_THREAD)) found = `${path}/stat`;
+      }
+    } catch {
+      found = undefined;
+    }
+    // It starts with the first table, which the stack creates before anything is measured.
+    sqliteThreads.set(pid, found);
+  }
+  return sqliteThreads.get(pid);
+}
+
 /** Samples the CPU time of this process and of DynamoDB Local's JVM (`dynamoLocalPid`, when this process started it). */
 export function cpuSample(dynamoLocalPid?: number): CpuSample {
   const { user, system } = process.cpuUsage();
-  const dynamoLocalMs = dynamoLocalPid === undefined ? undefined : processCpuMs(dynamoLocalPid);
+  const stackMainMs = statCpuMs(`/proc/self/task/${process.pid}/stat`);
+  const dynamoLocalMs = dynamoLocalPid === undefined ? undefined : statCpuMs(`/proc/${dynamoLocalPid}/stat`);
+  const sqliteStat = dynamoLocalPid === undefined ? undefined : sqliteThreadStat(dynamoLocalPid);
+  const dynamoSqliteMs = sqliteStat === undefined ? undefined : statCpuMs(sqliteStat);
   return {
     at: Date.now(),
     stackMs: (user + system) / 1000,
+    ...(stackMainMs === undefined ? {} : { stackMainMs }),
     ...(dynamoLocalMs === undefined ? {} : { dynamoLocalMs }),
+    ...(dynamoSqliteMs === undefined ? {} : { dynamoSqliteMs }),
   };
 }
 
@@ -64,10 +99,18 @@ export function cpuPerNote(from: CpuSample, to: CpuSample, notes: number): CpuFi
     from.dynamoLocalMs === undefined || to.dynamoLocalMs === undefined
       ? undefined
       : per(to.dynamoLocalMs - from.dynamoLocalMs);
+  const cores = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined || wallMs <= 0 ? undefined : (b - a) / wallMs;
+  const stackMainCores = cores(from.stackMainMs, to.stackMainMs);
+  const dynamoLocalCores = cores(from.dynamoLocalMs, to.dynamoLocalMs);
+  const dynamoSqliteCores = cores(from.dynamoSqliteMs, to.dynamoSqliteMs);
   return {
     stackMsPerNote: per(to.stackMs - from.stackMs),
     ...(dynamo === undefined ? {} : { dynamoLocalMsPerNote: dynamo }),
-    stackCores: wallMs > 0 ? (to.stackMs - from.stackMs) / wallMs : 0,
+    stackCores: cores(from.stackMs, to.stackMs) ?? 0,
+    ...(stackMainCores === undefined ? {} : { stackMainCores }),
+    ...(dynamoLocalCores === undefined ? {} : { dynamoLocalCores }),
+    ...(dynamoSqliteCores === undefined ? {} : { dynamoSqliteCores }),
   };
 }
 

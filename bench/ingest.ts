@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   type AttributeValue,
-  CreateTableCommand,
   type DynamoDBClient,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { LocalStack } from '../infra/local/stack.js';
 import { createTableInput } from '../shared/adapters/dynamodb/table-definition.js';
 import { fixturePatients, noteEvent } from '../test/fixtures/notes.js';
+import { createBenchTable } from './bench-table.js';
 import { scanTable } from './scan.js';
 import { measure, type RunFigures, RunRecorder } from './stats.js';
 import { type SignedWebhook, WebhookSender } from './webhook.js';
@@ -41,7 +41,8 @@ export interface IngestAndFloor {
  * Ingest beside its storage floor, measured fairly: first `count` notes are
  * ingested untimed, and the very items ingest wrote for each (note, outbox,
  * webhook-id record) become the floor's transactions, each one conditional
- * TransactWriteItems into a fresh table of the same DynamoDB Local. Then
+ * TransactWriteItems into `floorTable`, a fresh table of the same DynamoDB Local
+ * made before the section's first write (`createFloorTable`). Then
  * `count` new notes are ingested and the floor's transactions replayed in
  * alternating blocks of `blockSize` (which goes first alternates too), so both
  * runs see the same load from the rest of the machine. Both send prepared
@@ -51,15 +52,13 @@ export interface IngestAndFloor {
 export async function ingestAgainstFloor(
   stack: LocalStack,
   table: string,
-  options: { concurrency: number; count: number; blockSize: number; tag: string },
+  options: { concurrency: number; count: number; blockSize: number; tag: string; floorTable: string },
 ): Promise<IngestAndFloor> {
-  const { concurrency, count, blockSize, tag } = options;
+  const { concurrency, count, blockSize, tag, floorTable } = options;
   const client = stack.dynamoClient;
   await ingestRun(stack, concurrency, count, `${tag}-seed`);
   const groups = await itemsByNote(client, table, `${tag}-seed`);
   if (groups.length !== count) throw new Error(`expected ${count} seeded notes, found ${groups.length}`);
-  const floorTable = `floor-${randomUUID().slice(0, 8)}`;
-  await client.send(new CreateTableCommand(createTableInput(floorTable)));
 
   const sender = new WebhookSender(stack, 'uk');
   const ingest = new RunRecorder(`ingest c=${concurrency}`, concurrency);
@@ -94,6 +93,13 @@ export async function ingestAgainstFloor(
     sender.close();
   }
   return { ingest: ingest.figures(), floor: { ...floor.figures(), sdkRetries } };
+}
+
+/** A fresh table of the cell table's shape for a floor, its stream started now (`createBenchTable`). */
+export async function createFloorTable(client: DynamoDBClient): Promise<string> {
+  const floorTable = `floor-${randomUUID().slice(0, 8)}`;
+  await createBenchTable(client, createTableInput(floorTable));
+  return floorTable;
 }
 
 function floorCommand(table: string, items: Record<string, AttributeValue>[]): TransactWriteItemsCommand {

@@ -6,10 +6,11 @@ import { DEFAULT_POLICY_FILE, localSettings } from '../infra/local/settings.js';
 import { startLocalStack } from '../infra/local/stack.js';
 import { loadPolicy } from '../shared/config/load-policy.js';
 import { deliverySection } from './delivery-section.js';
+import { measureWriteCosts } from './dynamodb-writes.js';
 import { measureStartup } from './function-startup.js';
 import { ingestSection } from './ingest-section.js';
 import { measureKms } from './kms.js';
-import { deliveryReport, ingestReport, kmsReport, startupReport } from './report.js';
+import { deliveryReport, ingestReport, kmsReport, startupReport, writeCostReport } from './report.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -48,6 +49,7 @@ const startStack = (deliveryWorkers: boolean) =>
 let ingest: Awaited<ReturnType<typeof ingestSection>>;
 let delivery: Awaited<ReturnType<typeof deliverySection>>;
 let kms: Awaited<ReturnType<typeof measureKms>>;
+let writes: Awaited<ReturnType<typeof measureWriteCosts>>;
 try {
   // Ingest alone, as in AWS where the worker is another Lambda: no delivery competes for the 2 cores.
   const ingestStack = await startStack(false);
@@ -58,6 +60,9 @@ try {
   } finally {
     await ingestStack.stop();
   }
+  log('DynamoDB Local: transactions on the cell table’s shape, and without its indexes and stream');
+  writes = await measureWriteCosts(dynamoEndpoint, Math.max(200, Math.round(600 * scale)));
+  console.log(writeCostReport(writes));
   const deliveryStack = await startStack(true);
   try {
     delivery = await deliverySection(deliveryStack, policy, Math.round(300 * scale), 16, log);
@@ -90,7 +95,7 @@ const machine = {
 };
 await writeFile(
   join(out, 'bench.json'),
-  `${JSON.stringify({ at: new Date().toISOString(), scale, seconds, machine, ingest, delivery, kms, startup }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), scale, seconds, machine, ingest, delivery, writes, kms, startup }, null, 2)}\n`,
 );
 console.log(
   `load average (1 min) at start ${loadAtStart[0]?.toFixed(2)}, at end ${machine.loadAverageAtEnd[0]?.toFixed(2)} on ${machine.cpus} cores`,

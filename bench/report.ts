@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { DELIVERY_MIN_RATIO, type DeliveryComparison } from './delivery-section.js';
+import type { WriteCostFigures } from './dynamodb-writes.js';
 import { BUNDLE_LIMIT_BYTES, IMPORT_LIMIT_MS, type StartupFigures } from './function-startup.js';
 import { INGEST_P99_MAX_RATIO, INGEST_THROUGHPUT_MIN_RATIO, type IngestSection } from './ingest-section.js';
 import type { StageBreakdown } from './ingest-stages.js';
@@ -116,9 +118,9 @@ export function deliveryReport(rows: DeliveryComparison[], ingestPerSecond: numb
   )}${deliveryCpuReport(rows)}`;
 }
 
-/** Where delivery's CPU goes: the stack's one Node thread and DynamoDB Local's JVM, beside the floor's. */
-function deliveryCpuReport(rows: DeliveryComparison[]): string {
-  const dynamo = (ms: number | undefined) => (ms === undefined ? 'n/a' : ms);
+/** Where delivery's CPU goes: the stack's process and its main thread, DynamoDB Local's JVM and its SQLite thread, beside the floor's. */
+function deliveryCpuReport(rows: DeliveryComparison[], cores = availableParallelism()): string {
+  const shown = (value: number | undefined) => (value === undefined ? 'n/a' : value);
   return section(
     'CPU per note: the delivery run (whole local stack) vs. the EHR floor',
     table(
@@ -126,27 +128,66 @@ function deliveryCpuReport(rows: DeliveryComparison[]): string {
         'cell → EHR',
         'stack ms',
         'stack cores',
+        'main thread',
         'DynamoDB Local ms',
+        'JVM cores',
+        'SQLite thread',
         'floor ms',
         'floor cores',
         'stack ÷ floor',
+        'CPU limit/s',
       ],
       rows.map(({ delivery: { name, steadyCpu: cpu }, floorCpu: floor }) => [
         name,
         cpu.stackMsPerNote,
         cpu.stackCores,
-        dynamo(cpu.dynamoLocalMsPerNote),
+        shown(cpu.stackMainCores),
+        shown(cpu.dynamoLocalMsPerNote),
+        shown(cpu.dynamoLocalCores),
+        shown(cpu.dynamoSqliteCores),
         floor.stackMsPerNote,
         floor.stackCores,
         floor.stackMsPerNote > 0 ? cpu.stackMsPerNote / floor.stackMsPerNote : 0,
+        cpuLimit(cores, cpu.stackMsPerNote + (cpu.dynamoLocalMsPerNote ?? 0)),
       ]),
     ),
     'CPU time per note delivered in the steady window (the one steady/s is measured over, sampled every 50 ms), and\n' +
       'per sequence over the floor run; cores: CPU seconds per wall second. The local stack (ingest, the delivery worker\n' +
-      'and the sandbox EHR) runs on one Node thread: at about 1 core busy, delivered/s is about 1,000 ÷ its ms per note,\n' +
-      'so 0.5 × the floor needs the stack’s ms per note at most twice the floor’s. Where notes are still being posted in\n' +
-      'the window, the figure includes ingesting them. DynamoDB Local runs in its own JVM beside it (read from /proc;\n' +
-      'n/a where that cannot be read). The floor touches no DynamoDB.',
+      'and the sandbox EHR) runs its JavaScript on one main thread; the rest of its CPU is V8’s helper threads (garbage\n' +
+      'collection). Where notes are still being posted in the window, the figures include ingesting them. DynamoDB Local\n' +
+      'runs in its own JVM, and every SQL statement of every table on its one SQLite thread (read from /proc; n/a where\n' +
+      'that cannot be read). A main thread and a SQLite thread both well under 1 core mean neither is what holds delivery\n' +
+      'back: requests wait for DynamoDB Local’s per-table write lock (docs/benchmark.md#what-holds-delivery-back-here).\n' +
+      `The floor touches no DynamoDB. CPU limit/s: the machine’s ${cores} cores over the stack’s and DynamoDB Local’s CPU\n` +
+      'per note, the rate at which both would keep every core busy; a target above it cannot be met on this machine\n' +
+      'without spending less CPU per note.',
+  );
+}
+
+/** Notes per second at which `msPerNote` of CPU keeps `cores` cores busy. */
+export const cpuLimit = (cores: number, msPerNote: number): number =>
+  msPerNote > 0 ? (cores * 1000) / msPerNote : 0;
+
+/** What a write costs DynamoDB Local on the cell table's shape, and without its indexes and stream. */
+export function writeCostReport(rows: WriteCostFigures[]): string {
+  const cell = rows[0];
+  return section(
+    'What a write costs DynamoDB Local: TransactWriteItems of three ingest-like puts, 16 at a time',
+    table(
+      ['table', 'transactions', 'tx/s', 'JVM ms/tx', 'errors', '÷ cell table'],
+      rows.map((r) => [
+        r.table,
+        r.transactions,
+        r.perSecond,
+        r.jvmMsPerTransaction ?? 'n/a',
+        r.errors,
+        cell ? r.perSecond / cell.perSecond : 0,
+      ]),
+    ),
+    'Fresh tables of the cell table’s shape, and of the same shape without its two global indexes and without its\n' +
+      'stream too, taking turns in blocks of 100. DynamoDB Local takes a table’s write lock for each transaction and\n' +
+      'keeps it while it writes the items, their index entries and stream records, so this rate bounds all writes\n' +
+      'to one cell table: ingest’s and the delivery worker’s together.',
   );
 }
 

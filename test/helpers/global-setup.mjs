@@ -7,5 +7,7 @@ export default async function globalSetup() {
   const { startDynamoDbLocal } = await tsImport('../../infra/local/dynamodb-local.ts', import.meta.url);
   const ddb = await startDynamoDbLocal();
   process.env.VB_TEST_DYNAMODB_ENDPOINT = ddb.endpoint;
+  // The bench's CPU accounting test reads this JVM's threads.
+  process.env.VB_TEST_DYNAMODB_PID = String(ddb.pid);
   globalThis.__vbDynamo = ddb;
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { CpuTimeline, cpuPerNote, cpuSample } from '../../../bench/cpu.js';
+import { createTestTable, testDynamoClient } from '../../helpers/dynamo.js';
 
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();
@@ -19,15 +20,26 @@ function spin(ms: number): void {
 describe('bench CPU accounting', () => {
   it('divides CPU time by notes and by wall time', () => {
     const figures = cpuPerNote(
-      { at: 1_000, stackMs: 100, dynamoLocalMs: 50 },
-      { at: 2_000, stackMs: 600, dynamoLocalMs: 250 },
+      { at: 1_000, stackMs: 100, stackMainMs: 80, dynamoLocalMs: 50, dynamoSqliteMs: 10 },
+      { at: 2_000, stackMs: 600, stackMainMs: 480, dynamoLocalMs: 250, dynamoSqliteMs: 110 },
       10,
     );
-    expect(figures).toEqual({ stackMsPerNote: 50, dynamoLocalMsPerNote: 20, stackCores: 0.5 });
+    expect(figures).toEqual({
+      stackMsPerNote: 50,
+      dynamoLocalMsPerNote: 20,
+      stackCores: 0.5,
+      stackMainCores: 0.4,
+      dynamoLocalCores: 0.2,
+      dynamoSqliteCores: 0.1,
+    });
   });
 
   it('leaves DynamoDB Local out when either sample could not read it, and counts no notes as zero', () => {
-    const figures = cpuPerNote({ at: 0, stackMs: 0 }, { at: 100, stackMs: 40, dynamoLocalMs: 9 }, 0);
+    const figures = cpuPerNote(
+      { at: 0, stackMs: 0, dynamoSqliteMs: 1 },
+      { at: 100, stackMs: 40, dynamoLocalMs: 9, stackMainMs: 30 },
+      0,
+    );
     expect(figures).toEqual({ stackMsPerNote: 0, stackCores: 0.4 });
   });
 
@@ -51,6 +63,29 @@ describe('bench CPU accounting', () => {
       expect(cpuSample(2 ** 30).dynamoLocalMs).toBeUndefined();
     },
   );
+
+  onLinux('reads this process’s main thread apart from its other threads', () => {
+    const before = cpuSample();
+    spin(150);
+    const after = cpuSample();
+    const main = (after.stackMainMs ?? Number.NaN) - (before.stackMainMs ?? Number.NaN);
+    // The spin runs on this thread (clock ticks are 10 ms); no thread of the process can have used more than the process.
+    expect(main).toBeGreaterThanOrEqual(120);
+    expect(after.stackMainMs).toBeLessThanOrEqual(after.stackMs + 10);
+  });
+
+  onLinux('reads DynamoDB Local’s SQLite thread, a part of its JVM’s CPU time', async () => {
+    // A table makes sure the JVM's SQLite queue has started.
+    const client = testDynamoClient();
+    try {
+      await createTestTable(client, 'cpu');
+    } finally {
+      client.destroy();
+    }
+    const sample = cpuSample(Number(process.env.VB_TEST_DYNAMODB_PID));
+    expect(sample.dynamoSqliteMs).toBeGreaterThan(0);
+    expect(sample.dynamoSqliteMs).toBeLessThanOrEqual(sample.dynamoLocalMs ?? 0);
+  });
 
   it('reads a window of a timeline over the notes done inside it', async () => {
     const timeline = new CpuTimeline();
