@@ -7,6 +7,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { localDynamoClient } from '../../infra/local/dynamodb-local.js';
+import { startStream } from '../../infra/local/tables.js';
 import { cellNoteEncryption } from '../../shared/adapters/crypto/note-encryptor.js';
 import {
   createPatientKeyTableInput,
@@ -28,10 +29,21 @@ export function testDynamoClient(): DynamoDBClient {
   return localDynamoClient(testDynamoEndpoint());
 }
 
-/** Creates a fresh cell table with a unique name on DynamoDB Local and returns its name. */
-export async function createTestTable(client: DynamoDBClient, prefix = 'test'): Promise<string> {
+/**
+ * Creates a fresh cell table with a unique name on DynamoDB Local and returns its name. Its
+ * stream is started at once (`startStream`): tests share one DynamoDB Local, and a table whose
+ * stream started with its first write would read every other table's stream records on each of
+ * its writes. `rawStream` leaves the stream empty until the test writes, for tests that read
+ * every record of it.
+ */
+export async function createTestTable(
+  client: DynamoDBClient,
+  prefix = 'test',
+  options: { rawStream?: boolean } = {},
+): Promise<string> {
   const name = `${prefix}-${randomUUID()}`;
   await client.send(new CreateTableCommand(createTableInput(name)));
+  if (!options.rawStream) await startStream(client, name);
   return name;
 }
 

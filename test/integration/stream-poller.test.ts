@@ -105,7 +105,7 @@ function recordCountingClient(): { client: DynamoDBStreamsClient; served: () => 
 describe('stream poller on DynamoDB Local', () => {
   it('delivers every record once, in write order, in batches of at most batchSize', async () => {
     // Prepare
-    const tableName = await createTestTable(dynamo, 'poll-order');
+    const tableName = await createTestTable(dynamo, 'poll-order', { rawStream: true });
     const { calls, handler } = recordingHandler(() => undefined);
     await putOutbox(tableName, 1, 7);
     // Act
@@ -123,7 +123,7 @@ describe('stream poller on DynamoDB Local', () => {
 
   it('sends records in the event shape of Lambda’s event source mapping', async () => {
     // Prepare
-    const tableName = await createTestTable(dynamo, 'poll-shape');
+    const tableName = await createTestTable(dynamo, 'poll-shape', { rawStream: true });
     const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
     const { calls, handler } = recordingHandler(() => ({ batchItemFailures: [] }));
     const before = Math.floor(Date.now() / 1000) - 60;
@@ -166,7 +166,7 @@ describe('stream poller on DynamoDB Local', () => {
 
   it('skips records the filter rejects before batching and checkpoints past them', async () => {
     // Prepare
-    const tableName = await createTestTable(dynamo, 'poll-filter');
+    const tableName = await createTestTable(dynamo, 'poll-filter', { rawStream: true });
     const { calls, handler } = recordingHandler(() => undefined);
     await put(tableName, 'NOTE#sender#note-1');
     await putOutbox(tableName, 1, 2);
@@ -182,7 +182,7 @@ describe('stream poller on DynamoDB Local', () => {
 
   it('retries a partially failed batch from the lowest failed record, never re-sending those before it', async () => {
     // Prepare
-    const tableName = await createTestTable(dynamo, 'poll-partial');
+    const tableName = await createTestTable(dynamo, 'poll-partial', { rawStream: true });
     await putOutbox(tableName, 1, 5);
     const { calls, handler } = recordingHandler((event, callNo) => {
       const failing = callNo === 1 ? [event.Records[3], event.Records[2]] : [];
@@ -200,7 +200,7 @@ describe('stream poller on DynamoDB Local', () => {
 
   it('gives up a record still reported failed after maxRetries and moves past the rest of its batch', async () => {
     // Prepare
-    const tableName = await createTestTable(dynamo, 'poll-partial-dlq');
+    const tableName = await createTestTable(dynamo, 'poll-partial-dlq', { rawStream: true });
     await putOutbox(tableName, 1, 4);
     const { calls, handler } = recordingHandler((event) => ({
       batchItemFailures: event.Records.filter((r) => pkOf(r) === outbox(2)).map((r) => ({
@@ -230,7 +230,7 @@ describe('stream poller on DynamoDB Local', () => {
 
   it('isolates a poison record by bisection and hands it to onFailure after maxRetries', async () => {
     // Prepare
-    const tableName = await createTestTable(dynamo, 'poll-poison');
+    const tableName = await createTestTable(dynamo, 'poll-poison', { rawStream: true });
     await putOutbox(tableName, 1, 8);
     const poison = outbox(3);
     const { calls, handler } = recordingHandler((event) => {
@@ -269,7 +269,7 @@ describe('stream poller on DynamoDB Local', () => {
 
   it('without bisection retries a thrown batch whole and gives the whole batch up', async () => {
     // Prepare
-    const tableName = await createTestTable(dynamo, 'poll-nobisect');
+    const tableName = await createTestTable(dynamo, 'poll-nobisect', { rawStream: true });
     await putOutbox(tableName, 1, 3);
     const { calls, handler } = recordingHandler((event) => {
       if (event.Records.some((r) => pkOf(r) === outbox(2))) throw new Error('target down');
@@ -295,7 +295,7 @@ describe('stream poller on DynamoDB Local', () => {
 
   it('keeps a given-up record until the on-failure destination accepts it', async () => {
     // Prepare
-    const tableName = await createTestTable(dynamo, 'poll-dlq');
+    const tableName = await createTestTable(dynamo, 'poll-dlq', { rawStream: true });
     await putOutbox(tableName, 1, 2);
     const { calls, handler } = recordingHandler((event) => {
       if (event.Records.some((r) => pkOf(r) === outbox(1))) throw new Error('cannot map this note');
@@ -328,7 +328,7 @@ describe('stream poller on DynamoDB Local', () => {
 
   it('resumes from the checkpoint file after a restart without re-delivering handled records', async () => {
     // Prepare
-    const tableName = await createTestTable(dynamo, 'poll-restart');
+    const tableName = await createTestTable(dynamo, 'poll-restart', { rawStream: true });
     const folder = await mkdtemp(join(tmpdir(), 'vb-poller-'));
     folders.push(folder);
     const checkpointFile = join(folder, 'checkpoint.json');
@@ -356,7 +356,7 @@ describe('stream poller on DynamoDB Local', () => {
 
   it('stop() waits for the batch in flight, checkpoints it and delivers nothing after', async () => {
     // Prepare
-    const tableName = await createTestTable(dynamo, 'poll-stop');
+    const tableName = await createTestTable(dynamo, 'poll-stop', { rawStream: true });
     const folder = await mkdtemp(join(tmpdir(), 'vb-poller-'));
     folders.push(folder);
     const checkpointFile = join(folder, 'checkpoint.json');
@@ -397,7 +397,7 @@ describe('stream poller on DynamoDB Local', () => {
 
   it('reads a quiet stream less and less often, and reads at once after wakeShards()', async () => {
     // Prepare
-    const tableName = await createTestTable(dynamo, 'poll-backoff');
+    const tableName = await createTestTable(dynamo, 'poll-backoff', { rawStream: true });
     const counted = new DynamoDBStreamsClient({
       region: 'local',
       endpoint: testDynamoEndpoint(),
@@ -444,7 +444,7 @@ describe('stream poller on DynamoDB Local', () => {
 
   it('with shared reads, two pollers of one table each get every record while DynamoDB serves it once', async () => {
     // Prepare
-    const tableName = await createTestTable(dynamo, 'poll-shared');
+    const tableName = await createTestTable(dynamo, 'poll-shared', { rawStream: true });
     const { client: counted, served } = recordCountingClient();
     const reads = new SharedStreamReads(counted);
     const lanes = [recordingHandler(() => undefined), recordingHandler(() => undefined)];
@@ -468,7 +468,7 @@ describe('stream poller on DynamoDB Local', () => {
 
   it('with shared reads, a poller never waits for a stuck one, and one far behind reads on its own', async () => {
     // Prepare: at most two records kept for a reader that is behind.
-    const tableName = await createTestTable(dynamo, 'poll-shared-behind');
+    const tableName = await createTestTable(dynamo, 'poll-shared-behind', { rawStream: true });
     const reads = new SharedStreamReads(streams, 2);
     let release = () => {};
     const held = new Promise<void>((resolve) => {
@@ -502,7 +502,7 @@ describe('stream poller on DynamoDB Local', () => {
 
   it('refuses a longest idle wait shorter than the poll interval', async () => {
     // Prepare
-    const tableName = await createTestTable(dynamo, 'poll-idle-range');
+    const tableName = await createTestTable(dynamo, 'poll-idle-range', { rawStream: true });
     const { handler } = recordingHandler(() => undefined);
     // Act
     const starting = start({ tableName, handler, pollIntervalMs: 100, maxIdlePollMs: 50 });
@@ -512,7 +512,7 @@ describe('stream poller on DynamoDB Local', () => {
 
   it('stop() returns promptly while shards wait between polls', async () => {
     // Prepare
-    const tableName = await createTestTable(dynamo, 'poll-prompt');
+    const tableName = await createTestTable(dynamo, 'poll-prompt', { rawStream: true });
     const { handler } = recordingHandler(() => undefined);
     const poller = await start({ tableName, handler, pollIntervalMs: 5_000 });
     await new Promise((resolve) => setTimeout(resolve, 100));
